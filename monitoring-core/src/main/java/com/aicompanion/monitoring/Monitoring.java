@@ -1,0 +1,518 @@
+package com.aicompanion.monitoring;
+
+import com.aicompanion.monitoring.internal.ConfigLoader;
+import com.aicompanion.monitoring.internal.EndpointServer;
+import com.aicompanion.monitoring.internal.MetricsEndpoint;
+import com.aicompanion.monitoring.internal.RecordingErrors;
+import com.aicompanion.monitoring.internal.ShutdownSequence;
+import com.aicompanion.monitoring.internal.SwitchableSpanContext;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Production metrics, and logs, traces and health checks when those modules are on the classpath,
+ * with one line in {@code main()}.
+ *
+ * <pre>{@code
+ * Monitoring monitoring = Monitoring.start("ai-companion");       // serves :8000/metrics
+ * monitoring.monitor().incrementCounter("custom_events_total", Map.of("event_type", "user_action"));
+ *
+ * Monitoring monitoring = Monitoring.builder("ai-companion")
+ *     .environment("prod").version("1.4.2").metricsPort(8000)
+ *     .start();
+ * }</pre>
+ *
+ * <p>Configuration comes from defaults &lt; environment ({@code MONITORING_*}) &lt; system
+ * properties ({@code monitoring.*}) &lt; the builder. A bad value fails {@code start()} with a
+ * {@link MonitoringException} naming the key, the value and the fix. {@link #close()} flushes every
+ * module and stops the server within {@code MONITORING_SHUTDOWN_TIMEOUT} (default 10s); a JVM
+ * shutdown hook calls it too.
+ */
+public final class Monitoring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+  private static final AtomicReference<Monitoring> GLOBAL = new AtomicReference<>();
+
+  private final MonitoringConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Monitor monitor;
+  private final EndpointServer server;
+  private final Map<Class<?>, Object> components;
+  private final ShutdownSequence shutdown;
+  private final List<String> modules;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook;
+
+  private Monitoring(
+      MonitoringConfig config,
+      PrometheusMeterRegistry registry,
+      Monitor monitor,
+      EndpointServer server,
+      Map<Class<?>, Object> components,
+      ShutdownSequence shutdown,
+      List<String> modules) {
+    this.config = config;
+    this.registry = registry;
+    this.monitor = monitor;
+    this.server = server;
+    this.components = components;
+    this.shutdown = shutdown;
+    this.modules = modules;
+    this.shutdownHook = new Thread(this::close, "monitoring-shutdown");
+  }
+
+  /** Starts monitoring for {@code serviceName} from the environment and system properties. */
+  public static Monitoring start(String serviceName) {
+    return builder(serviceName).start();
+  }
+
+  /** A builder for {@code serviceName}; its settings override the environment and system properties. */
+  public static Builder builder(String serviceName) {
+    return new Builder(serviceName);
+  }
+
+  /**
+   * The instance that the latest {@link #start} registered and that is not closed.
+   *
+   * @throws IllegalStateException when none is running
+   */
+  public static Monitoring global() {
+    Monitoring current = GLOBAL.get();
+    if (current == null) {
+      throw new IllegalStateException(
+          "Monitoring has not been started (or was closed): call Monitoring.start(\"your-service\") in main() first");
+    }
+    return current;
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  public MonitoringConfig config() {
+    return config;
+  }
+
+  /** The address the endpoint server is bound to; with port 0, the ephemeral port it got. */
+  public InetSocketAddress metricsAddress() {
+    return server.address();
+  }
+
+  /**
+   * A component that a module published, e.g. {@code get(HealthRegistry.class)}.
+   *
+   * @throws IllegalStateException naming the artifact to add when no module published one
+   */
+  public <T> T get(Class<T> type) {
+    Object component = components.get(type);
+    if (component == null) {
+      throw new IllegalStateException(
+          "No "
+              + type.getSimpleName()
+              + " is available: add the artifact com.aicompanion.monitoring:"
+              + artifactOf(type)
+              + " to the classpath"
+              + (modules.isEmpty() ? "" : " (running modules: " + String.join(", ", modules) + ")"));
+    }
+    return type.cast(component);
+  }
+
+  /** By package convention: {@code com.aicompanion.monitoring.health.X} is in monitoring-health. */
+  static String artifactOf(Class<?> type) {
+    String pkg = type.getPackageName();
+    String prefix = "com.aicompanion.monitoring.";
+    if (pkg.startsWith(prefix)) {
+      String rest = pkg.substring(prefix.length());
+      int dot = rest.indexOf('.');
+      return "monitoring-" + (dot < 0 ? rest : rest.substring(0, dot));
+    }
+    return "that provides " + type.getName();
+  }
+
+  /**
+   * Closes every module in reverse order, then the endpoint server, within the shutdown deadline.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    GLOBAL.compareAndSet(this, null);
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down
+      }
+    }
+    int problems = shutdown.run(config.shutdownTimeout());
+    LOG.info("Monitoring for {} closed{}", config.serviceName(), problems == 0 ? "" : " (" + problems + " step(s) failed or overran)");
+  }
+
+  /** Builds and starts {@link Monitoring}. Each setter overrides the environment and system properties. */
+  public static final class Builder {
+    private final String serviceName;
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private LlmPrices prices = LlmPrices.defaults();
+    private Map<String, String> env = System.getenv();
+    private Properties properties = System.getProperties();
+    private boolean registerGlobal = true;
+
+    private Builder(String serviceName) {
+      this.serviceName = serviceName;
+    }
+
+    /** The environment label and log field ({@code MONITORING_ENVIRONMENT}, default {@code dev}). */
+    public Builder environment(String environment) {
+      values.put("environment", environment);
+      return this;
+    }
+
+    /** The version label ({@code MONITORING_SERVICE_VERSION}, default the jar's manifest version). */
+    public Builder version(String version) {
+      values.put("service.version", version);
+      return this;
+    }
+
+    /** The endpoint server's address ({@code MONITORING_METRICS_HOST}, default {@code 0.0.0.0}). */
+    public Builder metricsHost(String host) {
+      values.put("metrics.host", host);
+      return this;
+    }
+
+    /** The endpoint server's port, 0 for ephemeral ({@code MONITORING_METRICS_PORT}, default 8000). */
+    public Builder metricsPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("metricsPort(" + port + ") is not a port number (0-65535)");
+      }
+      values.put("metrics.port", Integer.toString(port));
+      return this;
+    }
+
+    /** The metrics path ({@code MONITORING_METRICS_PATH}, default {@code /metrics}). */
+    public Builder metricsPath(String path) {
+      values.put("metrics.path", path);
+      return this;
+    }
+
+    /** Requires {@code Authorization: Bearer <token>} for /metrics and health details ({@code MONITORING_ENDPOINT_TOKEN}). */
+    public Builder endpointToken(String token) {
+      values.put("endpoint.token", token);
+      return this;
+    }
+
+    /** Distinct label sets per metric before folding into {@code OTHER} ({@code MONITORING_CARDINALITY_LIMIT}, default 1000). */
+    public Builder cardinalityLimit(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("cardinalityLimit(" + limit + ") must be at least 1");
+      }
+      values.put("cardinality.limit", Integer.toString(limit));
+      return this;
+    }
+
+    /** The deadline for {@link Monitoring#close()} ({@code MONITORING_SHUTDOWN_TIMEOUT}, default 10s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout(" + timeout + ") must be a non-negative duration");
+      }
+      values.put("shutdown.timeout", timeout.toMillis() + "ms");
+      return this;
+    }
+
+    /** Whether to bind the JVM and process metrics ({@code MONITORING_JVM_METRICS}, default true). */
+    public Builder jvmMetrics(boolean enabled) {
+      values.put("jvm.metrics", Boolean.toString(enabled));
+      return this;
+    }
+
+    /** Sets the price of one LLM model in US dollars per million tokens; see {@link LlmPrices}. */
+    public Builder llmPrice(String provider, String model, double inputUsdPerMillion, double outputUsdPerMillion) {
+      prices = prices.with(provider, model, inputUsdPerMillion, outputUsdPerMillion);
+      return this;
+    }
+
+    /** Replaces the whole LLM price table (default {@link LlmPrices#defaults()}). */
+    public Builder llmPrices(LlmPrices prices) {
+      this.prices = java.util.Objects.requireNonNull(prices, "prices");
+      return this;
+    }
+
+    /**
+     * Sets any configuration key in its canonical form, e.g. {@code config("elasticsearch.url",
+     * "http://localhost:9200")} for {@code MONITORING_ELASTICSEARCH_URL}.
+     */
+    public Builder config(String key, String value) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("config key is blank: use the canonical form, e.g. \"elasticsearch.url\"");
+      }
+      values.put(key, value);
+      return this;
+    }
+
+    /** Test seam: the environment and system properties to read instead of the process's. */
+    Builder sources(Map<String, String> env, Properties properties) {
+      this.env = env;
+      this.properties = properties;
+      return this;
+    }
+
+    /** Test seam: whether start() replaces {@link Monitoring#global()} and adds a shutdown hook. */
+    Builder registerGlobal(boolean register) {
+      this.registerGlobal = register;
+      return this;
+    }
+
+    static String methodFor(String key) {
+      return switch (key) {
+        case "environment" -> "environment(";
+        case "service.version" -> "version(";
+        case "metrics.host" -> "metricsHost(";
+        case "metrics.port" -> "metricsPort(";
+        case "metrics.path" -> "metricsPath(";
+        case "endpoint.token" -> "endpointToken(";
+        case "cardinality.limit" -> "cardinalityLimit(";
+        case "shutdown.timeout" -> "shutdownTimeout(";
+        case "jvm.metrics" -> "jvmMetrics(";
+        default -> "config(\"" + key + "\", ";
+      };
+    }
+
+    /**
+     * Reads the configuration, binds the endpoint server, starts every module found on the
+     * classpath and serves.
+     *
+     * @throws MonitoringException for a bad configuration value, a port in use or a module that
+     *     failed to start; nothing stays running
+     */
+    public Monitoring start() {
+      MonitoringConfig config =
+          MonitoringConfig.load(serviceName, callerVersion(), env, properties, values);
+      List<MonitoringModule> found = discoverModules();
+      reportUnknownKeys(config, found);
+      LlmPrices table = pricesWithFile(config);
+
+      SwitchableSpanContext spanContext = new SwitchableSpanContext();
+      PrometheusMeterRegistry registry =
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
+      Monitor monitor = Monitor.create(registry, config.cardinalityLimit(), table);
+      ShutdownSequence shutdown = new ShutdownSequence();
+      shutdown.add("meter registry", registry::close);
+      bindStandardMeters(config, registry, shutdown);
+
+      EndpointServer server;
+      try {
+        server =
+            EndpointServer.bind(
+                config.metricsHost(),
+                config.metricsPort(),
+                config.endpointToken().orElse(null),
+                config.describe("metrics.port"),
+                new RecordingErrors(registry));
+      } catch (RuntimeException e) {
+        shutdown.run(config.shutdownTimeout());
+        throw e;
+      }
+      server.route(config.metricsPath(), EndpointAccess.TOKEN, new MetricsEndpoint(registry.getPrometheusRegistry()));
+      shutdown.add("endpoint server", server::close);
+
+      Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();
+      List<String> started = new ArrayList<>();
+      Context context = new Context(config, monitor, registry, server, components, shutdown, spanContext);
+      for (MonitoringModule module : found) {
+        try {
+          module.start(context);
+          started.add(module.name());
+        } catch (Exception e) {
+          shutdown.run(config.shutdownTimeout());
+          if (e instanceof MonitoringException me) {
+            throw me;
+          }
+          throw new MonitoringException("module " + module.name() + " failed to start: " + e.getMessage(), e);
+        }
+      }
+      server.start();
+
+      Monitoring monitoring = new Monitoring(config, registry, monitor, server, components, shutdown, List.copyOf(started));
+      if (registerGlobal) {
+        GLOBAL.set(monitoring);
+        Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
+      }
+      LOG.info(
+          "Monitoring started for {} (environment {}, version {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
+          config.serviceName(),
+          config.environment(),
+          config.serviceVersion(),
+          config.metricsHost(),
+          server.address().getPort(),
+          config.metricsPath(),
+          started.isEmpty() ? "none" : String.join(", ", started),
+          config.summary().isEmpty() ? "defaults" : config.summary());
+      return monitoring;
+    }
+
+    private static List<MonitoringModule> discoverModules() {
+      List<MonitoringModule> found = new ArrayList<>();
+      ServiceLoader.load(MonitoringModule.class).forEach(found::add);
+      found.sort(Comparator.comparingInt(MonitoringModule::order).thenComparing(MonitoringModule::name));
+      return found;
+    }
+
+    private static void reportUnknownKeys(MonitoringConfig config, Collection<MonitoringModule> modules) {
+      Set<String> moduleKeys = new HashSet<>();
+      modules.forEach(m -> moduleKeys.addAll(m.configKeys()));
+      ConfigLoader.unknownKeyWarnings(config.values(), moduleKeys).forEach(LOG::warn);
+    }
+
+    private LlmPrices pricesWithFile(MonitoringConfig config) {
+      String file = config.get("llm.prices.file").orElse(null);
+      if (file == null) {
+        return prices;
+      }
+      try {
+        return prices.withFile(Path.of(file));
+      } catch (IOException e) {
+        throw new MonitoringException(
+            config.describe("llm.prices.file") + " cannot be read (" + e + "); point it at a readable prices file", e);
+      } catch (IllegalArgumentException e) {
+        throw new MonitoringException(config.describe("llm.prices.file") + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static void bindStandardMeters(MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
+      Gauge.builder("app.info", () -> 1)
+          .description("Service identity; always 1")
+          .tag("service", config.serviceName())
+          .tag("version", config.serviceVersion())
+          .tag("environment", config.environment())
+          .register(registry);
+      if (!config.jvmMetrics()) {
+        return;
+      }
+      JvmGcMetrics gc = new JvmGcMetrics();
+      shutdown.add("JVM GC metrics", gc);
+      List<MeterBinder> binders =
+          List.of(
+              new JvmMemoryMetrics(),
+              gc,
+              new JvmThreadMetrics(),
+              new ClassLoaderMetrics(),
+              new ProcessorMetrics(),
+              new UptimeMetrics(),
+              new FileDescriptorMetrics());
+      binders.forEach(b -> b.bindTo(registry));
+    }
+
+    /** The Implementation-Version of the jar whose code called start(), when it has one. */
+    private static String callerVersion() {
+      return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+          .walk(
+              frames ->
+                  frames
+                      .map(StackWalker.StackFrame::getDeclaringClass)
+                      .filter(c -> !c.getPackageName().equals(Monitoring.class.getPackageName()))
+                      .findFirst()
+                      .map(c -> c.getPackage() == null ? null : c.getPackage().getImplementationVersion())
+                      .orElse(null))
+          .transform(v -> v == null || v.isBlank() ? "unknown" : v);
+    }
+  }
+
+  /** The context every module receives. */
+  private static final class Context implements MonitoringContext {
+    private final MonitoringConfig config;
+    private final Monitor monitor;
+    private final PrometheusMeterRegistry registry;
+    private final EndpointServer server;
+    private final Map<Class<?>, Object> components;
+    private final ShutdownSequence shutdown;
+    private final SwitchableSpanContext spanContext;
+
+    Context(
+        MonitoringConfig config,
+        Monitor monitor,
+        PrometheusMeterRegistry registry,
+        EndpointServer server,
+        Map<Class<?>, Object> components,
+        ShutdownSequence shutdown,
+        SwitchableSpanContext spanContext) {
+      this.config = config;
+      this.monitor = monitor;
+      this.registry = registry;
+      this.server = server;
+      this.components = components;
+      this.shutdown = shutdown;
+      this.spanContext = spanContext;
+    }
+
+    @Override
+    public MonitoringConfig config() {
+      return config;
+    }
+
+    @Override
+    public Monitor monitor() {
+      return monitor;
+    }
+
+    @Override
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+      return registry;
+    }
+
+    @Override
+    public void route(String path, EndpointAccess access, EndpointHandler handler) {
+      server.route(path, access, handler);
+    }
+
+    @Override
+    public <T> void publish(Class<T> type, T component) {
+      if (components.putIfAbsent(type, type.cast(component)) != null) {
+        throw new IllegalStateException("a " + type.getSimpleName() + " is already published");
+      }
+    }
+
+    @Override
+    public <T> T find(Class<T> type) {
+      return type.cast(components.get(type));
+    }
+
+    @Override
+    public void onClose(String what, AutoCloseable closer) {
+      shutdown.add(what, closer);
+    }
+
+    @Override
+    public void exemplars(io.prometheus.metrics.tracer.common.SpanContext context) {
+      spanContext.set(context);
+    }
+  }
+}

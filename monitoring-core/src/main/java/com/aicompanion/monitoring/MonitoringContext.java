@@ -1,0 +1,43 @@
+package com.aicompanion.monitoring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheus.metrics.tracer.common.SpanContext;
+
+/**
+ * What {@link Monitoring} hands each {@link MonitoringModule} at start: the configuration, the
+ * meters, the endpoint server's routes, the component directory and the shutdown sequence.
+ */
+public interface MonitoringContext {
+  MonitoringConfig config();
+
+  Monitor monitor();
+
+  /** The Prometheus-backed registry that {@code /metrics} exposes. */
+  MeterRegistry registry();
+
+  /**
+   * Serves {@code handler} at exactly {@code path} on the endpoint server (GET and HEAD; other
+   * methods get 405).
+   *
+   * @throws IllegalArgumentException when the path is taken or does not start with {@code /}
+   */
+  void route(String path, EndpointAccess access, EndpointHandler handler);
+
+  /** Makes {@code component} available through {@link Monitoring#get(Class)}. */
+  <T> void publish(Class<T> type, T component);
+
+  /** A component an earlier module published, or {@code null}. */
+  <T> T find(Class<T> type);
+
+  /**
+   * Runs {@code closer} when monitoring closes: reverse order of registration, all within the one
+   * shutdown deadline ({@code MONITORING_SHUTDOWN_TIMEOUT}, default 10s).
+   */
+  void onClose(String what, AutoCloseable closer);
+
+  /**
+   * Makes histograms and counters attach the current trace as an exemplar (OpenMetrics scrape).
+   * The tracing module calls it; the last call wins.
+   */
+  void exemplars(SpanContext spanContext);
+}

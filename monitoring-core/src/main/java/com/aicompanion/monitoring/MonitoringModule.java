@@ -1,0 +1,51 @@
+package com.aicompanion.monitoring;
+
+import java.util.Set;
+
+/**
+ * The one extension point: a module of the library (logging, tracing, health) that {@link
+ * Monitoring#start(String)} finds with {@link java.util.ServiceLoader} and starts in {@link
+ * #order()}. Implementations are listed in {@code
+ * META-INF/services/com.aicompanion.monitoring.MonitoringModule} and need a public no-argument
+ * constructor.
+ *
+ * <pre>{@code
+ * public final class HealthModule implements MonitoringModule {
+ *   public String name() { return "health"; }
+ *   public int order() { return MonitoringModule.ORDER_HEALTH; }
+ *   public void start(MonitoringContext context) {
+ *     HealthRegistry registry = new HealthRegistry(...);
+ *     context.publish(HealthRegistry.class, registry);
+ *     context.onClose("health checks", registry::close);
+ *   }
+ * }
+ * }</pre>
+ */
+public interface MonitoringModule {
+  /** Logging starts first so that the other modules' start-up is logged in its format. */
+  int ORDER_LOGGING = 100;
+
+  int ORDER_TRACING = 200;
+  int ORDER_HEALTH = 300;
+
+  /** A short name for logs and errors, e.g. {@code logging}. */
+  String name();
+
+  /** Modules start in ascending order and close in reverse. */
+  int order();
+
+  /**
+   * Canonical configuration keys (e.g. {@code health.cache.interval}) that this module reads beyond
+   * those that {@code monitoring-core} documents, so that they are not reported as unknown.
+   */
+  default Set<String> configKeys() {
+    return Set.of();
+  }
+
+  /**
+   * Starts the module. A configuration error throws {@link MonitoringException} naming the key, the
+   * value and the fix; {@link Monitoring#start(String)} then closes what already started and
+   * rethrows. An unreachable backend is not an error here: the module counts and retries it.
+   */
+  void start(MonitoringContext context) throws Exception;
+}

@@ -1,0 +1,76 @@
+package com.aicompanion.monitoring.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recording path's error regime: never throw, log each distinct problem once at WARN, count
+ * every occurrence in {@code monitoring_metric_errors_total{reason}}.
+ */
+public final class RecordingErrors {
+  private static final Logger LOG = LoggerFactory.getLogger("com.aicompanion.monitoring.Monitor");
+  /** Bounds the memory spent on remembering which problems were already logged. */
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private static final java.util.concurrent.atomic.AtomicBoolean OBSERVER_FAILED_LOGGED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private final Set<String> logged = ConcurrentHashMap.newKeySet();
+  private final MeterRegistry registry;
+  private final ConcurrentHashMap<Reason, Counter> counters = new ConcurrentHashMap<>();
+
+  /** Why a recording was refused; the value of the {@code reason} label. */
+  public enum Reason {
+    INVALID_NAME("invalid_name"),
+    INVALID_LABELS("invalid_labels"),
+    INVALID_VALUE("invalid_value"),
+    TYPE_CONFLICT("type_conflict"),
+    LABEL_KEYS_CONFLICT("label_keys_conflict"),
+    REGISTRY_REJECTED("registry_rejected"),
+    CALLBACK_FAILED("callback_failed");
+
+    final String label;
+
+    Reason(String label) {
+      this.label = label;
+    }
+  }
+
+  public RecordingErrors(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Logs {@code message} at WARN if it was not logged before; counts nothing. */
+  public void warnOnce(String message) {
+    if (logged.size() < MAX_REMEMBERED && logged.add(message)) {
+      LOG.warn("{}. This warning is logged once.", message);
+    }
+  }
+
+  /** An observer (another module's callback) threw; logged at WARN once per JVM. */
+  public static void observerFailed(RuntimeException e) {
+    if (OBSERVER_FAILED_LOGGED.compareAndSet(false, true)) {
+      LOG.warn("An LLM call observer failed; the metrics are recorded regardless. Logged once.", e);
+    }
+  }
+
+  /** Counts the refused recording and logs {@code message} if it was not logged before. */
+  public void refuse(Reason reason, String message) {
+    counters
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("monitoring.metric.errors")
+                    .description("Recordings the Monitor facade refused, by reason")
+                    .tag("reason", r.label)
+                    .register(registry))
+        .increment();
+    if (logged.size() < MAX_REMEMBERED && logged.add(message)) {
+      LOG.warn("Ignoring recording: {}. This warning is logged once.", message);
+    }
+  }
+}
