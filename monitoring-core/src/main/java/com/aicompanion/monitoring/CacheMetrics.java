@@ -27,7 +27,10 @@ public final class CacheMetrics {
     this.hits = gets(registry, cache, "hit");
     this.misses = gets(registry, cache, "miss");
     this.puts =
-        Counter.builder("cache.puts").description("Entries added to the cache").tag("cache", cache).register(registry);
+        Counter.builder("cache.puts")
+            .description("Entries added to the cache")
+            .tag("cache", cache)
+            .register(registry);
     this.evictions =
         Counter.builder("cache.evictions")
             .description("Entries evicted from the cache")

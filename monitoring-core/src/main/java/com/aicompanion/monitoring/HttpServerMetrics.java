@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP server request metrics: the histogram {@code http_server_requests_seconds{method, uri,
- * status, outcome}} with buckets from 5 ms to 60 s, under Micrometer's names so that its
- * dashboards work.
+ * status, outcome}} with buckets from 5 ms to 60 s, under Micrometer's names so that its dashboards
+ * work.
  *
  * <pre>{@code
  * monitor.http().record("POST", "/conversations/{id}", 200, Duration.ofMillis(840));
@@ -53,7 +53,9 @@ public final class HttpServerMetrics {
     Key key = new Key(method(method), uri(route, status), status);
     Timer timer = series.find(key);
     if (timer == null) {
-      timer = series.getOrCreate(key, this::register, () -> register(new Key(Series.OTHER, Series.OTHER, -1)));
+      timer =
+          series.getOrCreate(
+              key, this::register, () -> register(new Key(Series.OTHER, Series.OTHER, -1)));
     }
     timer.record(amount, unit);
   }

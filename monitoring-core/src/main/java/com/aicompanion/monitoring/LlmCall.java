@@ -102,7 +102,9 @@ public final class LlmCall {
     guard(() -> handle.onFail(type));
   }
 
-  /** Makes the call's trace context current (when tracing is installed) until the result is closed. */
+  /**
+   * Makes the call's trace context current (when tracing is installed) until the result is closed.
+   */
   public AutoCloseable makeCurrent() {
     try {
       return handle.makeCurrent();

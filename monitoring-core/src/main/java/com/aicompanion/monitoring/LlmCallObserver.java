@@ -21,14 +21,18 @@ public interface LlmCallObserver {
     /** The prompt text, given only when the application passes it to {@link LlmCall#prompt}. */
     default void onPrompt(String prompt) {}
 
-    /** The completion text, given only when the application passes it to {@link LlmCall#completion}. */
+    /**
+     * The completion text, given only when the application passes it to {@link LlmCall#completion}.
+     */
     default void onCompletion(String completion) {}
 
     default void onFinish(long inputTokens, long outputTokens) {}
 
     default void onFail(String errorType) {}
 
-    /** Makes the call's context (e.g. its span) current on this thread until the result is closed. */
+    /**
+     * Makes the call's context (e.g. its span) current on this thread until the result is closed.
+     */
     default AutoCloseable makeCurrent() {
       return () -> {};
     }

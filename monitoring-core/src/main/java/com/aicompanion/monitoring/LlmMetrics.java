@@ -37,10 +37,12 @@ public final class LlmMetrics {
   static final double[] DURATION_BUCKETS = {
     0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92
   };
+
   /** Tokens; the boundaries advised for gen_ai.client.token.usage. */
   static final double[] TOKEN_BUCKETS = {
     1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864
   };
+
   /** Seconds; the boundaries advised for time to first token/chunk. */
   static final double[] FIRST_CHUNK_BUCKETS = {
     0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0
@@ -60,7 +62,12 @@ public final class LlmMetrics {
     final DistributionSummary outputTokens;
     final ModelMeters model;
 
-    CallMeters(Timer duration, Timer firstChunk, DistributionSummary in, DistributionSummary out, ModelMeters model) {
+    CallMeters(
+        Timer duration,
+        Timer firstChunk,
+        DistributionSummary in,
+        DistributionSummary out,
+        ModelMeters model) {
       this.duration = duration;
       this.firstChunk = firstChunk;
       this.inputTokens = in;
@@ -89,13 +96,15 @@ public final class LlmMetrics {
   private final Series<FailureKey, Timer> failures;
   private volatile LlmCallObserver observer = LlmCallObserver.NONE;
 
-  LlmMetrics(MeterRegistry registry, int cardinalityLimit, LlmPrices prices, RecordingErrors errors) {
+  LlmMetrics(
+      MeterRegistry registry, int cardinalityLimit, LlmPrices prices, RecordingErrors errors) {
     this.registry = registry;
     this.prices = prices;
     this.errors = errors;
     this.calls = new Series<>("gen_ai_client_operation_duration", cardinalityLimit, registry);
     this.models = new Series<>("llm_cost_usd", cardinalityLimit, registry);
-    this.failures = new Series<>("gen_ai_client_operation_duration_errors", cardinalityLimit, registry);
+    this.failures =
+        new Series<>("gen_ai_client_operation_duration_errors", cardinalityLimit, registry);
   }
 
   /**
@@ -110,7 +119,11 @@ public final class LlmMetrics {
     CallKey key = new CallKey(orUnknown(provider), orUnknown(model), orUnknown(operation));
     CallMeters meters = calls.find(key);
     if (meters == null) {
-      meters = calls.getOrCreate(key, this::register, () -> register(new CallKey(Series.OTHER, Series.OTHER, Series.OTHER)));
+      meters =
+          calls.getOrCreate(
+              key,
+              this::register,
+              () -> register(new CallKey(Series.OTHER, Series.OTHER, Series.OTHER)));
     }
     LlmCallObserver.Handle handle;
     try {
@@ -119,7 +132,14 @@ public final class LlmMetrics {
       errors.refuse(Reason.CALLBACK_FAILED, "LLM call observer failed: " + e);
       handle = LlmCallObserver.Handle.NONE;
     }
-    return new LlmCall(this, key.provider, key.model, key.operation, meters, handle, registry.config().clock().monotonicTime());
+    return new LlmCall(
+        this,
+        key.provider,
+        key.model,
+        key.operation,
+        meters,
+        handle,
+        registry.config().clock().monotonicTime());
   }
 
   /** Installs {@code observer} for calls started from now on; the tracing module uses it. */
@@ -131,7 +151,8 @@ public final class LlmMetrics {
     return registry.config().clock().monotonicTime();
   }
 
-  void recordFailure(String provider, String model, String operation, String errorType, long nanos) {
+  void recordFailure(
+      String provider, String model, String operation, String errorType, long nanos) {
     FailureKey key = new FailureKey(new CallKey(provider, model, operation), errorType);
     Timer timer = failures.find(key);
     if (timer == null) {
@@ -139,7 +160,9 @@ public final class LlmMetrics {
           failures.getOrCreate(
               key,
               k -> durationTimer(k.call, k.errorType),
-              () -> durationTimer(new CallKey(Series.OTHER, Series.OTHER, Series.OTHER), Series.OTHER));
+              () ->
+                  durationTimer(
+                      new CallKey(Series.OTHER, Series.OTHER, Series.OTHER), Series.OTHER));
     }
     timer.record(Duration.ofNanos(nanos));
   }
@@ -156,7 +179,11 @@ public final class LlmMetrics {
 
   private CallMeters register(CallKey key) {
     ModelKey modelKey = new ModelKey(key.provider, key.model);
-    ModelMeters model = models.getOrCreate(modelKey, this::registerModel, () -> registerModel(new ModelKey(Series.OTHER, Series.OTHER)));
+    ModelMeters model =
+        models.getOrCreate(
+            modelKey,
+            this::registerModel,
+            () -> registerModel(new ModelKey(Series.OTHER, Series.OTHER)));
     return new CallMeters(
         durationTimer(key, ""),
         Timer.builder("gen_ai.client.time_to_first_chunk")

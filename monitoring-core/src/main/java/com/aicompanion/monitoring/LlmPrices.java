@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The file format of {@code MONITORING_LLM_PRICES_FILE} is one line per model, {@code
- * provider/model = inputUsdPerMillion outputUsdPerMillion}, e.g. {@code openai/gpt-4o = 2.50 10.00}.
- * Provider names are matched case-insensitively.
+ * provider/model = inputUsdPerMillion outputUsdPerMillion}, e.g. {@code openai/gpt-4o = 2.50
+ * 10.00}. Provider names are matched case-insensitively.
  */
 public final class LlmPrices {
   /** Prices of one model in US dollars per million tokens. */
@@ -57,8 +57,8 @@ public final class LlmPrices {
   }
 
   /**
-   * A few widely used models at their list prices when this version was released; override them
-   * for your contract with {@link #with} or a prices file.
+   * A few widely used models at their list prices when this version was released; override them for
+   * your contract with {@link #with} or a prices file.
    */
   public static LlmPrices defaults() {
     return DEFAULTS;
@@ -105,7 +105,8 @@ public final class LlmPrices {
   }
 
   /** This table with the price of {@code provider}/{@code model} set. */
-  public LlmPrices with(String provider, String model, double inputUsdPerMillion, double outputUsdPerMillion) {
+  public LlmPrices with(
+      String provider, String model, double inputUsdPerMillion, double outputUsdPerMillion) {
     if (provider == null || provider.isBlank() || model == null || model.isBlank()) {
       throw new IllegalArgumentException(
           "LLM price needs a provider and a model, got \"" + provider + "\" and \"" + model + "\"");
@@ -115,7 +116,9 @@ public final class LlmPrices {
     return new LlmPrices(copy);
   }
 
-  /** The price of {@code model} at {@code provider}: exact name, else a listed name plus a version. */
+  /**
+   * The price of {@code model} at {@code provider}: exact name, else a listed name plus a version.
+   */
   public Optional<Price> find(String provider, String model) {
     if (provider == null || model == null) {
       return Optional.empty();

@@ -92,7 +92,11 @@ public final class Monitor {
     if (!(amount >= 0)) {
       errors.refuse(
           Reason.INVALID_VALUE,
-          "Counter \"" + name + "\" was incremented by " + amount + ": counters only go up; pass an amount >= 0");
+          "Counter \""
+              + name
+              + "\" was incremented by "
+              + amount
+              + ": counters only go up; pass an amount >= 0");
       return;
     }
     Object counter = store.meter(name, Kind.COUNTER, labels);
@@ -111,7 +115,11 @@ public final class Monitor {
     if (duration == null || duration.isNegative()) {
       errors.refuse(
           Reason.INVALID_VALUE,
-          "Timer \"" + name + "\" was given the duration " + duration + ": pass a non-negative Duration");
+          "Timer \""
+              + name
+              + "\" was given the duration "
+              + duration
+              + ": pass a non-negative Duration");
       return;
     }
     Object timer = store.meter(name, Kind.TIMER, labels);
@@ -172,7 +180,8 @@ public final class Monitor {
   private void recordNanos(String name, Map<String, String> labels, long start) {
     Object timer = store.meter(name, Kind.TIMER, labels);
     if (timer != null) {
-      ((Timer) timer).record(registry.config().clock().monotonicTime() - start, TimeUnit.NANOSECONDS);
+      ((Timer) timer)
+          .record(registry.config().clock().monotonicTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -195,7 +204,11 @@ public final class Monitor {
   private static Map<String, String> pairs(String name, String... tags) {
     if (tags.length % 2 != 0) {
       throw new IllegalArgumentException(
-          "Tags of metric \"" + name + "\" must be key/value pairs, but " + tags.length + " strings were given");
+          "Tags of metric \""
+              + name
+              + "\" must be key/value pairs, but "
+              + tags.length
+              + " strings were given");
     }
     Map<String, String> labels = new LinkedHashMap<>();
     for (int i = 0; i < tags.length; i += 2) {
@@ -204,7 +217,9 @@ public final class Monitor {
     return labels;
   }
 
-  /** The registry behind the facade, for any Micrometer binder (e.g. HikariCP's setMetricRegistry). */
+  /**
+   * The registry behind the facade, for any Micrometer binder (e.g. HikariCP's setMetricRegistry).
+   */
   public MeterRegistry registry() {
     return registry;
   }
@@ -228,12 +243,15 @@ public final class Monitor {
   public CacheMetrics cache(String name) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException(
-          "cache name is " + (name == null ? "null" : "blank") + ": pass the cache's name, e.g. cache(\"llm-responses\")");
+          "cache name is "
+              + (name == null ? "null" : "blank")
+              + ": pass the cache's name, e.g. cache(\"llm-responses\")");
     }
     CacheMetrics existing = caches.find(name);
     if (existing != null) {
       return existing;
     }
-    return caches.getOrCreate(name, n -> new CacheMetrics(registry, n), () -> new CacheMetrics(registry, Series.OTHER));
+    return caches.getOrCreate(
+        name, n -> new CacheMetrics(registry, n), () -> new CacheMetrics(registry, Series.OTHER));
   }
 }

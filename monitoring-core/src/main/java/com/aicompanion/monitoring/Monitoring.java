@@ -94,7 +94,9 @@ public final class Monitoring implements AutoCloseable {
     return builder(serviceName).start();
   }
 
-  /** A builder for {@code serviceName}; its settings override the environment and system properties. */
+  /**
+   * A builder for {@code serviceName}; its settings override the environment and system properties.
+   */
   public static Builder builder(String serviceName) {
     return new Builder(serviceName);
   }
@@ -140,7 +142,9 @@ public final class Monitoring implements AutoCloseable {
               + " is available: add the artifact com.aicompanion.monitoring:"
               + artifactOf(type)
               + " to the classpath"
-              + (modules.isEmpty() ? "" : " (running modules: " + String.join(", ", modules) + ")"));
+              + (modules.isEmpty()
+                  ? ""
+                  : " (running modules: " + String.join(", ", modules) + ")"));
     }
     return type.cast(component);
   }
@@ -175,10 +179,16 @@ public final class Monitoring implements AutoCloseable {
       }
     }
     int problems = shutdown.run(config.shutdownTimeout());
-    LOG.info("Monitoring for {} closed{}", config.serviceName(), problems == 0 ? "" : " (" + problems + " step(s) failed or overran)");
+    LOG.info(
+        "Monitoring for {} closed{}",
+        config.serviceName(),
+        problems == 0 ? "" : " (" + problems + " step(s) failed or overran)");
   }
 
-  /** Builds and starts {@link Monitoring}. Each setter overrides the environment and system properties. */
+  /**
+   * Builds and starts {@link Monitoring}. Each setter overrides the environment and system
+   * properties.
+   */
   public static final class Builder {
     private final String serviceName;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -191,13 +201,17 @@ public final class Monitoring implements AutoCloseable {
       this.serviceName = serviceName;
     }
 
-    /** The environment label and log field ({@code MONITORING_ENVIRONMENT}, default {@code dev}). */
+    /**
+     * The environment label and log field ({@code MONITORING_ENVIRONMENT}, default {@code dev}).
+     */
     public Builder environment(String environment) {
       values.put("environment", environment);
       return this;
     }
 
-    /** The version label ({@code MONITORING_SERVICE_VERSION}, default the jar's manifest version). */
+    /**
+     * The version label ({@code MONITORING_SERVICE_VERSION}, default the jar's manifest version).
+     */
     public Builder version(String version) {
       values.put("service.version", version);
       return this;
@@ -209,10 +223,13 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
-    /** The endpoint server's port, 0 for ephemeral ({@code MONITORING_METRICS_PORT}, default 8000). */
+    /**
+     * The endpoint server's port, 0 for ephemeral ({@code MONITORING_METRICS_PORT}, default 8000).
+     */
     public Builder metricsPort(int port) {
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("metricsPort(" + port + ") is not a port number (0-65535)");
+        throw new IllegalArgumentException(
+            "metricsPort(" + port + ") is not a port number (0-65535)");
       }
       values.put("metrics.port", Integer.toString(port));
       return this;
@@ -224,13 +241,19 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
-    /** Requires {@code Authorization: Bearer <token>} for /metrics and health details ({@code MONITORING_ENDPOINT_TOKEN}). */
+    /**
+     * Requires {@code Authorization: Bearer <token>} for /metrics and health details ({@code
+     * MONITORING_ENDPOINT_TOKEN}).
+     */
     public Builder endpointToken(String token) {
       values.put("endpoint.token", token);
       return this;
     }
 
-    /** Distinct label sets per metric before folding into {@code OTHER} ({@code MONITORING_CARDINALITY_LIMIT}, default 1000). */
+    /**
+     * Distinct label sets per metric before folding into {@code OTHER} ({@code
+     * MONITORING_CARDINALITY_LIMIT}, default 1000).
+     */
     public Builder cardinalityLimit(int limit) {
       if (limit < 1) {
         throw new IllegalArgumentException("cardinalityLimit(" + limit + ") must be at least 1");
@@ -239,23 +262,30 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
-    /** The deadline for {@link Monitoring#close()} ({@code MONITORING_SHUTDOWN_TIMEOUT}, default 10s). */
+    /**
+     * The deadline for {@link Monitoring#close()} ({@code MONITORING_SHUTDOWN_TIMEOUT}, default
+     * 10s).
+     */
     public Builder shutdownTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout(" + timeout + ") must be a non-negative duration");
+        throw new IllegalArgumentException(
+            "shutdownTimeout(" + timeout + ") must be a non-negative duration");
       }
       values.put("shutdown.timeout", timeout.toMillis() + "ms");
       return this;
     }
 
-    /** Whether to bind the JVM and process metrics ({@code MONITORING_JVM_METRICS}, default true). */
+    /**
+     * Whether to bind the JVM and process metrics ({@code MONITORING_JVM_METRICS}, default true).
+     */
     public Builder jvmMetrics(boolean enabled) {
       values.put("jvm.metrics", Boolean.toString(enabled));
       return this;
     }
 
     /** Sets the price of one LLM model in US dollars per million tokens; see {@link LlmPrices}. */
-    public Builder llmPrice(String provider, String model, double inputUsdPerMillion, double outputUsdPerMillion) {
+    public Builder llmPrice(
+        String provider, String model, double inputUsdPerMillion, double outputUsdPerMillion) {
       prices = prices.with(provider, model, inputUsdPerMillion, outputUsdPerMillion);
       return this;
     }
@@ -272,7 +302,8 @@ public final class Monitoring implements AutoCloseable {
      */
     public Builder config(String key, String value) {
       if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException("config key is blank: use the canonical form, e.g. \"elasticsearch.url\"");
+        throw new IllegalArgumentException(
+            "config key is blank: use the canonical form, e.g. \"elasticsearch.url\"");
       }
       values.put(key, value);
       return this;
@@ -322,7 +353,8 @@ public final class Monitoring implements AutoCloseable {
 
       SwitchableSpanContext spanContext = new SwitchableSpanContext();
       PrometheusMeterRegistry registry =
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
+          new PrometheusMeterRegistry(
+              PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
       Monitor monitor = Monitor.create(registry, config.cardinalityLimit(), table);
       ShutdownSequence shutdown = new ShutdownSequence();
       shutdown.add("meter registry", registry::close);
@@ -341,12 +373,16 @@ public final class Monitoring implements AutoCloseable {
         shutdown.run(config.shutdownTimeout());
         throw e;
       }
-      server.route(config.metricsPath(), EndpointAccess.TOKEN, new MetricsEndpoint(registry.getPrometheusRegistry()));
+      server.route(
+          config.metricsPath(),
+          EndpointAccess.TOKEN,
+          new MetricsEndpoint(registry.getPrometheusRegistry()));
       shutdown.add("endpoint server", server::close);
 
       Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();
       List<String> started = new ArrayList<>();
-      Context context = new Context(config, monitor, registry, server, components, shutdown, spanContext);
+      Context context =
+          new Context(config, monitor, registry, server, components, shutdown, spanContext);
       for (MonitoringModule module : found) {
         try {
           module.start(context);
@@ -356,12 +392,15 @@ public final class Monitoring implements AutoCloseable {
           if (e instanceof MonitoringException me) {
             throw me;
           }
-          throw new MonitoringException("module " + module.name() + " failed to start: " + e.getMessage(), e);
+          throw new MonitoringException(
+              "module " + module.name() + " failed to start: " + e.getMessage(), e);
         }
       }
       server.start();
 
-      Monitoring monitoring = new Monitoring(config, registry, monitor, server, components, shutdown, List.copyOf(started));
+      Monitoring monitoring =
+          new Monitoring(
+              config, registry, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {
         GLOBAL.set(monitoring);
         Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
@@ -382,11 +421,13 @@ public final class Monitoring implements AutoCloseable {
     private static List<MonitoringModule> discoverModules() {
       List<MonitoringModule> found = new ArrayList<>();
       ServiceLoader.load(MonitoringModule.class).forEach(found::add);
-      found.sort(Comparator.comparingInt(MonitoringModule::order).thenComparing(MonitoringModule::name));
+      found.sort(
+          Comparator.comparingInt(MonitoringModule::order).thenComparing(MonitoringModule::name));
       return found;
     }
 
-    private static void reportUnknownKeys(MonitoringConfig config, Collection<MonitoringModule> modules) {
+    private static void reportUnknownKeys(
+        MonitoringConfig config, Collection<MonitoringModule> modules) {
       Set<String> moduleKeys = new HashSet<>();
       modules.forEach(m -> moduleKeys.addAll(m.configKeys()));
       ConfigLoader.unknownKeyWarnings(config.values(), moduleKeys).forEach(LOG::warn);
@@ -401,13 +442,19 @@ public final class Monitoring implements AutoCloseable {
         return prices.withFile(Path.of(file));
       } catch (IOException e) {
         throw new MonitoringException(
-            config.describe("llm.prices.file") + " cannot be read (" + e + "); point it at a readable prices file", e);
+            config.describe("llm.prices.file")
+                + " cannot be read ("
+                + e
+                + "); point it at a readable prices file",
+            e);
       } catch (IllegalArgumentException e) {
-        throw new MonitoringException(config.describe("llm.prices.file") + ": " + e.getMessage(), e);
+        throw new MonitoringException(
+            config.describe("llm.prices.file") + ": " + e.getMessage(), e);
       }
     }
 
-    private static void bindStandardMeters(MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
+    private static void bindStandardMeters(
+        MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
       Gauge.builder("app.info", () -> 1)
           .description("Service identity; always 1")
           .tag("service", config.serviceName())
@@ -440,7 +487,11 @@ public final class Monitoring implements AutoCloseable {
                       .map(StackWalker.StackFrame::getDeclaringClass)
                       .filter(c -> !c.getPackageName().equals(Monitoring.class.getPackageName()))
                       .findFirst()
-                      .map(c -> c.getPackage() == null ? null : c.getPackage().getImplementationVersion())
+                      .map(
+                          c ->
+                              c.getPackage() == null
+                                  ? null
+                                  : c.getPackage().getImplementationVersion())
                       .orElse(null))
           .transform(v -> v == null || v.isBlank() ? "unknown" : v);
     }

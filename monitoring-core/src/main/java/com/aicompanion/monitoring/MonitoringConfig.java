@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * Optional<URI> es = config.uri("elasticsearch.url");
  * }</pre>
  *
- * <p>The typed getters throw {@link MonitoringException} naming the key as the user spelled it,
- * the bad value and the rule, e.g. {@code MONITORING_METRICS_PORT=abc is not a port number
- * (0-65535)}. Secret values never appear in messages.
+ * <p>The typed getters throw {@link MonitoringException} naming the key as the user spelled it, the
+ * bad value and the rule, e.g. {@code MONITORING_METRICS_PORT=abc is not a port number (0-65535)}.
+ * Secret values never appear in messages.
  */
 public final class MonitoringConfig {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -35,7 +35,8 @@ public final class MonitoringConfig {
   private final String environment;
   private final String serviceVersion;
 
-  MonitoringConfig(Map<String, ConfigLoader.Value> values, String defaultName, String defaultVersion) {
+  MonitoringConfig(
+      Map<String, ConfigLoader.Value> values, String defaultName, String defaultVersion) {
     this.values = Map.copyOf(values);
     this.serviceName = nonBlank("service.name", defaultName);
     this.environment = nonBlank("environment", "dev");
@@ -58,13 +59,19 @@ public final class MonitoringConfig {
       Map<String, String> builder) {
     if (serviceName == null || serviceName.isBlank()) {
       throw new IllegalArgumentException(
-          "service name is " + (serviceName == null ? "null" : "blank") + ": pass the service's name, e.g. Monitoring.start(\"ai-companion\")");
+          "service name is "
+              + (serviceName == null ? "null" : "blank")
+              + ": pass the service's name, e.g. Monitoring.start(\"ai-companion\")");
     }
-    ConfigLoader loader = ConfigLoader.load(env, properties, builder, Monitoring.Builder::methodFor);
+    ConfigLoader loader =
+        ConfigLoader.load(env, properties, builder, Monitoring.Builder::methodFor);
     return new MonitoringConfig(loader.values(), serviceName, defaultVersion);
   }
 
-  /** The service name: {@code MONITORING_SERVICE_NAME}, else {@code OTEL_SERVICE_NAME}, else the name given to start(). */
+  /**
+   * The service name: {@code MONITORING_SERVICE_NAME}, else {@code OTEL_SERVICE_NAME}, else the
+   * name given to start().
+   */
   public String serviceName() {
     return serviceName;
   }
@@ -74,12 +81,18 @@ public final class MonitoringConfig {
     return environment;
   }
 
-  /** {@code MONITORING_SERVICE_VERSION}, default the application jar's manifest version, else {@code unknown}. */
+  /**
+   * {@code MONITORING_SERVICE_VERSION}, default the application jar's manifest version, else {@code
+   * unknown}.
+   */
   public String serviceVersion() {
     return serviceVersion;
   }
 
-  /** The raw value of {@code key} (canonical form, e.g. {@code elasticsearch.url}), if set and not blank. */
+  /**
+   * The raw value of {@code key} (canonical form, e.g. {@code elasticsearch.url}), if set and not
+   * blank.
+   */
   public Optional<String> get(String key) {
     ConfigLoader.Value v = values.get(key);
     return v == null || v.value().isBlank() ? Optional.empty() : Optional.of(v.value());
@@ -114,7 +127,8 @@ public final class MonitoringConfig {
     } catch (NumberFormatException e) {
       // reported below with the rule
     }
-    throw new MonitoringException(describe(key) + " is not a whole number in [" + min + ", " + max + "]");
+    throw new MonitoringException(
+        describe(key) + " is not a whole number in [" + min + ", " + max + "]");
   }
 
   /** {@code key} as {@code true}/{@code false}, or {@code defaultValue}. */
@@ -126,13 +140,14 @@ public final class MonitoringConfig {
     return switch (raw.get().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new MonitoringException(describe(key) + " is not a boolean: use true or false");
+      default ->
+          throw new MonitoringException(describe(key) + " is not a boolean: use true or false");
     };
   }
 
   /**
-   * {@code key} as a duration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, a plain number of
-   * seconds, or ISO-8601 ({@code PT10S}); else {@code defaultValue}.
+   * {@code key} as a duration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, a plain number
+   * of seconds, or ISO-8601 ({@code PT10S}); else {@code defaultValue}.
    */
   public Duration duration(String key, Duration defaultValue) {
     Optional<String> raw = get(key);
@@ -159,7 +174,8 @@ public final class MonitoringConfig {
     } catch (DateTimeParseException e) {
       // reported below with the rule
     }
-    throw new MonitoringException(describe(key) + " is not a duration: use e.g. 500ms, 10s, 5m or PT10S");
+    throw new MonitoringException(
+        describe(key) + " is not a duration: use e.g. 500ms, 10s, 5m or PT10S");
   }
 
   /** {@code key} as an absolute http(s) URI, if set. */
@@ -177,7 +193,8 @@ public final class MonitoringConfig {
     } catch (URISyntaxException e) {
       // reported below with the rule
     }
-    throw new MonitoringException(describe(key) + " is not an http(s) URL: use e.g. http://localhost:9200");
+    throw new MonitoringException(
+        describe(key) + " is not an http(s) URL: use e.g. http://localhost:9200");
   }
 
   /** One of {@code allowed} (case-insensitive, returned in lower case), or {@code defaultValue}. */
@@ -221,7 +238,8 @@ public final class MonitoringConfig {
     String path = string("metrics.path", "/metrics");
     if (!path.startsWith("/") || path.length() < 2 || path.contains("?") || path.contains(" ")) {
       throw new MonitoringException(
-          describe("metrics.path") + " is not a path: it must start with \"/\" and name a path, e.g. /metrics");
+          describe("metrics.path")
+              + " is not a path: it must start with \"/\" and name a path, e.g. /metrics");
     }
     return path;
   }
@@ -256,7 +274,8 @@ public final class MonitoringConfig {
   /** The summary logged at start: every set key, secrets masked. */
   String summary() {
     StringBuilder text = new StringBuilder();
-    values.forEach((key, value) -> text.append(text.length() == 0 ? "" : ", ").append(value.describe(key)));
+    values.forEach(
+        (key, value) -> text.append(text.length() == 0 ? "" : ", ").append(value.describe(key)));
     return text.toString();
   }
 

@@ -36,8 +36,8 @@ public interface MonitoringContext {
   void onClose(String what, AutoCloseable closer);
 
   /**
-   * Makes histograms and counters attach the current trace as an exemplar (OpenMetrics scrape).
-   * The tracing module calls it; the last call wins.
+   * Makes histograms and counters attach the current trace as an exemplar (OpenMetrics scrape). The
+   * tracing module calls it; the last call wins.
    */
   void exemplars(SpanContext spanContext);
 }

@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /** Starts Monitoring on 127.0.0.1 and an ephemeral port, isolated from the process environment. */
 final class TestMonitoring {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestMonitoring() {}
 
@@ -19,7 +20,8 @@ final class TestMonitoring {
     return builder(service, Map.of(), new Properties());
   }
 
-  static Monitoring.Builder builder(String service, Map<String, String> env, Properties properties) {
+  static Monitoring.Builder builder(
+      String service, Map<String, String> env, Properties properties) {
     return Monitoring.builder(service)
         .sources(env, properties)
         .registerGlobal(false)
@@ -39,7 +41,8 @@ final class TestMonitoring {
   static String scrape(Monitoring monitoring) {
     HttpResponse<String> response = get(monitoring, "/metrics");
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET /metrics answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

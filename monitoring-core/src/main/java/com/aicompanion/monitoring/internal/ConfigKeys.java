@@ -66,7 +66,10 @@ public final class ConfigKeys {
 
   /** Keys that modules add are secret when their name says so. */
   static boolean looksSecret(String key) {
-    return key.contains("password") || key.contains("token") || key.contains("secret") || key.endsWith(".key");
+    return key.contains("password")
+        || key.contains("token")
+        || key.contains("secret")
+        || key.endsWith(".key");
   }
 
   /** {@code metrics.port} -> {@code MONITORING_METRICS_PORT}. */

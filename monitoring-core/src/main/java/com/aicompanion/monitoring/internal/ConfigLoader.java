@@ -2,8 +2,8 @@ package com.aicompanion.monitoring.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -57,7 +57,8 @@ public final class ConfigLoader {
         loader.put(ConfigKeys.fromProperty(name), properties.getProperty(name), "-D" + name);
       }
     }
-    builder.forEach((key, value) -> loader.values.put(key, new Value(value, builderNames.apply(key))));
+    builder.forEach(
+        (key, value) -> loader.values.put(key, new Value(value, builderNames.apply(key))));
     return loader;
   }
 
@@ -78,11 +79,14 @@ public final class ConfigLoader {
    *
    * @param moduleKeys keys that the installed modules declare beyond the documented ones
    */
-  public static List<String> unknownKeyWarnings(Map<String, Value> values, Collection<String> moduleKeys) {
+  public static List<String> unknownKeyWarnings(
+      Map<String, Value> values, Collection<String> moduleKeys) {
     List<String> warnings = new ArrayList<>();
     values.forEach(
         (key, value) -> {
-          if (ConfigKeys.all().containsKey(key) || moduleKeys.contains(key) || value.source().startsWith("OTEL_")) {
+          if (ConfigKeys.all().containsKey(key)
+              || moduleKeys.contains(key)
+              || value.source().startsWith("OTEL_")) {
             return;
           }
           String nearest = nearest(key, ConfigKeys.all().keySet(), moduleKeys);
@@ -90,7 +94,9 @@ public final class ConfigLoader {
               "Unknown configuration key "
                   + value.source().replaceAll("[(, ]+$", "")
                   + " is ignored"
-                  + (nearest == null ? "" : "; did you mean " + spell(nearest, value.source()) + "?"));
+                  + (nearest == null
+                      ? ""
+                      : "; did you mean " + spell(nearest, value.source()) + "?"));
         });
     return warnings;
   }
@@ -133,7 +139,8 @@ public final class ConfigLoader {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

@@ -39,7 +39,8 @@ public final class EndpointServer implements AutoCloseable {
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final RecordingErrors errors;
 
-  private EndpointServer(HttpServer server, ThreadPoolExecutor executor, String token, RecordingErrors errors) {
+  private EndpointServer(
+      HttpServer server, ThreadPoolExecutor executor, String token, RecordingErrors errors) {
     this.server = server;
     this.executor = executor;
     this.tokenDigest = token == null ? null : sha256(token);
@@ -54,11 +55,14 @@ public final class EndpointServer implements AutoCloseable {
    * @param portSetting how the user set the port, for the error message
    * @throws MonitoringException when the port is taken or the host cannot be bound
    */
-  public static EndpointServer bind(String host, int port, String token, String portSetting, RecordingErrors errors) {
+  public static EndpointServer bind(
+      String host, int port, String token, String portSetting, RecordingErrors errors) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     if (address.isUnresolved()) {
       throw new MonitoringException(
-          "metrics host \"" + host + "\" cannot be resolved; set MONITORING_METRICS_HOST to an address of this machine, e.g. 0.0.0.0");
+          "metrics host \""
+              + host
+              + "\" cannot be resolved; set MONITORING_METRICS_HOST to an address of this machine, e.g. 0.0.0.0");
     }
     HttpServer server;
     try {
@@ -74,7 +78,8 @@ public final class EndpointServer implements AutoCloseable {
               + "); set MONITORING_METRICS_PORT or metricsPort(...) to a free port, or 0 for an ephemeral one",
           e);
     } catch (IOException e) {
-      throw new MonitoringException("cannot open the metrics endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new MonitoringException(
+          "cannot open the metrics endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     AtomicInteger threadNumber = new AtomicInteger();
     ThreadPoolExecutor executor =
@@ -143,7 +148,8 @@ public final class EndpointServer implements AutoCloseable {
       // the client went away; nothing to answer
       LOG.debug("endpoint request failed", e);
     } catch (RuntimeException e) {
-      errors.warnOnce("Endpoint handler for " + exchange.getRequestURI().getRawPath() + " failed: " + e);
+      errors.warnOnce(
+          "Endpoint handler for " + exchange.getRequestURI().getRawPath() + " failed: " + e);
       if (exchange.getResponseCode() == -1) {
         try {
           sendText(exchange, 500, "Internal Server Error\n");

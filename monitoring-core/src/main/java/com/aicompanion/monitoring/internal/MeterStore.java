@@ -45,8 +45,10 @@ public final class MeterStore {
   private final int cardinalityLimit;
   private final RecordingErrors errors;
   private final Problems recordingPath;
+
   /** Name as the caller spelled it -> Family, or the String message that rejected it. */
   private final ConcurrentHashMap<String, Object> byName = new ConcurrentHashMap<>();
+
   /** Prometheus base name -> Family, to detect one name used with two types. */
   private final ConcurrentHashMap<String, Family> byBaseName = new ConcurrentHashMap<>();
 
@@ -141,7 +143,8 @@ public final class MeterStore {
       if (!labelsAreValid(labels, problems)) {
         return null;
       }
-      return series.getOrCreate(labels, l -> register(Map.copyOf(l), problems), () -> overflow(problems));
+      return series.getOrCreate(
+          labels, l -> register(Map.copyOf(l), problems), () -> overflow(problems));
     }
 
     private boolean labelsAreValid(Map<String, String> labels, Problems problems) {
@@ -204,7 +207,10 @@ public final class MeterStore {
           case SUMMARY -> DistributionSummary.builder(baseName).tags(tags).register(registry);
           case GAUGE -> {
             GaugeValue value = new GaugeValue();
-            Gauge.builder(baseName, value, GaugeValue::get).tags(tags).strongReference(true).register(registry);
+            Gauge.builder(baseName, value, GaugeValue::get)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
             yield value;
           }
         };

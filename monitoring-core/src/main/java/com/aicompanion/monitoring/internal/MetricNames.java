@@ -12,7 +12,10 @@ public final class MetricNames {
 
   private MetricNames() {}
 
-  /** Returns {@code null} when {@code name} is valid, else a message naming it, the rule and the fix. */
+  /**
+   * Returns {@code null} when {@code name} is valid, else a message naming it, the rule and the
+   * fix.
+   */
   public static String checkName(String name) {
     if (name == null) {
       return "Metric name is null: pass a name such as \"requests_total\"";
@@ -31,7 +34,9 @@ public final class MetricNames {
     return null;
   }
 
-  /** Returns {@code null} when {@code key} is a valid label key of {@code metric}, else a message. */
+  /**
+   * Returns {@code null} when {@code key} is a valid label key of {@code metric}, else a message.
+   */
   public static String checkLabelKey(String metric, String key) {
     if (key == null || !NAME.matcher(key).matches() || key.startsWith("__")) {
       return "Label key "
@@ -44,7 +49,9 @@ public final class MetricNames {
     return null;
   }
 
-  /** Throws {@link IllegalArgumentException} with the rule's message when {@code name} is invalid. */
+  /**
+   * Throws {@link IllegalArgumentException} with the rule's message when {@code name} is invalid.
+   */
   public static void requireValidName(String name) {
     String problem = checkName(name);
     if (problem != null) {
@@ -70,7 +77,8 @@ public final class MetricNames {
     StringBuilder fixed = new StringBuilder(name.length() + 1);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      boolean ok =
+          c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
       fixed.append(ok ? c : '_');
     }
     if (Character.isDigit(fixed.charAt(0))) {

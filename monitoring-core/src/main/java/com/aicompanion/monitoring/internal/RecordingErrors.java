@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordingErrors {
   private static final Logger LOG = LoggerFactory.getLogger("com.aicompanion.monitoring.Monitor");
+
   /** Bounds the memory spent on remembering which problems were already logged. */
   private static final int MAX_REMEMBERED = 10_000;
 

@@ -43,7 +43,8 @@ public final class Series<K, M> {
    * series made once by {@code overflowFactory}. A {@code null} from {@code create} (the registry
    * refused the meter) is returned and not stored.
    */
-  public M getOrCreate(K key, Function<? super K, ? extends M> create, Supplier<M> overflowFactory) {
+  public M getOrCreate(
+      K key, Function<? super K, ? extends M> create, Supplier<M> overflowFactory) {
     M existing = series.get(key);
     if (existing != null) {
       return existing;
@@ -73,7 +74,8 @@ public final class Series<K, M> {
     if (counter == null) {
       counter =
           Counter.builder("monitoring.cardinality.overflow")
-              .description("Recordings folded into the OTHER series because a metric reached its label-set limit")
+              .description(
+                  "Recordings folded into the OTHER series because a metric reached its label-set limit")
               .tag("metric", metric)
               .register(registry);
       overflowCounter = counter;

@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closers run in reverse order of registration, all within one deadline: each gets what is left
- * of it, and one that overruns is abandoned (its daemon thread keeps going) so that the rest still
+ * Closers run in reverse order of registration, all within one deadline: each gets what is left of
+ * it, and one that overruns is abandoned (its daemon thread keeps going) so that the rest still
  * run.
  */
 public final class ShutdownSequence {
-  private static final Logger LOG = LoggerFactory.getLogger("com.aicompanion.monitoring.Monitoring");
+  private static final Logger LOG =
+      LoggerFactory.getLogger("com.aicompanion.monitoring.Monitoring");
 
   private record Step(String what, AutoCloseable closer) {}
 
@@ -61,7 +62,10 @@ public final class ShutdownSequence {
         done.get(left, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         problems++;
-        LOG.warn("Closing {} did not finish within the shutdown deadline of {}; going on without it", step.what(), timeout);
+        LOG.warn(
+            "Closing {} did not finish within the shutdown deadline of {}; going on without it",
+            step.what(),
+            timeout);
       } catch (ExecutionException e) {
         problems++;
         LOG.warn("Closing {} failed", step.what(), e.getCause());

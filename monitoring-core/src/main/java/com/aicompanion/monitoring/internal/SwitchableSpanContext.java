@@ -3,9 +3,9 @@ package com.aicompanion.monitoring.internal;
 import io.prometheus.metrics.tracer.common.SpanContext;
 
 /**
- * The span context the registry asks for exemplars. The registry is built before any module
- * starts, so the tracing module plugs its span context in here afterwards; until then there is no
- * current span and no exemplar.
+ * The span context the registry asks for exemplars. The registry is built before any module starts,
+ * so the tracing module plugs its span context in here afterwards; until then there is no current
+ * span and no exemplar.
  */
 public final class SwitchableSpanContext implements SpanContext {
   private volatile SpanContext delegate;

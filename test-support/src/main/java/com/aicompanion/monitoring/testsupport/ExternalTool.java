@@ -53,7 +53,9 @@ public final class ExternalTool {
     String rest = dir.substring(star + 1);
     List<Path> found = new ArrayList<>();
     try (var children = Files.list(parent)) {
-      children.sorted(java.util.Comparator.reverseOrder()).forEach(child -> found.add(Path.of(child + rest, program)));
+      children
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(child -> found.add(Path.of(child + rest, program)));
     } catch (java.io.IOException e) {
       // no such directory: nothing to add
     }

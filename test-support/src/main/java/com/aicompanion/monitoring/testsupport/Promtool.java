@@ -32,7 +32,8 @@ public final class Promtool {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("promtool " + String.join(" ", args) + " did not finish within 60s");
+        throw new AssertionError(
+            "promtool " + String.join(" ", args) + " did not finish within 60s");
       }
       return new Result(process.exitValue(), output);
     } catch (IOException e) {

@@ -36,7 +36,8 @@ public final class ServerProcess implements AutoCloseable {
    *
    * @param workDir the working directory; the log goes to {@code <workDir>/<name>.log}
    */
-  public static ServerProcess start(String name, List<String> command, Path workDir, int port, Duration timeout) {
+  public static ServerProcess start(
+      String name, List<String> command, Path workDir, int port, Duration timeout) {
     ServerProcess server = new ServerProcess(name, command, workDir.resolve(name + ".log"), port);
     server.start(timeout);
     return server;
@@ -58,12 +59,14 @@ public final class ServerProcess implements AutoCloseable {
       await(name + " accepting connections on 127.0.0.1:" + port)
           .atMost(timeout)
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
-            }
-            return accepts(port);
-          });
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      name + " exited with " + process.exitValue() + ":\n" + tail());
+                }
+                return accepts(port);
+              });
     } catch (RuntimeException | Error e) {
       stop();
       throw new AssertionError(name + " did not start: " + e.getMessage() + "\n" + tail(), e);
@@ -91,7 +94,9 @@ public final class ServerProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    await(name + " releasing port " + port).atMost(Duration.ofSeconds(30)).until(() -> !accepts(port));
+    await(name + " releasing port " + port)
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !accepts(port));
     process = null;
   }
 
