@@ -7,7 +7,10 @@ import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.ShutdownSequence;
 import com.aicompanion.monitoring.internal.SwitchableSpanContext;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -20,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -463,6 +467,26 @@ public final class Monitoring implements AutoCloseable {
           .register(registry);
       if (!config.jvmMetrics()) {
         return;
+      }
+      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject; expose the
+      // standard process_cpu_seconds_total instead
+      registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+      // and a gauge must not end in _count: system_cpu_count becomes system_cpu_available
+      registry
+          .config()
+          .meterFilter(
+              new MeterFilter() {
+                @Override
+                public Meter.Id map(Meter.Id id) {
+                  return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.available") : id;
+                }
+              });
+      java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+      if (os instanceof com.sun.management.OperatingSystemMXBean unix) {
+        FunctionCounter.builder("process.cpu", unix, b -> b.getProcessCpuTime() / 1e9)
+            .baseUnit("seconds")
+            .description("CPU time used by the JVM process")
+            .register(registry);
       }
       JvmGcMetrics gc = new JvmGcMetrics();
       shutdown.add("JVM GC metrics", gc);

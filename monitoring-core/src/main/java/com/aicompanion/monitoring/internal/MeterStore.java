@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MeterStore {
   private static final int MAX_REMEMBERED_REJECTIONS = 10_000;
+  /** Prometheus linters want help text; facade metrics are declared by use, so say where from. */
+  private static final String HELP = "Recorded through the Monitor facade";
 
   /** The type of a family, named as in error messages. */
   public enum Kind {
@@ -202,12 +204,13 @@ public final class MeterStore {
       labels.forEach((k, v) -> tags.add(Tag.of(k, v)));
       try {
         return switch (kind) {
-          case COUNTER -> Counter.builder(baseName).tags(tags).register(registry);
-          case TIMER -> Timer.builder(baseName).tags(tags).register(registry);
-          case SUMMARY -> DistributionSummary.builder(baseName).tags(tags).register(registry);
+          case COUNTER -> Counter.builder(baseName).description(HELP).tags(tags).register(registry);
+          case TIMER -> Timer.builder(baseName).description(HELP).tags(tags).register(registry);
+          case SUMMARY -> DistributionSummary.builder(baseName).description(HELP).tags(tags).register(registry);
           case GAUGE -> {
             GaugeValue value = new GaugeValue();
             Gauge.builder(baseName, value, GaugeValue::get)
+                .description(HELP)
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
