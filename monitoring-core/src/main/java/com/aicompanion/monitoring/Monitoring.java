@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,6 +18,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -351,6 +351,7 @@ public final class Monitoring implements AutoCloseable {
     public Monitoring start() {
       MonitoringConfig config =
           MonitoringConfig.load(serviceName, callerVersion(), env, properties, values);
+      config.validateCore();
       List<MonitoringModule> found = discoverModules();
       reportUnknownKeys(config, found);
       LlmPrices table = pricesWithFile(config);
@@ -468,7 +469,8 @@ public final class Monitoring implements AutoCloseable {
       if (!config.jvmMetrics()) {
         return;
       }
-      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject; expose the
+      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject; expose
+      // the
       // standard process_cpu_seconds_total instead
       registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
       // and a gauge must not end in _count: system_cpu_count becomes system_cpu_available
@@ -478,7 +480,9 @@ public final class Monitoring implements AutoCloseable {
               new MeterFilter() {
                 @Override
                 public Meter.Id map(Meter.Id id) {
-                  return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.available") : id;
+                  return id.getName().equals("system.cpu.count")
+                      ? id.withName("system.cpu.available")
+                      : id;
                 }
               });
       java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -504,20 +508,21 @@ public final class Monitoring implements AutoCloseable {
 
     /** The Implementation-Version of the jar whose code called start(), when it has one. */
     private static String callerVersion() {
-      return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-          .walk(
-              frames ->
-                  frames
-                      .map(StackWalker.StackFrame::getDeclaringClass)
-                      .filter(c -> !c.getPackageName().equals(Monitoring.class.getPackageName()))
-                      .findFirst()
-                      .map(
-                          c ->
-                              c.getPackage() == null
-                                  ? null
-                                  : c.getPackage().getImplementationVersion())
-                      .orElse(null))
-          .transform(v -> v == null || v.isBlank() ? "unknown" : v);
+      String version =
+          StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+              .walk(
+                  frames ->
+                      frames
+                          .map(StackWalker.StackFrame::getDeclaringClass)
+                          .filter(c -> !c.getName().startsWith(Monitoring.class.getName()))
+                          .findFirst()
+                          .map(
+                              c ->
+                                  c.getPackage() == null
+                                      ? null
+                                      : c.getPackage().getImplementationVersion())
+                          .orElse(null));
+      return version == null || version.isBlank() ? "unknown" : version;
     }
   }
 

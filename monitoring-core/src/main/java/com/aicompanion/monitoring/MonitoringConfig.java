@@ -212,6 +212,16 @@ public final class MonitoringConfig {
     throw new MonitoringException(describe(key) + " is not one of " + String.join(", ", allowed));
   }
 
+  /** Parses every core key once, so that a bad value fails start() before anything runs. */
+  void validateCore() {
+    metricsHost();
+    metricsPort();
+    metricsPath();
+    cardinalityLimit();
+    shutdownTimeout();
+    jvmMetrics();
+  }
+
   // core keys
 
   String metricsHost() {

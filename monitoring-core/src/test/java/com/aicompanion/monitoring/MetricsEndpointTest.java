@@ -21,7 +21,8 @@ class MetricsEndpointTest {
 
   @BeforeAll
   static void start() {
-    monitoring = TestMonitoring.builder("endpoint-test").version("1.4.2").environment("test").start();
+    monitoring =
+        TestMonitoring.builder("endpoint-test").version("1.4.2").environment("test").start();
     Monitor monitor = monitoring.monitor();
     monitor.incrementCounter("custom_events_total", Map.of("event_type", "user_action"));
     monitor.incrementCounter("plain_events", 2, Map.of("event_type", "user_action"));
@@ -44,18 +45,23 @@ class MetricsEndpointTest {
   @Test
   void exposesFacadeMetricsWithExactlyOneTotalSuffix() {
     String body = TestMonitoring.scrape(monitoring);
-    assertThat(Exposition.require(body, "custom_events_total{event_type=\"user_action\"}")).isEqualTo(1.0);
-    assertThat(Exposition.require(body, "plain_events_total{event_type=\"user_action\"}")).isEqualTo(2.0);
+    assertThat(Exposition.require(body, "custom_events_total{event_type=\"user_action\"}"))
+        .isEqualTo(1.0);
+    assertThat(Exposition.require(body, "plain_events_total{event_type=\"user_action\"}"))
+        .isEqualTo(2.0);
     assertThat(body).doesNotContain("_total_total");
     assertThat(Exposition.require(body, "custom_operation_duration_seconds_sum")).isEqualTo(0.12);
-    assertThat(Exposition.require(body, "payload_size_bytes_sum{route=\"/chat\"}")).isEqualTo(512.0);
+    assertThat(Exposition.require(body, "payload_size_bytes_sum{route=\"/chat\"}"))
+        .isEqualTo(512.0);
     assertThat(Exposition.require(body, "queue_depth{queue=\"ingest\"}")).isEqualTo(17.0);
   }
 
   @Test
   void exposesTheStandardFamiliesOfTheCatalog() {
     String body = TestMonitoring.scrape(monitoring);
-    assertThat(Exposition.require(body, "app_info{environment=\"test\",service=\"endpoint-test\",version=\"1.4.2\"}"))
+    assertThat(
+            Exposition.require(
+                body, "app_info{environment=\"test\",service=\"endpoint-test\",version=\"1.4.2\"}"))
         .isEqualTo(1.0);
     assertThat(body)
         .contains(
@@ -93,15 +99,23 @@ class MetricsEndpointTest {
                 .header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8")
                 .build());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/openmetrics-text");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("application/openmetrics-text");
     assertThat(response.body()).contains("# TYPE custom_events counter").endsWith("# EOF\n");
   }
 
   @Test
   void prometheusTextIsTheDefault() {
     HttpResponse<String> response = TestMonitoring.get(monitoring, "/metrics");
-    assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain; version=0.0.4");
-    assertThat(response.body()).contains("# TYPE custom_events_total counter").doesNotContain("# EOF");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("text/plain; version=0.0.4");
+    assertThat(response.body())
+        .contains("# TYPE custom_events_total counter")
+        .doesNotContain("# EOF");
   }
 
   @Test
@@ -120,7 +134,8 @@ class MetricsEndpointTest {
 
   @Test
   void nameFilterReturnsOnlyTheNamedMetrics() {
-    String body = TestMonitoring.get(monitoring, "/metrics?name[]=queue_depth&name[]=app_info").body();
+    String body =
+        TestMonitoring.get(monitoring, "/metrics?name[]=queue_depth&name[]=app_info").body();
     assertThat(body).contains("queue_depth{queue=\"ingest\"} 17.0", "app_info{");
     assertThat(body).doesNotContain("custom_events_total", "jvm_memory_used_bytes");
   }
@@ -155,19 +170,25 @@ class MetricsEndpointTest {
 
   @Test
   void bearerTokenIsRequiredWhenConfigured() {
-    try (Monitoring secured = TestMonitoring.builder("secured").endpointToken("s3cret-token").start()) {
+    try (Monitoring secured =
+        TestMonitoring.builder("secured").endpointToken("s3cret-token").start()) {
       HttpRequest.Builder request = HttpRequest.newBuilder(TestMonitoring.uri(secured, "/metrics"));
       HttpResponse<String> anonymous = TestMonitoring.send(request.build());
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+          .get()
+          .asString()
+          .startsWith("Bearer");
       assertThat(anonymous.body()).doesNotContain("app_info");
 
       HttpResponse<String> wrong =
-          TestMonitoring.send(request.copy().header("Authorization", "Bearer s3cret-tokeN").build());
+          TestMonitoring.send(
+              request.copy().header("Authorization", "Bearer s3cret-tokeN").build());
       assertThat(wrong.statusCode()).isEqualTo(401);
 
       HttpResponse<String> right =
-          TestMonitoring.send(request.copy().header("Authorization", "Bearer s3cret-token").build());
+          TestMonitoring.send(
+              request.copy().header("Authorization", "Bearer s3cret-token").build());
       assertThat(right.statusCode()).isEqualTo(200);
       assertThat(right.body()).contains("app_info{");
     }
@@ -175,7 +196,8 @@ class MetricsEndpointTest {
 
   @Test
   void customMetricsPathIsServed() {
-    try (Monitoring custom = TestMonitoring.builder("custom-path").metricsPath("/prometheus").start()) {
+    try (Monitoring custom =
+        TestMonitoring.builder("custom-path").metricsPath("/prometheus").start()) {
       assertThat(TestMonitoring.get(custom, "/prometheus").statusCode()).isEqualTo(200);
       assertThat(TestMonitoring.get(custom, "/metrics").statusCode()).isEqualTo(404);
     }

@@ -63,15 +63,21 @@ class MonitorRecordingTest {
     monitor.incrementCounter(name, Map.of("k", "v"));
     monitor.setGauge(name, 1);
 
-    assertThat(log.warnings()).containsExactly("Ignoring recording: " + message + ". This warning is logged once.");
-    assertThat(registry.scrape()).contains("monitoring_metric_errors_total{reason=\"invalid_name\"} 3.0");
+    assertThat(log.warnings())
+        .containsExactly("Ignoring recording: " + message + ". This warning is logged once.");
+    assertThat(registry.scrape())
+        .contains("monitoring_metric_errors_total{reason=\"invalid_name\"} 3.0");
   }
 
   @ParameterizedTest
   @MethodSource("invalidNames")
   void invalidNameThrowsFromBuilderTimeCalls(String name, String message) {
-    assertThatThrownBy(() -> monitor.counter(name)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
-    assertThatThrownBy(() -> monitor.timer(name)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    assertThatThrownBy(() -> monitor.counter(name))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> monitor.timer(name))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 
   @Test
@@ -101,7 +107,8 @@ class MonitorRecordingTest {
         .containsExactly(
             "Ignoring recording: Label \"event_type\" of metric \"custom_events_total\" has a null value: pass"
                 + " a non-null value such as \"unknown\". This warning is logged once.");
-    assertThat(registry.scrape()).contains("monitoring_metric_errors_total{reason=\"invalid_labels\"} 1.0");
+    assertThat(registry.scrape())
+        .contains("monitoring_metric_errors_total{reason=\"invalid_labels\"} 1.0");
   }
 
   @Test
@@ -134,7 +141,9 @@ class MonitorRecordingTest {
             "Ignoring recording: Metric \"custom_events_total\" was first recorded with label keys [event_type]"
                 + " and now with [kind]: a metric's label keys must not change; use the same keys or another"
                 + " name. This warning is logged once.");
-    assertThat(registry.scrape()).contains("custom_events_total{event_type=\"a\"} 1.0").doesNotContain("kind=");
+    assertThat(registry.scrape())
+        .contains("custom_events_total{event_type=\"a\"} 1.0")
+        .doesNotContain("kind=");
   }
 
   @Test
@@ -165,12 +174,14 @@ class MonitorRecordingTest {
     monitor.setGauge("queue_depth", 4, Map.of("queue", "ingest"));
     System.gc();
 
-    assertThat(Exposition.require(registry.scrape(), "queue_depth{queue=\"ingest\"}")).isEqualTo(4.0);
+    assertThat(Exposition.require(registry.scrape(), "queue_depth{queue=\"ingest\"}"))
+        .isEqualTo(4.0);
   }
 
   @Test
   void timeRecordsTheDurationAlsoWhenTheWorkThrows() {
-    assertThat(monitor.time("embedding_duration", Map.of("model", "e5"), () -> "vector")).isEqualTo("vector");
+    assertThat(monitor.time("embedding_duration", Map.of("model", "e5"), () -> "vector"))
+        .isEqualTo("vector");
     assertThatThrownBy(
             () ->
                 monitor.time(
@@ -181,7 +192,9 @@ class MonitorRecordingTest {
                     }))
         .hasMessage("model down");
 
-    assertThat(Exposition.require(registry.scrape(), "embedding_duration_seconds_count{model=\"e5\"}")).isEqualTo(2.0);
+    assertThat(
+            Exposition.require(registry.scrape(), "embedding_duration_seconds_count{model=\"e5\"}"))
+        .isEqualTo(2.0);
   }
 
   @Test
@@ -196,7 +209,10 @@ class MonitorRecordingTest {
     assertThat(Exposition.require(body, "logins_total{user=\"u0\"}")).isEqualTo(2.0);
     assertThat(Exposition.value(body, "logins_total{user=\"u3\"}")).isEmpty();
     assertThat(Exposition.require(body, "logins_total{user=\"OTHER\"}")).isEqualTo(3.0);
-    assertThat(Exposition.require(body, "monitoring_cardinality_overflow_total{metric=\"logins_total\"}")).isEqualTo(3.0);
+    assertThat(
+            Exposition.require(
+                body, "monitoring_cardinality_overflow_total{metric=\"logins_total\"}"))
+        .isEqualTo(3.0);
   }
 
   @Test
@@ -206,7 +222,9 @@ class MonitorRecordingTest {
     }
     String body = registry.scrape();
     assertThat(body).contains("uri=\"OTHER\"");
-    assertThat(Exposition.require(body, "monitoring_cardinality_overflow_total{metric=\"http_server_requests\"}"))
+    assertThat(
+            Exposition.require(
+                body, "monitoring_cardinality_overflow_total{metric=\"http_server_requests\"}"))
         .isEqualTo(2.0);
   }
 
@@ -215,7 +233,8 @@ class MonitorRecordingTest {
     Monitor big = Monitor.create(registry);
     int threads = 8;
     int perThread = 100_000;
-    List<Map<String, String>> series = List.of(Map.of("shard", "a"), Map.of("shard", "b"), Map.of("shard", "c"));
+    List<Map<String, String>> series =
+        List.of(Map.of("shard", "a"), Map.of("shard", "b"), Map.of("shard", "c"));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
@@ -226,7 +245,8 @@ class MonitorRecordingTest {
                 go.await();
                 for (int i = 0; i < perThread; i++) {
                   // a fresh map each time for one series, constants for the others: both paths race
-                  Map<String, String> labels = i % 3 == 0 ? new HashMap<>(series.get(0)) : series.get(i % 3);
+                  Map<String, String> labels =
+                      i % 3 == 0 ? new HashMap<>(series.get(0)) : series.get(i % 3);
                   big.incrementCounter("concurrent_events_total", labels);
                 }
                 return null;
@@ -252,7 +272,8 @@ class MonitorRecordingTest {
   void boundCounterNeedsKeyValuePairs() {
     assertThatThrownBy(() -> monitor.counter("messages_total", "channel"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Tags of metric \"messages_total\" must be key/value pairs, but 1 strings were given");
+        .hasMessage(
+            "Tags of metric \"messages_total\" must be key/value pairs, but 1 strings were given");
   }
 
   @Test
@@ -266,10 +287,15 @@ class MonitorRecordingTest {
     cache.size(42);
 
     String body = registry.scrape();
-    assertThat(Exposition.require(body, "cache_gets_total{cache=\"llm-responses\",result=\"hit\"}")).isEqualTo(2.0);
-    assertThat(Exposition.require(body, "cache_gets_total{cache=\"llm-responses\",result=\"miss\"}")).isEqualTo(1.0);
-    assertThat(Exposition.require(body, "cache_puts_total{cache=\"llm-responses\"}")).isEqualTo(1.0);
-    assertThat(Exposition.require(body, "cache_evictions_total{cache=\"llm-responses\"}")).isEqualTo(1.0);
+    assertThat(Exposition.require(body, "cache_gets_total{cache=\"llm-responses\",result=\"hit\"}"))
+        .isEqualTo(2.0);
+    assertThat(
+            Exposition.require(body, "cache_gets_total{cache=\"llm-responses\",result=\"miss\"}"))
+        .isEqualTo(1.0);
+    assertThat(Exposition.require(body, "cache_puts_total{cache=\"llm-responses\"}"))
+        .isEqualTo(1.0);
+    assertThat(Exposition.require(body, "cache_evictions_total{cache=\"llm-responses\"}"))
+        .isEqualTo(1.0);
     assertThat(Exposition.require(body, "cache_size{cache=\"llm-responses\"}")).isEqualTo(42.0);
     assertThat(monitor.cache("llm-responses")).isSameAs(cache);
     assertThatThrownBy(() -> monitor.cache(" ")).hasMessageContaining("cache name is blank");
@@ -283,9 +309,12 @@ class MonitorRecordingTest {
 
     String body = registry.scrape();
     assertThat(body)
-        .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"NOT_FOUND\"} 1")
-        .contains("http_server_requests_seconds_count{method=\"UNKNOWN\",outcome=\"CLIENT_ERROR\",status=\"418\",uri=\"/coffee\"} 1")
-        .contains("http_server_requests_seconds_count{method=\"POST\",outcome=\"SERVER_ERROR\",status=\"503\",uri=\"/chat\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"NOT_FOUND\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{method=\"UNKNOWN\",outcome=\"CLIENT_ERROR\",status=\"418\",uri=\"/coffee\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{method=\"POST\",outcome=\"SERVER_ERROR\",status=\"503\",uri=\"/chat\"} 1")
         .doesNotContain("/users/123");
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MeterStore {
   private static final int MAX_REMEMBERED_REJECTIONS = 10_000;
+
   /** Prometheus linters want help text; facade metrics are declared by use, so say where from. */
   private static final String HELP = "Recorded through the Monitor facade";
 
@@ -206,7 +207,8 @@ public final class MeterStore {
         return switch (kind) {
           case COUNTER -> Counter.builder(baseName).description(HELP).tags(tags).register(registry);
           case TIMER -> Timer.builder(baseName).description(HELP).tags(tags).register(registry);
-          case SUMMARY -> DistributionSummary.builder(baseName).description(HELP).tags(tags).register(registry);
+          case SUMMARY ->
+              DistributionSummary.builder(baseName).description(HELP).tags(tags).register(registry);
           case GAUGE -> {
             GaugeValue value = new GaugeValue();
             Gauge.builder(baseName, value, GaugeValue::get)

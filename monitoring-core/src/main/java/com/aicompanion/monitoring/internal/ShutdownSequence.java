@@ -19,6 +19,8 @@ public final class ShutdownSequence {
   private static final Logger LOG =
       LoggerFactory.getLogger("com.aicompanion.monitoring.Monitoring");
 
+  private static final long MIN_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private record Step(String what, AutoCloseable closer) {}
 
   private final Deque<Step> steps = new ArrayDeque<>();
@@ -43,7 +45,8 @@ public final class ShutdownSequence {
       if (step == null) {
         return problems;
       }
-      long left = Math.max(0, deadline - System.nanoTime());
+      // past the deadline a step still gets a moment, so that quick closers after a stuck one run
+      long left = Math.max(MIN_STEP_NANOS, deadline - System.nanoTime());
       CompletableFuture<Void> done = new CompletableFuture<>();
       Thread worker =
           new Thread(

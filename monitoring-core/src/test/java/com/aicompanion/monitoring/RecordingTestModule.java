@@ -1,0 +1,67 @@
+package com.aicompanion.monitoring;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A module found through the real ServiceLoader file of the test classpath. It does nothing unless
+ * a test sets {@code test.modules}; then it plays the parts listed there ({@code a,b}), each
+ * recording what happens to it in {@link #EVENTS} under the service name.
+ */
+public final class RecordingTestModule implements MonitoringModule {
+  static final Map<String, List<String>> EVENTS = new ConcurrentHashMap<>();
+
+  @Override
+  public String name() {
+    return "recording-test";
+  }
+
+  @Override
+  public int order() {
+    return 50;
+  }
+
+  @Override
+  public Set<String> configKeys() {
+    return Set.of("test.modules", "test.fail", "test.hang");
+  }
+
+  @Override
+  public void start(MonitoringContext context) {
+    MonitoringConfig config = context.config();
+    String parts = config.string("test.modules", "");
+    if (parts.isEmpty()) {
+      return;
+    }
+    List<String> events =
+        EVENTS.computeIfAbsent(config.serviceName(), k -> new CopyOnWriteArrayList<>());
+    for (String part : parts.split(",")) {
+      if (part.equals(config.string("test.fail", ""))) {
+        throw new MonitoringException("TEST_FAIL=" + part + " makes this part fail");
+      }
+      events.add("start " + part);
+      context.onClose(
+          part,
+          () -> {
+            if (part.equals(config.string("test.hang", ""))) {
+              new CountDownLatch(1).await();
+            }
+            events.add("close " + part);
+          });
+    }
+    context.publish(StringBuilder.class, new StringBuilder("published by " + name()));
+    context.route(
+        "/test-route",
+        EndpointAccess.PUBLIC,
+        (exchange, authorized) -> {
+          byte[] body = ("authorized=" + authorized).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+        });
+  }
+}
