@@ -1,0 +1,252 @@
+package com.aicompanion.monitoring.health;
+
+import com.aicompanion.monitoring.MonitoringConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends application-side alerts to Prometheus Alertmanager ({@code POST /api/v2/alerts}), without
+ * blocking the caller: alerts go through a bounded queue to one sender thread that retries with
+ * backoff while Alertmanager is down, and re-sends active alerts before Alertmanager's resolve
+ * timeout would close them.
+ *
+ * <pre>{@code
+ * AlertNotifier alerts = monitoring.get(AlertNotifier.class);   // off unless MONITORING_ALERTMANAGER_URL
+ * alerts.fire(Alert.builder("LlmBudgetExceeded").severity(Severity.WARNING)
+ *     .summary("LLM spend is over the daily budget").label("model", "gpt-4o").build());
+ * alerts.resolve(sameAlert);
+ * }</pre>
+ *
+ * <p>Every alert carries the labels {@code alertname}, {@code service}, {@code environment} and
+ * {@code severity}. Each posted alert is counted in {@code monitoring_alerts_total{outcome}}:
+ * {@code sent}, {@code failed} (an attempt that will be retried) or {@code dropped} (queue full or
+ * closed). With {@link #healthListener()} a critical check that turns {@code fail} fires {@code
+ * HealthCheckFailed{check=...}} and resolves it when the check passes again.
+ */
+public final class AlertNotifier implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertNotifier.class);
+
+  /** The alert a failing critical health check fires. */
+  public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
+
+  private record Active(Alert alert, Instant startsAt) {}
+
+  private final AlertSender sender;
+  private final Clock clock;
+  private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+  private AlertNotifier(Builder b) {
+    this.clock = b.clock;
+    this.sender =
+        b.url == null
+            ? null
+            : new AlertSender(
+                b.url.resolve(b.url.getPath().endsWith("/") ? "api/v2/alerts" : "/api/v2/alerts"),
+                b.service,
+                b.environment,
+                b.queueCapacity,
+                b.resendInterval,
+                b.retryBackoff,
+                b.maxRetryBackoff,
+                b.clock,
+                b.meterRegistry,
+                this::activeSnapshot);
+  }
+
+  /**
+   * A notifier for Alertmanager at {@code alertmanagerUrl} (e.g. {@code http://alertmanager:9093});
+   * null builds a disabled notifier.
+   */
+  public static Builder builder(URI alertmanagerUrl) {
+    return new Builder(alertmanagerUrl);
+  }
+
+  /** A notifier that accepts alerts and sends nothing (no Alertmanager configured). */
+  public static AlertNotifier disabled() {
+    return new Builder(null).build();
+  }
+
+  /** Whether an Alertmanager URL is configured. */
+  public boolean isEnabled() {
+    return sender != null;
+  }
+
+  /**
+   * Fires {@code alert} (or refreshes it, keeping its start time) and keeps re-sending it until
+   * {@link #resolve(Alert)}. Never blocks or throws; a full queue drops and counts it (the next
+   * re-send delivers it).
+   */
+  public void fire(Alert alert) {
+    Objects.requireNonNull(alert, "alert");
+    Active now =
+        active.compute(
+            alert.key(),
+            (key, old) -> new Active(alert, old == null ? clock.instant() : old.startsAt()));
+    if (sender != null) {
+      sender.offer(now.alert(), now.startsAt(), null);
+    }
+  }
+
+  /**
+   * Resolves the active alert with the same name and labels; nothing happens if it is not active.
+   * Never blocks or throws.
+   */
+  public void resolve(Alert alert) {
+    Objects.requireNonNull(alert, "alert");
+    Active removed = active.remove(alert.key());
+    if (removed != null && sender != null) {
+      sender.offer(removed.alert(), removed.startsAt(), clock.instant());
+    }
+  }
+
+  /** The alerts fired and not resolved. */
+  public List<Alert> active() {
+    return active.values().stream().map(Active::alert).toList();
+  }
+
+  private List<AlertSender.Posting> activeSnapshot() {
+    return active.values().stream()
+        .map(a -> new AlertSender.Posting(a.alert(), a.startsAt(), null))
+        .toList();
+  }
+
+  /**
+   * A {@link HealthRegistry.StatusListener} that fires {@code HealthCheckFailed{check=<name>}}
+   * (severity critical) when a critical check reports {@code fail} and resolves it when the check
+   * reports anything else.
+   */
+  public HealthRegistry.StatusListener healthListener() {
+    return (check, options, previous, current) -> {
+      if (!options.isCritical()) {
+        return;
+      }
+      Alert.Builder alert =
+          Alert.builder(HEALTH_CHECK_FAILED)
+              .severity(Severity.CRITICAL)
+              .label("check", check)
+              .summary("Health check " + check + " fails");
+      if (current.status() == CheckResult.Status.FAIL) {
+        if (current.output() != null) {
+          alert.description(current.output());
+        }
+        fire(alert.build());
+      } else if (previous != null && previous.status() == CheckResult.Status.FAIL) {
+        resolve(alert.build());
+      }
+    };
+  }
+
+  /**
+   * Stops the sender after one last attempt to deliver what is queued (bounded by the request
+   * timeout); what remains is counted as dropped. Active alerts are not resolved: Alertmanager
+   * closes them when their {@code endsAt} passes. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (sender != null) {
+      sender.close();
+    }
+  }
+
+  /** Settings of an {@link AlertNotifier}, frozen at {@link #build()}. */
+  public static final class Builder {
+    private final URI url;
+    private String service = "unknown";
+    private String environment = "dev";
+    private int queueCapacity = 1000;
+    private Duration resendInterval = Duration.ofMinutes(1);
+    private Duration retryBackoff = Duration.ofMillis(500);
+    private Duration maxRetryBackoff = Duration.ofSeconds(30);
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(URI url) {
+      if (url != null
+          && (url.getHost() == null
+              || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())))) {
+        throw new IllegalArgumentException(
+            "Alertmanager URL " + url + " is not an http(s) URL, e.g. http://alertmanager:9093");
+      }
+      this.url = url;
+    }
+
+    /** The service name and environment from {@code config}. */
+    public Builder config(MonitoringConfig config) {
+      return service(config.serviceName()).environment(config.environment());
+    }
+
+    /** The {@code service} label; default {@code unknown} ({@code MONITORING_SERVICE_NAME}). */
+    public Builder service(String service) {
+      this.service = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** The {@code environment} label; default {@code dev} ({@code MONITORING_ENVIRONMENT}). */
+    public Builder environment(String environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** Alerts waiting to be sent before new ones are dropped; default 1,000. */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("queueCapacity(" + capacity + ") must be at least 1");
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * How often active alerts are re-sent; default 1 minute. Each firing alert is sent with {@code
+     * endsAt} four intervals ahead, so Alertmanager resolves it by itself if this service dies.
+     */
+    public Builder resendInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 10) {
+        throw new IllegalArgumentException("resendInterval(" + interval + ") must be >= 10ms");
+      }
+      this.resendInterval = interval;
+      return this;
+    }
+
+    /** The first and the longest wait between attempts while Alertmanager is down (500ms, 30s). */
+    public Builder retryBackoff(Duration first, Duration max) {
+      if (first == null || max == null || first.toMillis() < 1 || max.compareTo(first) < 0) {
+        throw new IllegalArgumentException(
+            "retryBackoff(" + first + ", " + max + ") needs 1ms <= first <= max");
+      }
+      this.retryBackoff = first;
+      this.maxRetryBackoff = max;
+      return this;
+    }
+
+    /** Where {@code monitoring_alerts_total} goes; default Micrometer's global registry. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The clock for {@code startsAt}/{@code endsAt}; default the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public AlertNotifier build() {
+      AlertNotifier notifier = new AlertNotifier(this);
+      if (url == null) {
+        LOG.debug("Alerts are off: MONITORING_ALERTMANAGER_URL is not set");
+      }
+      return notifier;
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package com.aicompanion.monitoring.health;
+
+import com.aicompanion.monitoring.MonitoringConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's health checks: registered by name, run in parallel on a bounded pool, each with its
+ * own timeout, results cached so that probes cannot stampede a dependency.
+ *
+ * <pre>{@code
+ * HealthRegistry health = monitoring.get(HealthRegistry.class);     // or HealthRegistry.builder().build()
+ * health.register("postgres", HealthChecks.jdbc(dataSource),
+ *     CheckOptions.critical().timeout(Duration.ofSeconds(2)));
+ * health.register("cache", HealthChecks.redis("localhost", 6379), CheckOptions.nonCritical());
+ * HealthReport ready = health.check(CheckOptions.Group.READINESS);
+ * }</pre>
+ *
+ * <p>A check that throws or overruns its timeout is {@code fail} with the reason as output ({@code
+ * timed out after 2s}); a non-critical check's failure is reported as {@code warn}. Every run
+ * updates {@code health_check_status{check,status}} (1 for pass and warn, 0 for fail) and {@code
+ * health_check_duration_seconds{check,status}}; {@link StatusListener}s learn of status changes.
+ */
+public final class HealthRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthRegistry.class);
+
+  /** Learns when a check's reported status changes (and of its first result). */
+  @FunctionalInterface
+  public interface StatusListener {
+    /**
+     * Called on the thread that finished the run; must not block.
+     *
+     * @param previous the previous result, or null for the first one
+     */
+    void statusChanged(
+        String check, CheckOptions options, CheckResult previous, CheckResult current);
+  }
+
+  private final Map<String, CheckEntry> entries = new ConcurrentSkipListMap<>();
+  private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
+  private final Duration cacheInterval;
+  private final Clock clock;
+  private final ThreadPoolExecutor pool;
+  private final ScheduledThreadPoolExecutor timer;
+  private final CheckMetrics metrics;
+
+  private HealthRegistry(Builder builder) {
+    this.cacheInterval = builder.cacheInterval;
+    this.clock = builder.clock;
+    this.metrics = new CheckMetrics(builder.meterRegistry);
+    AtomicInteger number = new AtomicInteger();
+    this.pool =
+        new ThreadPoolExecutor(
+            builder.threads,
+            builder.threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(builder.queue),
+            r -> daemon(r, "monitoring-health-" + number.incrementAndGet()));
+    pool.allowCoreThreadTimeOut(true);
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "monitoring-health-timer"));
+    timer.setRemoveOnCancelPolicy(true);
+    if (!builder.refreshInterval.isZero()) {
+      long ms = builder.refreshInterval.toMillis();
+      timer.scheduleWithFixedDelay(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A registry with the defaults: see {@link Builder}. */
+  public HealthRegistry() {
+    this(new Builder());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Registers a critical check with the default options ({@link CheckOptions#critical()}). */
+  public void register(String name, HealthCheck check) {
+    register(name, check, CheckOptions.critical());
+  }
+
+  /**
+   * Registers {@code check} under {@code name}.
+   *
+   * @throws IllegalArgumentException when the name is blank or already registered
+   */
+  public void register(String name, HealthCheck check, CheckOptions options) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("health check name is blank: use e.g. \"postgres\"");
+    }
+    Objects.requireNonNull(check, "check");
+    Objects.requireNonNull(options, "options");
+    Duration interval = options.cacheInterval() != null ? options.cacheInterval() : cacheInterval;
+    CheckEntry previous = entries.putIfAbsent(name, new CheckEntry(name, check, options, interval));
+    if (previous != null) {
+      throw new IllegalArgumentException(
+          "health check \"" + name + "\" is already registered; unregister it first");
+    }
+  }
+
+  /** Removes the check and its metrics; returns whether it was registered. */
+  public boolean unregister(String name) {
+    CheckEntry removed = entries.remove(name);
+    if (removed != null) {
+      metrics.remove(name);
+    }
+    return removed != null;
+  }
+
+  public void addListener(StatusListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Runs (or reuses) every check; returns within the longest check timeout. */
+  public HealthReport check() {
+    return check(entry -> true);
+  }
+
+  /** Runs (or reuses) the checks of {@code group}; an empty group is {@code pass}. */
+  public HealthReport check(CheckOptions.Group group) {
+    Objects.requireNonNull(group, "group");
+    return check(entry -> entry.options.groups().contains(group));
+  }
+
+  /** Names of the registered checks, sorted. */
+  public List<String> names() {
+    return new ArrayList<>(entries.keySet());
+  }
+
+  private HealthReport check(Predicate<CheckEntry> selected) {
+    Map<String, CompletableFuture<CheckResult>> running = new TreeMap<>();
+    for (CheckEntry entry : entries.values()) {
+      if (selected.test(entry)) {
+        running.put(entry.name, entry.result(pool, timer, clock, onResult(entry)));
+      }
+    }
+    Map<String, CheckResult> results = new TreeMap<>();
+    running.forEach((name, future) -> results.put(name, future.join()));
+    return new HealthReport(results);
+  }
+
+  private java.util.function.BiConsumer<CheckResult, CheckResult> onResult(CheckEntry entry) {
+    return (previous, current) -> {
+      metrics.record(entry.name, current);
+      if (previous == null || previous.status() != current.status()) {
+        if (current.status() == CheckResult.Status.FAIL || previous != null) {
+          LOG.info(
+              "Health check {} is {}{}",
+              entry.name,
+              current.status().text(),
+              previous == null ? "" : " (was " + previous.status().text() + ")");
+        }
+        for (StatusListener listener : listeners) {
+          try {
+            listener.statusChanged(entry.name, entry.options, previous, current);
+          } catch (RuntimeException e) {
+            LOG.warn("Health status listener {} failed for check {}", listener, entry.name, e);
+          }
+        }
+      }
+    };
+  }
+
+  private void refresh() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      LOG.warn("Background health refresh failed", e);
+    }
+  }
+
+  /** How many times the named check has actually run (for tests and diagnostics); 0 if unknown. */
+  long runs(String name) {
+    CheckEntry entry = entries.get(name);
+    return entry == null ? 0 : entry.runs();
+  }
+
+  /** Stops the pool and the timer; checks still running are interrupted. Idempotent. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    pool.shutdownNow();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Settings of a {@link HealthRegistry}, frozen at {@link #build()}. */
+  public static final class Builder {
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private Duration cacheInterval = Duration.ofSeconds(1);
+    private Duration refreshInterval = Duration.ZERO;
+    private int threads = 4;
+    private int queue = 64;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Reads {@code MONITORING_HEALTH_CACHE_INTERVAL} and {@code _REFRESH_INTERVAL} from config. */
+    public Builder config(MonitoringConfig config) {
+      cacheInterval(config.duration("health.cache.interval", cacheInterval));
+      return refreshInterval(config.duration("health.refresh.interval", refreshInterval));
+    }
+
+    /** Where the health metrics go; default Micrometer's global registry. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * How long a result is reused unless a check sets its own; default 1s ({@code
+     * MONITORING_HEALTH_CACHE_INTERVAL}).
+     */
+    public Builder cacheInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw new IllegalArgumentException("cacheInterval(" + interval + ") must be 0 or more");
+      }
+      this.cacheInterval = interval;
+      return this;
+    }
+
+    /**
+     * Runs all checks in the background this often, so that status listeners (and alerts) react
+     * without probes; default 0 = only when probed ({@code MONITORING_HEALTH_REFRESH_INTERVAL}).
+     */
+    public Builder refreshInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw new IllegalArgumentException("refreshInterval(" + interval + ") must be 0 or more");
+      }
+      this.refreshInterval = interval;
+      return this;
+    }
+
+    /** Threads that run checks; default 4. At most one run per check is in flight. */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("threads(" + threads + ") must be in [1, 64]");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** The clock for result timestamps; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public HealthRegistry build() {
+      return new HealthRegistry(this);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package com.aicompanion.monitoring.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Prometheus Alertmanager (Debian package {@code prometheus-alertmanager}) on 127.0.0.1 and
+ * a free port, clustering off, with a receiver that notifies nobody: alerts are only listed by its
+ * API ({@code GET /api/v2/alerts}).
+ *
+ * <pre>{@code
+ * try (AlertmanagerServer alertmanager = AlertmanagerServer.start()) {
+ *   URI base = alertmanager.baseUri();       // http://127.0.0.1:<port>
+ *   alertmanager.stop();
+ *   alertmanager.restart();                  // same port; alerts are held in memory only
+ * }
+ * }</pre>
+ */
+public final class AlertmanagerServer implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** A route to a receiver without integrations; resolve_timeout is Alertmanager's default. */
+  private static final String CONFIG =
+      """
+      route:
+        receiver: nobody
+        group_wait: 1s
+        group_interval: 1s
+        repeat_interval: 1h
+      receivers:
+        - name: nobody
+      """;
+
+  private final Path dir;
+  private final ServerProcess server;
+
+  private AlertmanagerServer(Path dir, ServerProcess server) {
+    this.dir = dir;
+    this.server = server;
+  }
+
+  public static AlertmanagerServer start() {
+    Path program = ExternalTool.require("prometheus-alertmanager", "prometheus-alertmanager");
+    try {
+      Path dir = Files.createTempDirectory("alertmanager-test");
+      Path config = dir.resolve("alertmanager.yml");
+      Files.writeString(config, CONFIG, StandardCharsets.UTF_8);
+      Path storage = Files.createDirectories(dir.resolve("data"));
+      int port = FreePort.find();
+      List<String> command =
+          List.of(
+              program.toString(),
+              "--config.file=" + config,
+              "--storage.path=" + storage,
+              "--web.listen-address=127.0.0.1:" + port,
+              "--cluster.listen-address=");
+      ServerProcess server = ServerProcess.start("alertmanager", command, dir, port, START_TIMEOUT);
+      return new AlertmanagerServer(dir, server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare an Alertmanager directory", e);
+    }
+  }
+
+  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public boolean isRunning() {
+    return server.isAlive();
+  }
+
+  /** Kills Alertmanager; the alerts it held are lost (they live in memory). */
+  public void stop() {
+    server.stop();
+  }
+
+  /** Starts the stopped Alertmanager again on the same port. */
+  public void restart() {
+    server.start(START_TIMEOUT);
+  }
+
+  public String tail() {
+    return server.tail();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+    PostgresServer.deleteRecursively(dir);
+  }
+}
