@@ -1,0 +1,290 @@
+package com.aicompanion.monitoring.logging;
+
+import ch.qos.logback.classic.Level;
+import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.logging.internal.EcsEncoders;
+import com.aicompanion.monitoring.logging.internal.ElasticsearchAppender;
+import com.aicompanion.monitoring.logging.internal.LogbackSetup;
+import com.aicompanion.monitoring.logging.internal.LoggingSettings;
+import com.aicompanion.monitoring.logging.internal.SecretMasker;
+import com.aicompanion.monitoring.logging.internal.ShippingCounters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.logging.LogbackMetrics;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ECS JSON logs on stdout through Logback, secrets masked, optionally shipped straight to
+ * Elasticsearch. The Java counterpart of {@code setup_logging_for_service('ai-companion')}.
+ *
+ * <pre>{@code
+ * JsonLogging.setupForService("ai-companion");          // JSON on stdout, MONITORING_* settings
+ * JsonLogging logging = JsonLogging.builder("ai-companion")
+ *     .elasticsearch(URI.create("http://es:9200"))
+ *     .level("com.zaxxer.hikari", "WARN")
+ *     .install();
+ * logging.close();                                        // flushes within the close timeout
+ * }</pre>
+ *
+ * <p>Settings come from defaults &lt; environment ({@code MONITORING_LOG_FORMAT}, {@code
+ * MONITORING_LOG_LEVEL}, {@code MONITORING_ELASTICSEARCH_URL}, ...) &lt; system properties &lt; the
+ * builder; a bad value fails {@link Builder#install()} with a {@link MonitoringException} naming
+ * the key, the value and the fix. When a {@code logback.xml} configured Logback, its appenders and
+ * levels are kept and only the Elasticsearch shipper is added. Installing again closes the
+ * previous installation first.
+ */
+public final class JsonLogging implements AutoCloseable {
+  private static final AtomicReference<JsonLogging> CURRENT = new AtomicReference<>();
+
+  private final LogbackSetup setup;
+  private final SecretMasker masker;
+  private final ShippingCounters counters;
+  private final LogbackMetrics logbackMetrics;
+  private final String dataStream;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JsonLogging(
+      LogbackSetup setup,
+      SecretMasker masker,
+      ShippingCounters counters,
+      LogbackMetrics logbackMetrics,
+      String dataStream) {
+    this.setup = setup;
+    this.masker = masker;
+    this.counters = counters;
+    this.logbackMetrics = logbackMetrics;
+    this.dataStream = dataStream;
+  }
+
+  /** Installs JSON logging for {@code serviceName} from the environment and system properties. */
+  public static JsonLogging setupForService(String serviceName) {
+    return builder(serviceName).install();
+  }
+
+  /** A builder for {@code serviceName}; its settings override the environment. */
+  public static Builder builder(String serviceName) {
+    return new Builder(serviceName);
+  }
+
+  /** The masking policy in force, for masking text that does not pass through a logger. */
+  public String mask(String text) {
+    return masker.mask(text);
+  }
+
+  /** The data stream events are shipped to ({@code logs-<service>-<environment>}), or null. */
+  public String dataStream() {
+    return dataStream;
+  }
+
+  /** Events shipped to Elasticsearch so far. */
+  public long shippedEvents() {
+    return counters.shipped();
+  }
+
+  /** Events dropped (queue full, or not shipped by the close deadline) so far. */
+  public long droppedEvents() {
+    return counters.dropped();
+  }
+
+  /** Events Elasticsearch rejected, or that could not be encoded, so far. */
+  public long failedEvents() {
+    return counters.failed();
+  }
+
+  /** Whether a {@code logback.xml} configured Logback, so that only shipping was added. */
+  public boolean keptFileConfiguration() {
+    return setup.fileConfigured();
+  }
+
+  LogbackSetup setup() {
+    return setup;
+  }
+
+  SecretMasker masker() {
+    return masker;
+  }
+
+  /**
+   * Flushes the console queue and the Elasticsearch shipper within the close timeout and detaches
+   * them. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    CURRENT.compareAndSet(this, null);
+    if (logbackMetrics != null) {
+      logbackMetrics.close();
+    }
+    setup.close();
+  }
+
+  /** Builds and installs {@link JsonLogging}. */
+  public static final class Builder {
+    private final String serviceName;
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> levels = new LinkedHashMap<>();
+    private final List<Pattern> extraMasks = new ArrayList<>();
+    private MonitoringConfig config;
+    private MeterRegistry registry;
+    private OutputStream output;
+
+    private Builder(String serviceName) {
+      if (serviceName == null || serviceName.isBlank()) {
+        throw new IllegalArgumentException(
+            "service name is blank: pass the service's name, e.g. JsonLogging.builder(\"ai-companion\")");
+      }
+      this.serviceName = serviceName;
+    }
+
+    /**
+     * The configuration to read instead of {@link MonitoringConfig#fromEnvironment(String)}; the
+     * logging module passes the one {@code Monitoring} loaded.
+     */
+    public Builder config(MonitoringConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** {@code json} (default) or {@code text} for a terminal ({@code MONITORING_LOG_FORMAT}). */
+    public Builder format(String format) {
+      values.put("log.format", format);
+      return this;
+    }
+
+    /** The root level, e.g. {@code DEBUG} ({@code MONITORING_LOG_LEVEL}, default {@code INFO}). */
+    public Builder level(String level) {
+      values.put("log.level", level);
+      return this;
+    }
+
+    /**
+     * The level of one logger and its children ({@code MONITORING_LOG_LEVELS}, a comma-separated
+     * list of {@code logger=LEVEL}).
+     */
+    public Builder level(String logger, String level) {
+      levels.put(logger, level);
+      return this;
+    }
+
+    /** Ships to this Elasticsearch ({@code MONITORING_ELASTICSEARCH_URL}, default off). */
+    public Builder elasticsearch(URI url) {
+      values.put("elasticsearch.url", url.toString());
+      return this;
+    }
+
+    /** Authenticates with an API key ({@code MONITORING_ELASTICSEARCH_API_KEY}). */
+    public Builder elasticsearchApiKey(String apiKey) {
+      values.put("elasticsearch.api.key", apiKey);
+      return this;
+    }
+
+    /**
+     * Authenticates with basic auth ({@code MONITORING_ELASTICSEARCH_USERNAME} and {@code
+     * _PASSWORD}).
+     */
+    public Builder elasticsearchBasicAuth(String username, String password) {
+      values.put("elasticsearch.username", username);
+      values.put("elasticsearch.password", password);
+      return this;
+    }
+
+    /**
+     * Any key of the logging module in its canonical form, e.g. {@code
+     * config("elasticsearch.queue.capacity", "50000")}; see the module README for the list.
+     */
+    public Builder config(String key, String value) {
+      values.put(key, value);
+      return this;
+    }
+
+    /** Also masks e-mail addresses ({@code MONITORING_LOG_MASK_EMAILS}, default false). */
+    public Builder maskEmails(boolean mask) {
+      values.put("log.mask.emails", Boolean.toString(mask));
+      return this;
+    }
+
+    /** Masks every match of {@code regex} as well as the built-in secrets. */
+    public Builder mask(String regex) {
+      extraMasks.add(Pattern.compile(regex));
+      return this;
+    }
+
+    /**
+     * Binds {@code logback_events_total} and the shipper's {@code monitoring_log_*} meters (default
+     * none; the logging module passes the Monitoring registry).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /** Where lines go instead of {@code System.out} (default stdout). */
+    public Builder output(OutputStream output) {
+      this.output = Objects.requireNonNull(output, "output");
+      return this;
+    }
+
+    /**
+     * Configures Logback and starts shipping.
+     *
+     * @throws MonitoringException for a bad setting, naming the key, the value and the fix
+     */
+    public JsonLogging install() {
+      MonitoringConfig base =
+          config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
+      LoggingSettings settings = LoggingSettings.resolve(base, values, levels, extraMasks);
+      ShippingCounters counters = new ShippingCounters();
+      LogbackSetup.Options options = settings.options(output, counters);
+      JsonLogging previous = CURRENT.getAndSet(null);
+      if (previous != null) {
+        previous.close();
+      }
+      LogbackSetup setup = LogbackSetup.install(options);
+      LogbackMetrics logbackMetrics = null;
+      if (registry != null) {
+        counters.bindTo(registry);
+        logbackMetrics = new LogbackMetrics();
+        logbackMetrics.bindTo(registry);
+      }
+      ElasticsearchAppender.Settings es = options.elasticsearch();
+      JsonLogging logging =
+          new JsonLogging(
+              setup,
+              options.masker(),
+              counters,
+              logbackMetrics,
+              es == null ? null : es.dataStream());
+      CURRENT.set(logging);
+      LoggerFactory.getLogger(JsonLogging.class)
+          .info(
+              "Logging for {} installed: format {}, level {}{}{}",
+              options.identity().service(),
+              options.json() ? "json" : "text",
+              levelName(options.rootLevel()),
+              es == null ? "" : ", shipping to " + es.url() + " data stream " + es.dataStream(),
+              setup.fileConfigured() ? " (logback.xml kept; its appenders stay)" : "");
+      return logging;
+    }
+
+    private static String levelName(Level level) {
+      return level.toString();
+    }
+  }
+
+  /** The ECS version of the field names. */
+  public static String ecsVersion() {
+    return EcsEncoders.ECS_VERSION;
+  }
+}

@@ -1,0 +1,222 @@
+package com.aicompanion.monitoring.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.logging.internal.LogbackSetup;
+import com.aicompanion.monitoring.logging.internal.SecretMasker;
+import com.aicompanion.monitoring.logging.internal.SentryMasking;
+import io.sentry.Sentry;
+import io.sentry.logback.SentryAppender;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends ERROR log events (with INFO and WARN lines as breadcrumbs) to Sentry, with release,
+ * environment and service, masked with the same policy as the logs. The Java counterpart of {@code
+ * sentry_config.initialize()}.
+ *
+ * <pre>{@code
+ * SentrySetup sentry = SentrySetup.initialize();   // SENTRY_DSN unset: off, one INFO line
+ * SentrySetup sentry = SentrySetup.builder("ai-companion")
+ *     .dsn("https://key@o1.ingest.sentry.io/42").environment("prod").release("1.4.2")
+ *     .install();
+ * sentry.close();                                    // flushes within the timeout
+ * }</pre>
+ *
+ * <p>Sentry's own variables apply: {@code SENTRY_DSN}, {@code SENTRY_ENVIRONMENT} (default
+ * {@code MONITORING_ENVIRONMENT}), {@code SENTRY_RELEASE} (default the service version) and
+ * {@code SENTRY_TRACES_SAMPLE_RATE}.
+ */
+public final class SentrySetup implements AutoCloseable {
+  private final SentryAppender appender;
+  private final long flushMillis;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SentrySetup(SentryAppender appender, long flushMillis) {
+    this.appender = appender;
+    this.flushMillis = flushMillis;
+  }
+
+  /** Initializes Sentry from the environment; without {@code SENTRY_DSN} it stays off. */
+  public static SentrySetup initialize() {
+    String service = System.getenv().getOrDefault("MONITORING_SERVICE_NAME", "application");
+    return builder(service).install();
+  }
+
+  /** A builder for {@code serviceName}. */
+  public static Builder builder(String serviceName) {
+    return new Builder(serviceName);
+  }
+
+  /** Whether events are sent (a DSN was given). */
+  public boolean enabled() {
+    return appender != null;
+  }
+
+  /** Flushes pending events within the flush timeout and detaches from Logback. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true) || appender == null) {
+      return;
+    }
+    Logger root = LogbackSetup.loggerContext().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.detachAppender(appender);
+    appender.stop();
+    Sentry.flush(flushMillis);
+    Sentry.close();
+  }
+
+  /** Builds and installs {@link SentrySetup}. */
+  public static final class Builder {
+    private final String serviceName;
+    private final List<Pattern> extraMasks = new ArrayList<>();
+    private Map<String, String> env = System.getenv();
+    private MonitoringConfig config;
+    private String dsn;
+    private String environment;
+    private String release;
+    private Double tracesSampleRate;
+    private boolean maskEmails;
+    private long flushMillis = 5000;
+
+    private Builder(String serviceName) {
+      this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    }
+
+    /** The monitoring configuration for environment, version and service name. */
+    public Builder config(MonitoringConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The DSN ({@code SENTRY_DSN}, default unset = off). */
+    public Builder dsn(String dsn) {
+      this.dsn = dsn;
+      return this;
+    }
+
+    /** {@code SENTRY_ENVIRONMENT}, default the monitoring environment ({@code dev}). */
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** {@code SENTRY_RELEASE}, default the service version. */
+    public Builder release(String release) {
+      this.release = release;
+      return this;
+    }
+
+    /** {@code SENTRY_TRACES_SAMPLE_RATE}, default unset (no performance tracing). */
+    public Builder tracesSampleRate(double rate) {
+      this.tracesSampleRate = rate;
+      return this;
+    }
+
+    /** Also masks e-mail addresses (default false, as {@code MONITORING_LOG_MASK_EMAILS}). */
+    public Builder maskEmails(boolean mask) {
+      this.maskEmails = mask;
+      return this;
+    }
+
+    /** Masks every match of {@code regex} as well as the built-in secrets. */
+    public Builder mask(String regex) {
+      extraMasks.add(Pattern.compile(regex));
+      return this;
+    }
+
+    /** How long {@link SentrySetup#close()} waits for pending events (default 5000 ms). */
+    public Builder flushTimeoutMillis(long millis) {
+      this.flushMillis = millis;
+      return this;
+    }
+
+    /** Test seam: the environment to read {@code SENTRY_*} from. */
+    Builder env(Map<String, String> env) {
+      this.env = env;
+      return this;
+    }
+
+    /**
+     * Initializes Sentry and attaches its Logback appender (ERROR events, INFO breadcrumbs).
+     *
+     * @throws MonitoringException when the DSN or sample rate is malformed
+     */
+    public SentrySetup install() {
+      org.slf4j.Logger log = LoggerFactory.getLogger(SentrySetup.class);
+      String theDsn = first(dsn, env.get("SENTRY_DSN"));
+      if (theDsn == null) {
+        log.info("Sentry is off: SENTRY_DSN is not set");
+        return new SentrySetup(null, flushMillis);
+      }
+      MonitoringConfig cfg = config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
+      String theEnvironment = first(environment, env.get("SENTRY_ENVIRONMENT"), cfg.environment());
+      String theRelease = first(release, env.get("SENTRY_RELEASE"), cfg.serviceVersion());
+      Double rate = tracesSampleRate;
+      String rateText = env.get("SENTRY_TRACES_SAMPLE_RATE");
+      if (rate == null && rateText != null && !rateText.isBlank()) {
+        try {
+          rate = Double.parseDouble(rateText);
+        } catch (NumberFormatException e) {
+          rate = -1.0;
+        }
+        if (rate < 0 || rate > 1) {
+          throw new MonitoringException(
+              "SENTRY_TRACES_SAMPLE_RATE=" + rateText + " is not a number between 0 and 1");
+        }
+      }
+      SecretMasker masker = SecretMasker.defaults(maskEmails, extraMasks);
+      Double sampleRate = rate;
+      try {
+        Sentry.init(
+            options -> {
+              options.setDsn(theDsn);
+              options.setEnvironment(theEnvironment);
+              options.setRelease(theRelease);
+              options.setTag("service", cfg.serviceName());
+              options.setTracesSampleRate(sampleRate);
+              options.setShutdownTimeoutMillis(flushMillis);
+              options.setBeforeSend(SentryMasking.beforeSend(masker));
+              options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masker));
+            });
+      } catch (IllegalArgumentException e) {
+        throw new MonitoringException(
+            "SENTRY_DSN is not a valid Sentry DSN ("
+                + e.getMessage()
+                + "): use the DSN from the project's settings, e.g. https://key@o1.ingest.sentry.io/42",
+            e);
+      }
+      LoggerContext context = LogbackSetup.loggerContext();
+      SentryAppender appender = new SentryAppender();
+      appender.setName("sentry");
+      appender.setContext(context);
+      appender.setMinimumEventLevel(Level.ERROR);
+      appender.setMinimumBreadcrumbLevel(Level.INFO);
+      appender.start();
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+      log.info(
+          "Sentry is on: environment {}, release {}, service {}",
+          theEnvironment,
+          theRelease,
+          cfg.serviceName());
+      return new SentrySetup(appender, flushMillis);
+    }
+
+    private static String first(String... values) {
+      for (String v : values) {
+        if (v != null && !v.isBlank()) {
+          return v;
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package com.aicompanion.monitoring.logging.internal;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Context;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.logstash.logback.composite.GlobalCustomFieldsJsonProvider;
+import net.logstash.logback.composite.loggingevent.ArgumentsJsonProvider;
+import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
+import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggerNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggingEventJsonProviders;
+import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
+import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
+import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
+import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
+import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
+import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
+
+/**
+ * Builds the ECS 8 JSON encoder of DESIGN.md section 4 from logstash-logback-encoder providers, with
+ * the masking policy applied to every string value.
+ *
+ * <pre>{@code
+ * LoggingEventCompositeJsonEncoder encoder = EcsEncoders.create(context, identity, masker);
+ * byte[] line = encoder.encode(event);
+ * }</pre>
+ */
+public final class EcsEncoders {
+  /** The ECS version the field names follow. */
+  public static final String ECS_VERSION = "8.11.0";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EcsEncoders() {}
+
+  /** The service fields every line carries. */
+  public record Identity(String service, String version, String environment, String hostname) {}
+
+  /** A started encoder writing one ECS JSON object per line. */
+  public static LoggingEventCompositeJsonEncoder create(
+      Context context, Identity identity, SecretMasker masker) {
+    LoggingEventJsonProviders providers = new LoggingEventJsonProviders();
+
+    LoggingEventFormattedTimestampJsonProvider timestamp =
+        new LoggingEventFormattedTimestampJsonProvider();
+    timestamp.setFieldName("@timestamp");
+    timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+    timestamp.setTimeZone("UTC");
+    providers.addTimestamp(timestamp);
+
+    LogLevelJsonProvider level = new LogLevelJsonProvider();
+    level.setFieldName("log.level");
+    providers.addLogLevel(level);
+
+    MessageJsonProvider message = new MessageJsonProvider();
+    message.setFieldName("message");
+    providers.addMessage(message);
+
+    GlobalCustomFieldsJsonProvider<ILoggingEvent> fields = new GlobalCustomFieldsJsonProvider<>();
+    fields.setCustomFields(customFields(identity));
+    providers.addProvider(fields);
+
+    LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
+    logger.setFieldName("log.logger");
+    providers.addLoggerName(logger);
+
+    LoggingEventThreadNameJsonProvider thread = new LoggingEventThreadNameJsonProvider();
+    thread.setFieldName("process.thread.name");
+    providers.addThreadName(thread);
+
+    ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
+    errorType.setFieldName("error.type");
+    errorType.setUseSimpleClassName(false);
+    providers.addThrowableClassName(errorType);
+
+    ThrowableMessageJsonProvider errorMessage = new ThrowableMessageJsonProvider();
+    errorMessage.setFieldName("error.message");
+    providers.addThrowableMessage(errorMessage);
+
+    StackTraceJsonProvider stack = new StackTraceJsonProvider();
+    stack.setFieldName("error.stack_trace");
+    providers.addStackTrace(stack);
+
+    // MDC (with trace.id / span.id, see TraceCapture), key/value pairs and structured
+    // arguments become top-level fields
+    providers.addMdc(new MdcJsonProvider());
+    providers.addKeyValuePairs(new KeyValuePairsJsonProvider());
+    ArgumentsJsonProvider arguments = new ArgumentsJsonProvider();
+    arguments.setIncludeNonStructuredArguments(false);
+    providers.addArguments(arguments);
+
+    MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
+    masking.addValueMasker(masker);
+
+    LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
+    encoder.setContext(context);
+    encoder.setProviders(providers);
+    encoder.setJsonGeneratorDecorator(masking);
+    encoder.setLineSeparator("\n");
+    encoder.start();
+    return encoder;
+  }
+
+  static String customFields(Identity identity) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("ecs.version", ECS_VERSION);
+    fields.put("service.name", identity.service());
+    fields.put("service.version", identity.version());
+    fields.put("service.environment", identity.environment());
+    fields.put("event.dataset", identity.service() + ".log");
+    fields.put("host.hostname", identity.hostname());
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+}

@@ -1,0 +1,148 @@
+package com.aicompanion.monitoring.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.joran.util.ConfigurationWatchListUtil;
+import com.aicompanion.monitoring.MonitoringException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires Logback programmatically: console (or any stream) through a bounded asynchronous queue,
+ * the optional Elasticsearch shipper, levels. Undone by {@link #close()}.
+ *
+ * <pre>{@code
+ * LogbackSetup setup = LogbackSetup.install(options);
+ * setup.close();   // flushes and detaches what install() attached
+ * }</pre>
+ */
+public final class LogbackSetup implements AutoCloseable {
+  /** Everything install() needs, resolved and validated by the public builder. */
+  public record Options(
+      EcsEncoders.Identity identity,
+      boolean json,
+      Level rootLevel,
+      Map<String, Level> levels,
+      SecretMasker masker,
+      OutputStream output,
+      int consoleQueue,
+      java.time.Duration closeTimeout,
+      ElasticsearchAppender.Settings elasticsearch,
+      ShippingCounters counters) {}
+
+  private final LoggerContext context;
+  private final List<Appender<ILoggingEvent>> attached;
+  private final boolean fileConfigured;
+
+  private LogbackSetup(
+      LoggerContext context, List<Appender<ILoggingEvent>> attached, boolean fileConfigured) {
+    this.context = context;
+    this.attached = attached;
+    this.fileConfigured = fileConfigured;
+  }
+
+  /** The Logback context SLF4J is bound to; fails naming the binding when it is not Logback. */
+  public static LoggerContext loggerContext() {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (factory instanceof LoggerContext context) {
+      return context;
+    }
+    throw new MonitoringException(
+        "SLF4J is bound to "
+            + factory.getClass().getName()
+            + ", not Logback: remove the other SLF4J provider (e.g. slf4j-simple, log4j-slf4j2-impl)"
+            + " from the classpath so that monitoring-logging can configure Logback");
+  }
+
+  public static LogbackSetup install(Options options) {
+    LoggerContext context = loggerContext();
+    boolean fileConfigured = ConfigurationWatchListUtil.getMainWatchURL(context) != null;
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    List<Appender<ILoggingEvent>> attached = new ArrayList<>();
+    if (!fileConfigured) {
+      // replace Logback's default console appender; a logback.xml keeps its own appenders
+      root.detachAndStopAllAppenders();
+      root.setLevel(options.rootLevel());
+      options.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
+
+      Encoder<ILoggingEvent> encoder =
+          options.json()
+              ? EcsEncoders.create(context, options.identity(), options.masker())
+              : textEncoder(context, options.masker());
+      OutputStreamAppender<ILoggingEvent> out = new OutputStreamAppender<>();
+      out.setName("monitoring-console");
+      out.setContext(context);
+      out.setEncoder(encoder);
+      out.setOutputStream(options.output());
+      out.setImmediateFlush(true);
+      out.start();
+
+      TraceAwareAsyncAppender async = new TraceAwareAsyncAppender();
+      async.setName("monitoring-async-console");
+      async.setContext(context);
+      async.setQueueSize(options.consoleQueue());
+      async.setDiscardingThreshold(0);
+      async.setNeverBlock(true);
+      async.setMaxFlushTime((int) options.closeTimeout().toMillis());
+      async.addAppender(out);
+      async.start();
+      root.addAppender(async);
+      attached.add(async);
+    }
+    if (options.elasticsearch() != null) {
+      ElasticsearchAppender shipper =
+          new ElasticsearchAppender(
+              options.elasticsearch(),
+              EcsEncoders.create(context, options.identity(), options.masker()),
+              options.counters());
+      shipper.setContext(context);
+      shipper.start();
+      root.addAppender(shipper);
+      attached.add(shipper);
+    }
+    return new LogbackSetup(context, attached, fileConfigured);
+  }
+
+  private static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretMasker masker) {
+    MaskingTextEncoder encoder = new MaskingTextEncoder(masker);
+    encoder.setContext(context);
+    encoder.start();
+    return encoder;
+  }
+
+  /** Whether a logback.xml configured Logback before; its appenders were kept. */
+  public boolean fileConfigured() {
+    return fileConfigured;
+  }
+
+  public LoggerContext context() {
+    return context;
+  }
+
+  /** Adds an appender to the root logger, stopped and removed again by {@link #close()}. */
+  public void attach(Appender<ILoggingEvent> appender) {
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    attached.add(appender);
+  }
+
+  /** Flushes (each appender within its own deadline) and detaches, in reverse order. */
+  @Override
+  public void close() {
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    for (int i = attached.size() - 1; i >= 0; i--) {
+      Appender<ILoggingEvent> appender = attached.get(i);
+      root.detachAppender(appender);
+      appender.stop();
+    }
+    attached.clear();
+  }
+}

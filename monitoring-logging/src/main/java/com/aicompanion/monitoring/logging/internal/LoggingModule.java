@@ -1,0 +1,51 @@
+package com.aicompanion.monitoring.logging.internal;
+
+import com.aicompanion.monitoring.MonitoringContext;
+import com.aicompanion.monitoring.MonitoringModule;
+import com.aicompanion.monitoring.logging.JsonLogging;
+import com.aicompanion.monitoring.logging.SentrySetup;
+import java.util.Set;
+
+/**
+ * Installs {@link JsonLogging} (and {@link SentrySetup} when {@code SENTRY_DSN} is set) when {@code
+ * Monitoring.start(...)} runs with this artifact on the classpath.
+ *
+ * <pre>{@code
+ * Monitoring monitoring = Monitoring.start("ai-companion");   // finds this module
+ * JsonLogging logging = monitoring.get(JsonLogging.class);
+ * }</pre>
+ */
+public final class LoggingModule implements MonitoringModule {
+  @Override
+  public String name() {
+    return "logging";
+  }
+
+  @Override
+  public int order() {
+    return ORDER_LOGGING;
+  }
+
+  @Override
+  public Set<String> configKeys() {
+    return LoggingSettings.EXTRA_KEYS;
+  }
+
+  @Override
+  public void start(MonitoringContext context) {
+    String service = context.config().serviceName();
+    JsonLogging logging =
+        JsonLogging.builder(service)
+            .config(context.config())
+            .meterRegistry(context.registry())
+            .install();
+    context.onClose("logging", logging);
+    context.publish(JsonLogging.class, logging);
+    SentrySetup sentry = SentrySetup.builder(service).config(context.config()).install();
+    if (sentry.enabled()) {
+      // closed before logging (reverse order), so its last events still reach stdout
+      context.onClose("sentry", sentry);
+      context.publish(SentrySetup.class, sentry);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package com.aicompanion.monitoring.logging.internal;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * What happened to every event handed to the shipper: {@code shipped}, {@code dropped} (queue full
+ * or not shipped by the close deadline) or {@code failed} (rejected by Elasticsearch, or not
+ * encodable). Exposed as {@code monitoring_log_events_total{outcome}} and {@code
+ * monitoring_log_queue_size}.
+ *
+ * <pre>{@code
+ * ShippingCounters counters = new ShippingCounters();
+ * counters.bindTo(registry);
+ * }</pre>
+ */
+public final class ShippingCounters implements MeterBinder {
+  private final LongAdder shipped = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private volatile IntSupplier queueSize = () -> 0;
+
+  void shipped(long n) {
+    shipped.add(n);
+  }
+
+  void dropped(long n) {
+    dropped.add(n);
+  }
+
+  void failed(long n) {
+    failed.add(n);
+  }
+
+  void queueSize(IntSupplier size) {
+    this.queueSize = size;
+  }
+
+  public long shipped() {
+    return shipped.sum();
+  }
+
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  public long failed() {
+    return failed.sum();
+  }
+
+  public int queueSize() {
+    return queueSize.getAsInt();
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    counter(registry, "shipped", shipped);
+    counter(registry, "dropped", dropped);
+    counter(registry, "failed", failed);
+    Gauge.builder("monitoring.log.queue.size", this, ShippingCounters::queueSize)
+        .description("Log events waiting in the Elasticsearch shipper's queue")
+        .baseUnit("events")
+        .register(registry);
+  }
+
+  private static void counter(MeterRegistry registry, String outcome, LongAdder adder) {
+    FunctionCounter.builder("monitoring.log.events", adder, LongAdder::doubleValue)
+        .description("Log events handed to the Elasticsearch shipper, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+}
