@@ -1,0 +1,238 @@
+package com.aicompanion.monitoring.tracing;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * Span helpers over the installed {@link Tracing} (else the global OpenTelemetry): run work in a
+ * span that records exceptions and status, add attributes, and carry the trace across HTTP.
+ *
+ * <pre>{@code
+ * History h = Spans.inSpan("load-history", () -> repo.load(id));
+ * Spans.attribute("conversation.id", id);
+ *
+ * HttpRequest.Builder out = HttpRequest.newBuilder(uri);
+ * Spans.inject(out);                                            // traceparent, baggage
+ *
+ * Spans.inServerSpan("POST /chat", exchange.getRequestHeaders(), () -> handle(exchange));
+ * }</pre>
+ *
+ * <p>An exception thrown by the work is recorded as an {@code exception} event with status ERROR
+ * and {@code error.type}, then rethrown unchanged. Without tracing installed every helper still
+ * runs the work, with no-op spans.
+ */
+@SuppressWarnings("try") // the scope is closed by try-with-resources; its name is never used
+public final class Spans {
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  private static volatile Installed installed;
+
+  private record Installed(OpenTelemetry openTelemetry, Tracer tracer) {}
+
+  private static final TextMapGetter<Map<String, String>> MAP_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+          if (carrier == null) {
+            return null;
+          }
+          String value = carrier.get(key);
+          if (value != null) {
+            return value;
+          }
+          for (Map.Entry<String, String> e : carrier.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(key)) {
+              return e.getValue();
+            }
+          }
+          return null;
+        }
+      };
+
+  private static final TextMapGetter<Map<String, ? extends List<String>>> MULTI_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public String get(Map<String, ? extends List<String>> carrier, String key) {
+          if (carrier == null) {
+            return null;
+          }
+          for (Map.Entry<String, ? extends List<String>> e : carrier.entrySet()) {
+            if (e.getKey() != null
+                && e.getKey().toLowerCase(Locale.ROOT).equals(key)
+                && e.getValue() != null
+                && !e.getValue().isEmpty()) {
+              return String.join(",", e.getValue());
+            }
+          }
+          return null;
+        }
+      };
+
+  private Spans() {}
+
+  static void use(OpenTelemetry openTelemetry, Tracer tracer) {
+    installed = new Installed(openTelemetry, tracer);
+  }
+
+  static void forget(Tracer tracer) {
+    Installed current = installed;
+    if (current != null && current.tracer == tracer) {
+      installed = null;
+    }
+  }
+
+  private static Tracer tracer() {
+    Installed current = installed;
+    return current != null
+        ? current.tracer
+        : GlobalOpenTelemetry.getOrNoop().getTracer(Tracing.SCOPE);
+  }
+
+  private static TextMapPropagator propagator() {
+    Installed current = installed;
+    OpenTelemetry otel = current != null ? current.openTelemetry : GlobalOpenTelemetry.getOrNoop();
+    return otel.getPropagators().getTextMapPropagator();
+  }
+
+  /** Runs {@code work} in a new span named {@code name}, a child of the current span. */
+  public static <T> T inSpan(String name, Supplier<T> work) {
+    Span span = tracer().spanBuilder(name).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return work.get();
+    } catch (RuntimeException | Error e) {
+      recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Runs {@code work} in a new span named {@code name}, a child of the current span. */
+  public static void inSpan(String name, Runnable work) {
+    Span span = tracer().spanBuilder(name).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      work.run();
+    } catch (RuntimeException | Error e) {
+      recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * Runs {@code work}, which may throw a checked exception, in a new span named {@code name}. (A
+   * separate name because a lambda would fit both {@code Supplier} and {@code Callable}.)
+   */
+  public static <T> T call(String name, Callable<T> work) throws Exception {
+    Span span = tracer().spanBuilder(name).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return work.call();
+    } catch (Exception | Error e) {
+      recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * Runs {@code work} in a SERVER span whose parent is the trace in the incoming {@code headers}
+   * (e.g. {@code HttpExchange.getRequestHeaders()}); a new trace when they carry none.
+   */
+  public static <T> T inServerSpan(
+      String name, Map<String, ? extends List<String>> headers, Supplier<T> work) {
+    Span span =
+        tracer()
+            .spanBuilder(name)
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(extractAll(headers))
+            .startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return work.get();
+    } catch (RuntimeException | Error e) {
+      recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private static void recordFailure(Span span, Throwable e) {
+    span.recordException(e);
+    span.setAttribute(ERROR_TYPE, e.getClass().getName());
+    span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+  }
+
+  /** Sets an attribute on the current span; nothing when there is none. */
+  public static void attribute(String key, String value) {
+    Span.current().setAttribute(key, value);
+  }
+
+  /** Sets an attribute on the current span; nothing when there is none. */
+  public static void attribute(String key, long value) {
+    Span.current().setAttribute(key, value);
+  }
+
+  /** Sets an attribute on the current span; nothing when there is none. */
+  public static void attribute(String key, double value) {
+    Span.current().setAttribute(key, value);
+  }
+
+  /** Sets an attribute on the current span; nothing when there is none. */
+  public static void attribute(String key, boolean value) {
+    Span.current().setAttribute(key, value);
+  }
+
+  /** Adds an event to the current span; nothing when there is none. */
+  public static void event(String name) {
+    Span.current().addEvent(name);
+  }
+
+  /** The current trace id (32 hex digits), or an empty string outside a span. */
+  public static String traceId() {
+    SpanContext context = Span.current().getSpanContext();
+    return context.isValid() ? context.getTraceId() : "";
+  }
+
+  /** Writes the current trace context ({@code traceparent}, {@code baggage}) into {@code headers}. */
+  public static Map<String, String> inject(Map<String, String> headers) {
+    propagator().inject(Context.current(), headers, (carrier, k, v) -> carrier.put(k, v));
+    return headers;
+  }
+
+  /** Adds the current trace context headers to an outgoing {@code java.net.http} request. */
+  public static HttpRequest.Builder inject(HttpRequest.Builder request) {
+    propagator().inject(Context.current(), request, (carrier, k, v) -> carrier.setHeader(k, v));
+    return request;
+  }
+
+  /**
+   * The context carried by incoming {@code headers} (names matched case-insensitively), on top of
+   * the current one; make it current with {@code try (Scope s = context.makeCurrent())}.
+   */
+  public static Context extract(Map<String, String> headers) {
+    return propagator().extract(Context.current(), headers, MAP_GETTER);
+  }
+
+  /** As {@link #extract}, for multi-valued headers such as {@code HttpExchange}'s. */
+  public static Context extractAll(Map<String, ? extends List<String>> headers) {
+    return propagator().extract(Context.current(), headers, MULTI_GETTER);
+  }
+}
