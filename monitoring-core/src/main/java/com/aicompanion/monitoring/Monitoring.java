@@ -360,6 +360,7 @@ public final class Monitoring implements AutoCloseable {
       PrometheusMeterRegistry registry =
           new PrometheusMeterRegistry(
               PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
+      configureFilters(registry);
       Monitor monitor = Monitor.create(registry, config.cardinalityLimit(), table);
       ShutdownSequence shutdown = new ShutdownSequence();
       shutdown.add("meter registry", registry::close);
@@ -458,20 +459,10 @@ public final class Monitoring implements AutoCloseable {
       }
     }
 
-    private static void bindStandardMeters(
-        MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
-      Gauge.builder("app.info", () -> 1)
-          .description("Service identity; always 1")
-          .tag("service", config.serviceName())
-          .tag("version", config.serviceVersion())
-          .tag("environment", config.environment())
-          .register(registry);
-      if (!config.jvmMetrics()) {
-        return;
-      }
-      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject; expose
-      // the
-      // standard process_cpu_seconds_total instead
+    /** Filters must be in place before the first meter registers. */
+    private static void configureFilters(PrometheusMeterRegistry registry) {
+      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject;
+      // bindStandardMeters exposes the standard process_cpu_seconds_total instead
       registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
       // and a gauge must not end in _count: system_cpu_count becomes system_cpu_available
       registry
@@ -485,6 +476,19 @@ public final class Monitoring implements AutoCloseable {
                       : id;
                 }
               });
+    }
+
+    private static void bindStandardMeters(
+        MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
+      Gauge.builder("app.info", () -> 1)
+          .description("Service identity; always 1")
+          .tag("service", config.serviceName())
+          .tag("version", config.serviceVersion())
+          .tag("environment", config.environment())
+          .register(registry);
+      if (!config.jvmMetrics()) {
+        return;
+      }
       java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
       if (os instanceof com.sun.management.OperatingSystemMXBean unix) {
         FunctionCounter.builder("process.cpu", unix, b -> b.getProcessCpuTime() / 1e9)
