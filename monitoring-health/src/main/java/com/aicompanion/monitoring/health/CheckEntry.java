@@ -31,6 +31,7 @@ final class CheckEntry {
   private CheckResult last;
   private long lastNanos;
   private CompletableFuture<CheckResult> current;
+  private CompletableFuture<CheckResult> finished;
 
   CheckEntry(String name, HealthCheck check, CheckOptions options, Duration cacheInterval) {
     this.name = name;
@@ -145,17 +146,22 @@ final class CheckEntry {
     CheckResult previous;
     CheckResult reported;
     synchronized (lock) {
-      if (run.isDone()) {
+      if (finished == run) {
         return false;
       }
+      finished = run;
       long now = System.nanoTime();
       reported = raw.reported(clock.instant(), Duration.ofNanos(now - start), options.isCritical());
       previous = last;
       last = reported;
       lastNanos = now;
+    }
+    try {
+      // listeners and metrics see the result before any caller does
+      onResult.accept(previous, reported);
+    } finally {
       run.complete(reported);
     }
-    onResult.accept(previous, reported);
     return true;
   }
 

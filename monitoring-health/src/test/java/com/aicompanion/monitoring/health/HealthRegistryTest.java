@@ -1,0 +1,250 @@
+package com.aicompanion.monitoring.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.aicompanion.monitoring.health.CheckResult.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HealthRegistryTest {
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final HealthRegistry health =
+      HealthRegistry.builder().meterRegistry(meters).cacheInterval(Duration.ZERO).build();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    health.close();
+  }
+
+  @Test
+  void exceptionBecomesFailWithTypeAndMessage() {
+    health.register(
+        "db",
+        () -> {
+          throw new IllegalStateException("pool exhausted");
+        });
+
+    HealthReport report = health.check();
+
+    assertThat(report.status()).isEqualTo(Status.FAIL);
+    assertThat(report.checks().get("db").output())
+        .isEqualTo("IllegalStateException: pool exhausted");
+    assertThat(report.checks().get("db").time()).isNotNull();
+  }
+
+  @Test
+  void nonCriticalFailureIsReportedAsWarn() {
+    health.register("cache", () -> CheckResult.fail("down"), CheckOptions.nonCritical());
+    health.register("db", CheckResult::pass);
+
+    HealthReport report = health.check();
+
+    assertThat(report.status()).isEqualTo(Status.WARN);
+    assertThat(report.checks().get("cache").status()).isEqualTo(Status.WARN);
+    assertThat(report.checks().get("cache").output()).isEqualTo("down");
+    assertThat(report.checks().get("db").status()).isEqualTo(Status.PASS);
+  }
+
+  @Test
+  void checkThatIgnoresInterruptsTimesOutAndHoldsAtMostOneThread() {
+    AtomicInteger started = new AtomicInteger();
+    health.register(
+        "stuck",
+        () -> {
+          started.incrementAndGet();
+          awaitUninterruptibly(release);
+          return CheckResult.pass();
+        },
+        CheckOptions.critical().timeout(Duration.ofMillis(300)));
+
+    long begin = System.nanoTime();
+    HealthReport first = health.check();
+    long tookMs = (System.nanoTime() - begin) / 1_000_000;
+    HealthReport second = health.check();
+
+    assertThat(tookMs).isBetween(250L, 400L);
+    assertThat(first.checks().get("stuck").output()).isEqualTo("timed out after 300ms");
+    assertThat(second.checks().get("stuck").status()).isEqualTo(Status.FAIL);
+    assertThat(second.checks().get("stuck").output())
+        .isEqualTo("timed out after 300ms; the previous run has not returned yet");
+    assertThat(started).hasValue(1);
+  }
+
+  @Test
+  void interruptibleCheckIsInterruptedOnTimeoutAndRunsAgainNextTime() {
+    AtomicInteger started = new AtomicInteger();
+    health.register(
+        "slow",
+        () -> {
+          started.incrementAndGet();
+          new CountDownLatch(1).await();
+          return CheckResult.pass();
+        },
+        CheckOptions.critical().timeout(Duration.ofMillis(100)));
+
+    assertThat(health.check().status()).isEqualTo(Status.FAIL);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.runs("slow") == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              health.check();
+              assertThat(started.get()).isGreaterThanOrEqualTo(2);
+            });
+  }
+
+  @Test
+  void checksRunInParallelEachWithItsOwnTimeout() {
+    for (String name : List.of("a", "b", "c")) {
+      health.register(
+          name,
+          () -> {
+            awaitUninterruptibly(release);
+            return CheckResult.pass();
+          },
+          CheckOptions.critical().timeout(Duration.ofMillis(400)));
+    }
+    health.register("quick", CheckResult::pass);
+
+    long begin = System.nanoTime();
+    HealthReport report = health.check();
+    long tookMs = (System.nanoTime() - begin) / 1_000_000;
+
+    assertThat(tookMs).isLessThan(1000);
+    assertThat(report.checks().get("quick").status()).isEqualTo(Status.PASS);
+    assertThat(report.checks().get("a").output()).isEqualTo("timed out after 400ms");
+  }
+
+  @Test
+  void resultsAreReusedWithinTheCacheInterval() {
+    AtomicInteger runs = new AtomicInteger();
+    health.register(
+        "counted",
+        () -> {
+          runs.incrementAndGet();
+          return CheckResult.pass();
+        },
+        CheckOptions.critical().cacheInterval(Duration.ofMinutes(1)));
+
+    for (int i = 0; i < 20; i++) {
+      health.check();
+    }
+
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void groupsSelectChecksAndAnEmptyGroupPasses() {
+    health.register("db", () -> CheckResult.fail("down"));
+    health.register(
+        "heap",
+        HealthChecks.heap(1.0),
+        CheckOptions.critical().groups(CheckOptions.Group.LIVENESS));
+
+    assertThat(health.check(CheckOptions.Group.READINESS).checks()).containsOnlyKeys("db");
+    assertThat(health.check(CheckOptions.Group.LIVENESS).status()).isEqualTo(Status.PASS);
+    health.unregister("heap");
+    assertThat(health.check(CheckOptions.Group.LIVENESS).checks()).isEmpty();
+    assertThat(health.check(CheckOptions.Group.LIVENESS).status()).isEqualTo(Status.PASS);
+  }
+
+  @Test
+  void listenersLearnOfStatusChangesOnly() {
+    AtomicReference<CheckResult> answer = new AtomicReference<>(CheckResult.pass());
+    health.register("db", answer::get);
+    List<String> changes = new CopyOnWriteArrayList<>();
+    health.addListener(
+        (check, options, previous, current) ->
+            changes.add(
+                check
+                    + ":"
+                    + (previous == null ? "none" : previous.status().text())
+                    + "->"
+                    + current.status().text()));
+
+    health.check();
+    health.check();
+    answer.set(CheckResult.fail("down"));
+    health.check();
+    health.check();
+    answer.set(CheckResult.pass());
+    health.check();
+
+    assertThat(changes).containsExactly("db:none->pass", "db:pass->fail", "db:fail->pass");
+  }
+
+  @Test
+  void metricsFollowTheLatestStatus() {
+    AtomicReference<CheckResult> answer = new AtomicReference<>(CheckResult.pass());
+    health.register("db", answer::get);
+
+    health.check();
+    assertThat(
+            meters.get("health_check_status").tags("check", "db", "status", "pass").gauge().value())
+        .isEqualTo(1.0);
+    answer.set(CheckResult.fail("down"));
+    health.check();
+
+    assertThat(meters.find("health_check_status").tags("status", "pass").gauge()).isNull();
+    assertThat(
+            meters.get("health_check_status").tags("check", "db", "status", "fail").gauge().value())
+        .isEqualTo(0.0);
+    assertThat(meters.get("health_check_duration").tags("check", "db").timers())
+        .extracting(t -> t.getId().getTag("status"))
+        .containsExactlyInAnyOrder("pass", "fail");
+  }
+
+  @Test
+  void diskSpaceAndHeapChecksReportTheMeasuredQuantity() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+
+    CheckResult enough = HealthChecks.diskSpace(tmp, 1).check();
+    CheckResult tooLittle = HealthChecks.diskSpace(tmp, Long.MAX_VALUE).check();
+    CheckResult heapOk = HealthChecks.heap(1.0).check();
+    CheckResult heapTight = HealthChecks.heap(Double.MIN_VALUE).check();
+
+    assertThat(enough.status()).isEqualTo(Status.PASS);
+    assertThat(enough.observedUnit()).isEqualTo("bytes");
+    assertThat(enough.observedValue()).isPositive();
+    assertThat(tooLittle.status()).isEqualTo(Status.FAIL);
+    assertThat(tooLittle.output()).contains("below the minimum");
+    assertThat(heapOk.status()).isEqualTo(Status.PASS);
+    assertThat(heapOk.observedValue()).isBetween(0.0, 1.0);
+    assertThat(heapTight.status()).isEqualTo(Status.FAIL);
+  }
+
+  @Test
+  void registeringANameTwiceIsRefused() {
+    health.register("db", CheckResult::pass);
+
+    assertThatThrownBy(() -> health.register("db", CheckResult::pass))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"db\" is already registered");
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (latch.getCount() > 0) {
+      try {
+        latch.await();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
