@@ -1,0 +1,103 @@
+package com.aicompanion.monitoring.health;
+
+import static com.aicompanion.monitoring.health.TestHttp.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.aicompanion.monitoring.Monitoring;
+import com.aicompanion.monitoring.health.CheckResult.Status;
+import com.aicompanion.monitoring.testsupport.PostgresServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JDBC check against a real PostgreSQL that the test starts, stops and starts again. */
+class JdbcCheckPostgresTest {
+  private static PostgresServer postgres;
+  private static HikariDataSource dataSource;
+
+  @BeforeAll
+  static void startPostgres() {
+    postgres = PostgresServer.start();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(postgres.jdbcUrl());
+    config.setUsername(postgres.user());
+    config.setPassword(postgres.password());
+    config.setMaximumPoolSize(2);
+    config.setConnectionTimeout(1000);
+    config.setValidationTimeout(500);
+    config.setInitializationFailTimeout(-1);
+    dataSource = new HikariDataSource(config);
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    if (dataSource != null) {
+      dataSource.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void jdbcCheckPassesWithLatencyAndFailsOnABadQuery() throws Exception {
+    CheckResult ok = HealthChecks.jdbc(dataSource).check();
+    CheckResult bad = runCatching(HealthChecks.jdbc(dataSource, "SELECT * FROM no_such_table"));
+
+    assertThat(ok.status()).isEqualTo(Status.PASS);
+    assertThat(ok.observedUnit()).isEqualTo("ms");
+    assertThat(ok.observedValue()).isPositive();
+    assertThat(bad.status()).isEqualTo(Status.FAIL);
+    assertThat(bad.output()).contains("no_such_table");
+  }
+
+  @Test
+  void databaseStoppedTurnsReadinessTo503WhileLivenessStays200() {
+    try (Monitoring monitoring =
+        TestHttp.monitoring("db-outage").config("health.cache.interval", "0").start()) {
+      HealthRegistry health = monitoring.get(HealthRegistry.class);
+      health.register(
+          "postgres",
+          HealthChecks.jdbc(dataSource),
+          CheckOptions.critical().timeout(Duration.ofSeconds(2)));
+      health.register(
+          "heap",
+          HealthChecks.heap(1.0),
+          CheckOptions.critical().groups(CheckOptions.Group.LIVENESS));
+      assertThat(get(monitoring, "/health/ready").statusCode()).isEqualTo(200);
+
+      postgres.stop();
+      try {
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> get(monitoring, "/health/ready").statusCode() == 503);
+        assertThat(get(monitoring, "/health/live").statusCode()).isEqualTo(200);
+      } finally {
+        postgres.restart();
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(monitoring, "/health/ready").statusCode() == 200);
+      assertThat(get(monitoring, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(get(monitoring, "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static CheckResult runCatching(HealthCheck check) {
+    HealthRegistry registry =
+        HealthRegistry.builder()
+            .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+            .build();
+    try {
+      registry.register("probe", check);
+      return registry.check().checks().get("probe");
+    } finally {
+      registry.close();
+    }
+  }
+}
