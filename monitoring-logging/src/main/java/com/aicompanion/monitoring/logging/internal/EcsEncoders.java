@@ -98,6 +98,7 @@ public final class EcsEncoders {
 
     MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
     masking.addValueMasker(masker);
+    masking.start();
 
     LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
     encoder.setContext(context);

@@ -82,7 +82,7 @@ public final class LogbackSetup implements AutoCloseable {
       out.setName("monitoring-console");
       out.setContext(context);
       out.setEncoder(encoder);
-      out.setOutputStream(options.output());
+      out.setOutputStream(new NonClosingStream(options.output()));
       out.setImmediateFlush(true);
       out.start();
 
@@ -144,5 +144,22 @@ public final class LogbackSetup implements AutoCloseable {
       appender.stop();
     }
     attached.clear();
+  }
+
+  /** Stopping the appender closes its stream; stdout must stay open. */
+  private static final class NonClosingStream extends java.io.FilterOutputStream {
+    NonClosingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      flush();
+    }
   }
 }

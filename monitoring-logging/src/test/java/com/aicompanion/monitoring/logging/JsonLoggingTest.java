@@ -1,0 +1,192 @@
+package com.aicompanion.monitoring.logging;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.aicompanion.monitoring.MonitoringException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** JsonLogging used alone, without Monitoring, writing to a captured stream instead of stdout. */
+class JsonLoggingTest {
+  private static final Logger LOG = LoggerFactory.getLogger("com.example.chat.ChatService");
+  private static final List<String> ECS_FIELDS =
+      List.of(
+          "@timestamp",
+          "log.level",
+          "message",
+          "ecs.version",
+          "service.name",
+          "service.version",
+          "service.environment",
+          "event.dataset",
+          "log.logger",
+          "process.thread.name",
+          "host.hostname");
+
+  private final LineSink sink = new LineSink();
+  private JsonLogging logging;
+
+  @AfterEach
+  void close() {
+    if (logging != null) {
+      logging.close();
+    }
+    MDC.clear();
+  }
+
+  private JsonLogging install(JsonLogging.Builder builder) {
+    logging = builder.output(sink).install();
+    return logging;
+  }
+
+  @Test
+  void everyLineIsJsonWithTheEcsFields() {
+    install(JsonLogging.builder("chat-api").config("log.level", "DEBUG"));
+    LOG.info("user {} connected", "u-1");
+    LOG.debug("debug detail");
+    LOG.error("model call failed", new IllegalStateException("upstream 503"));
+    logging.close();
+
+    List<JsonNode> docs = sink.json();
+    assertThat(docs).hasSizeGreaterThanOrEqualTo(3);
+    for (JsonNode doc : docs) {
+      assertThat(ECS_FIELDS).allSatisfy(field -> assertThat(doc.has(field)).as(field).isTrue());
+      assertThat(doc.get("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+      assertThat(doc.get("service.name").asText()).isEqualTo("chat-api");
+      assertThat(doc.get("event.dataset").asText()).isEqualTo("chat-api.log");
+      assertThat(doc.get("ecs.version").asText()).startsWith("8.");
+    }
+    JsonNode error = docs.stream().filter(d -> d.get("log.level").asText().equals("ERROR")).findFirst().orElseThrow();
+    assertThat(error.get("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(error.get("error.message").asText()).isEqualTo("upstream 503");
+    assertThat(error.get("error.stack_trace").asText()).contains("JsonLoggingTest");
+    assertThat(docs).anySatisfy(d -> assertThat(d.get("message").asText()).isEqualTo("user u-1 connected"));
+  }
+
+  @Test
+  void mdcAndStructuredArgumentsBecomeTopLevelFields() {
+    install(JsonLogging.builder("chat-api"));
+    MDC.put("request.id", "r-42");
+    LOG.info("answered", kv("tokens", 17));
+    logging.close();
+
+    JsonNode doc = sink.json().stream().filter(d -> d.get("message").asText().equals("answered")).findFirst().orElseThrow();
+    assertThat(doc.get("request.id").asText()).isEqualTo("r-42");
+    assertThat(doc.get("tokens").asInt()).isEqualTo(17);
+  }
+
+  @Test
+  void aLineLoggedInsideASpanCarriesItsTraceAndSpanIds() throws Exception {
+    install(JsonLogging.builder("chat-api"));
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String spanId = "00f067aa0ba902b7";
+    Span span = Span.wrap(SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
+    Thread worker =
+        new Thread(
+            () -> {
+              Scope scope = span.makeCurrent();
+              try {
+                LOG.info("inside the span");
+              } finally {
+                scope.close();
+              }
+              LOG.info("outside the span");
+            },
+            "span-thread");
+    worker.start();
+    worker.join();
+    logging.close();
+
+    List<JsonNode> docs = sink.json();
+    JsonNode inside = docs.stream().filter(d -> d.get("message").asText().equals("inside the span")).findFirst().orElseThrow();
+    assertThat(inside.get("trace.id").asText()).isEqualTo(traceId);
+    assertThat(inside.get("span.id").asText()).isEqualTo(spanId);
+    assertThat(inside.get("process.thread.name").asText()).isEqualTo("span-thread");
+    JsonNode outside = docs.stream().filter(d -> d.get("message").asText().equals("outside the span")).findFirst().orElseThrow();
+    assertThat(outside.has("trace.id")).isFalse();
+  }
+
+  @Test
+  void noSecretOfTheCorpusReachesStdoutInMessageMdcArgumentsOrStackTrace() {
+    install(JsonLogging.builder("chat-api").maskEmails(true).mask(SecretCorpus.USER_PATTERN));
+    for (SecretCorpus.Secret s : SecretCorpus.ALL) {
+      LOG.warn("message: " + s.text());
+      MDC.put("detail", s.text());
+      LOG.info("with mdc", kv("argument", s.text()));
+      MDC.remove("detail");
+      LOG.error("with stack trace", new IllegalArgumentException(s.text()));
+    }
+    MDC.put("db_password", "plainMdcSecret123");
+    LOG.info("secret-named field");
+    logging.close();
+
+    String out = sink.text();
+    assertThat(sink.json()).hasSizeGreaterThanOrEqualTo(SecretCorpus.ALL.size() * 3);
+    assertThat(SecretCorpus.ALL)
+        .hasSizeGreaterThanOrEqualTo(15)
+        .allSatisfy(s -> assertThat(out).as(s.kind()).doesNotContain(s.secret()));
+    assertThat(out).doesNotContain("plainMdcSecret123").contains("****");
+  }
+
+  @Test
+  void textFormatIsForHumansAndStillMasked() {
+    install(JsonLogging.builder("chat-api").format("text"));
+    LOG.info("token=abcdef123456 for user");
+    logging.close();
+
+    assertThat(sink.text()).contains("INFO", "ChatService", "token=****").doesNotContain("abcdef123456").doesNotStartWith("{");
+  }
+
+  @Test
+  void perLoggerLevelsApply() {
+    install(JsonLogging.builder("chat-api").config("log.levels", "com.example.noisy=WARN"));
+    LoggerFactory.getLogger("com.example.noisy.Poller").info("hidden");
+    LoggerFactory.getLogger("com.example.noisy.Poller").warn("shown");
+    logging.close();
+
+    assertThat(sink.text()).contains("shown").doesNotContain("hidden");
+  }
+
+  @Test
+  void badSettingsFailFastNamingKeyValueAndFix() {
+    assertThatThrownBy(() -> install(JsonLogging.builder("chat-api").format("xml")))
+        .isInstanceOf(MonitoringException.class)
+        .hasMessageContaining("log.format")
+        .hasMessageContaining("xml")
+        .hasMessageContaining("json, text");
+    assertThatThrownBy(() -> install(JsonLogging.builder("chat-api").level("LOUD")))
+        .isInstanceOf(MonitoringException.class)
+        .hasMessageContaining("LOUD")
+        .hasMessageContaining("TRACE, DEBUG, INFO, WARN, ERROR");
+    assertThatThrownBy(
+            () -> install(JsonLogging.builder("chat-api").config("elasticsearch.url", "es:9200")))
+        .isInstanceOf(MonitoringException.class)
+        .hasMessageContaining("elasticsearch.url")
+        .hasMessageContaining("http://localhost:9200");
+  }
+
+  @Test
+  void consoleQueueIsAsynchronousAndCloseFlushesIt() {
+    install(JsonLogging.builder("chat-api"));
+    for (int i = 0; i < 500; i++) {
+      LOG.info("line {}", i);
+    }
+    logging.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sink.text().contains("\"line 499\""));
+    assertThat(sink.json().stream().filter(d -> d.get("message").asText().startsWith("line "))).hasSize(500);
+  }
+}
