@@ -36,11 +36,13 @@ public final class PostgresServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path dir;
+  private final Path pgCtl;
   private final ServerProcess server;
   private final String password;
 
-  private PostgresServer(Path dir, ServerProcess server, String password) {
+  private PostgresServer(Path dir, Path pgCtl, ServerProcess server, String password) {
     this.dir = dir;
+    this.pgCtl = pgCtl;
     this.server = server;
     this.password = password;
   }
@@ -49,6 +51,7 @@ public final class PostgresServer implements AutoCloseable {
   public static PostgresServer start() {
     Path initdb = ExternalTool.require("initdb", "postgresql", BIN_DIRS);
     Path postgres = ExternalTool.require("postgres", "postgresql", BIN_DIRS);
+    Path pgCtl = ExternalTool.require("pg_ctl", "postgresql", BIN_DIRS);
     String password = "test-" + Long.toHexString(System.nanoTime());
     try {
       Path dir = Files.createTempDirectory("postgres-test");
@@ -94,7 +97,7 @@ public final class PostgresServer implements AutoCloseable {
                   "-c",
                   "synchronous_commit=off"));
       ServerProcess server = ServerProcess.start("postgres", command, dir, port, START_TIMEOUT);
-      return new PostgresServer(dir, server, password);
+      return new PostgresServer(dir, pgCtl, server, password);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare a PostgreSQL data directory", e);
     }
@@ -121,8 +124,31 @@ public final class PostgresServer implements AutoCloseable {
     return server.isAlive();
   }
 
-  /** Kills the server (as a crash would); the data directory stays for {@link #start()}. */
+  /**
+   * Stops the server at once, as a crash would ({@code pg_ctl stop -m immediate}: connections are
+   * cut, no checkpoint), so that it can be started again; the data directory stays for {@link
+   * #restart()}. Killing the process tree instead could leave {@code postmaster.pid} behind.
+   */
   public void stop() {
+    if (server.isAlive()) {
+      try {
+        run(
+            dir,
+            asPostgres(
+                List.of(
+                    pgCtl.toString(),
+                    "stop",
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "30")));
+      } catch (AssertionError e) {
+        // fall back to killing the process tree below
+      }
+    }
     server.stop();
   }
 
@@ -139,7 +165,7 @@ public final class PostgresServer implements AutoCloseable {
   /** Stops the server and deletes its data directory. */
   @Override
   public void close() {
-    server.stop();
+    stop();
     deleteRecursively(dir);
   }
 
