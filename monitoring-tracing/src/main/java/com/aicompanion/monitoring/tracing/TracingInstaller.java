@@ -1,17 +1,22 @@
 package com.aicompanion.monitoring.tracing;
 
 import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.tracing.internal.AdmissionSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
+import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -31,8 +36,8 @@ final class TracingInstaller {
   /** The open Tracing that set the global OpenTelemetry, if any. */
   private static Tracing globalOwner;
 
-  /** Whether the global OpenTelemetry, if set, was set by a Tracing of ours. */
-  private static boolean globalIsOurs;
+  /** The tracer provider of the last Tracing of ours that was registered as the global. */
+  private static TracerProvider ourGlobalProvider;
 
   private TracingInstaller() {}
 
@@ -53,6 +58,7 @@ final class TracingInstaller {
             o.samplingRatio(),
             b.otelProperties);
     MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
+    SpanAccounting accounting = new SpanAccounting(registry);
     Attributes ours =
         Attributes.of(
             AttributeKey.stringKey("service.version"), o.version(),
@@ -68,11 +74,17 @@ final class TracingInstaller {
                     isOtlp(exporter)
                         ? new ExportPipeline(
                             exporter,
-                            registry,
+                            accounting,
                             config.getInt("otel.bsp.max.queue.size", 2048),
                             config.getDuration("otel.bsp.export.timeout", Duration.ofSeconds(30)),
                             settings.resolvedEndpoint())
-                        : exporter);
+                        : exporter)
+            .addSpanProcessorCustomizer(
+                (processor, config) ->
+                    accounting.pipelineWasCreated() && isBatcher(processor)
+                        ? new AdmissionSpanProcessor(
+                            processor, accounting, config.getInt("otel.bsp.max.queue.size", 2048))
+                        : processor);
     if (!b.shutdownHook) {
       sdkBuilder.disableShutdownHook();
     }
@@ -96,7 +108,7 @@ final class TracingInstaller {
               settings.resolvedProtocol());
       if (b.registerGlobal) {
         globalOwner = tracing;
-        globalIsOurs = true;
+        ourGlobalProvider = sdk.getTracerProvider();
       }
       Spans.use(tracing.openTelemetry(), tracing.tracer());
       LOG.info(
@@ -111,7 +123,11 @@ final class TracingInstaller {
 
   private static void claimGlobal(AutoConfiguredOpenTelemetrySdkBuilder sdkBuilder) {
     if (GlobalOpenTelemetry.isSet()) {
-      if (!globalIsOurs || globalOwner != null) {
+      boolean oursAndClosed =
+          globalOwner == null
+              && ourGlobalProvider != null
+              && GlobalOpenTelemetry.getTracerProvider() == ourGlobalProvider;
+      if (!oursAndClosed) {
         throw new MonitoringException(
             "OpenTelemetry is already installed globally in this JVM (by the OpenTelemetry Java"
                 + " agent, another SDK, or a Tracing that is still open): close that one first,"
@@ -122,6 +138,10 @@ final class TracingInstaller {
       GlobalOpenTelemetry.resetForTest();
     }
     sdkBuilder.setResultAsGlobal();
+  }
+
+  private static boolean isBatcher(SpanProcessor processor) {
+    return processor instanceof BatchSpanProcessor;
   }
 
   private static boolean isOtlp(SpanExporter exporter) {

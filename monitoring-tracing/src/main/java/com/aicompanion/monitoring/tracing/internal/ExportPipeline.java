@@ -1,7 +1,5 @@
 package com.aicompanion.monitoring.tracing.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * builder.addSpanExporterCustomizer(
- *     (exporter, config) -> new ExportPipeline(exporter, registry, 2048, Duration.ofSeconds(30), url));
+ *     (exporter, config) -> new ExportPipeline(exporter, accounting, 2048, Duration.ofSeconds(30), url));
  * }</pre>
  *
  * <p>An export that fails is logged once at WARN, then at most once a minute with a count, and
@@ -42,9 +40,7 @@ public final class ExportPipeline implements SpanExporter {
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final Counter exported;
-  private final Counter dropped;
-  private final Counter failed;
+  private final SpanAccounting accounting;
   private final WarnLimiter warnings = new WarnLimiter(Duration.ofMinutes(1), System::nanoTime);
   private final Thread worker;
 
@@ -55,7 +51,7 @@ public final class ExportPipeline implements SpanExporter {
    */
   public ExportPipeline(
       SpanExporter delegate,
-      MeterRegistry registry,
+      SpanAccounting accounting,
       int capacity,
       Duration exportTimeout,
       String destination) {
@@ -63,31 +59,24 @@ public final class ExportPipeline implements SpanExporter {
     this.capacity = capacity;
     this.exportTimeout = exportTimeout;
     this.destination = destination;
-    this.exported = counter(registry, "exported");
-    this.dropped = counter(registry, "dropped");
-    this.failed = counter(registry, "failed");
+    this.accounting = accounting;
+    accounting.pipelineCreated();
     this.worker = new Thread(this::run, "monitoring-span-export");
     worker.setDaemon(true);
     worker.start();
   }
 
-  private static Counter counter(MeterRegistry registry, String outcome) {
-    return Counter.builder("monitoring.spans")
-        .description("Finished spans by what became of them on the way to the collector")
-        .tag("outcome", outcome)
-        .register(registry);
-  }
-
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
     int size = spans.size();
+    accounting.leftBatcher(size);
     if (stopped.get()) {
-      dropped.increment(size);
+      accounting.dropped(size);
       return CompletableResultCode.ofSuccess();
     }
     if (queued.addAndGet(size) > capacity) {
       queued.addAndGet(-size);
-      dropped.increment(size);
+      accounting.dropped(size);
       return CompletableResultCode.ofSuccess();
     }
     queue.add(List.copyOf(spans));
@@ -152,14 +141,14 @@ public final class ExportPipeline implements SpanExporter {
       result = CompletableResultCode.ofExceptionalFailure(e);
     }
     if (result.isDone() && result.isSuccess()) {
-      exported.increment(batch.size());
+      accounting.exported(batch.size());
       if (warnings.active()) {
         warnings.reset();
         LOG.info("Span export to {} works again", destination);
       }
       return;
     }
-    failed.increment(batch.size());
+    accounting.failed(batch.size());
     long held = warnings.tryReport();
     if (held >= 0) {
       String reason =
