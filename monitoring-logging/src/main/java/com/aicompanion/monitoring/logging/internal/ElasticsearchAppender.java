@@ -62,7 +62,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
     }
 
     private static String clean(String name) {
-      return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._]", "_");
+      return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
     }
   }
 

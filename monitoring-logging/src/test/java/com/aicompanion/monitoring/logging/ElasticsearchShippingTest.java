@@ -1,0 +1,188 @@
+package com.aicompanion.monitoring.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchExtension;
+import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Direct shipping to a real single-node OpenSearch 2.19 started in this JVM on 127.0.0.1. */
+@ExtendWith(OpenSearchExtension.class)
+class ElasticsearchShippingTest {
+  private static final Logger LOG = LoggerFactory.getLogger("com.example.chat.Shipping");
+
+  /** install() logs one INFO line, which is shipped too. */
+  private static final int INSTALL_LINE = 1;
+
+  private final LineSink sink = new LineSink();
+  private JsonLogging logging;
+
+  @AfterEach
+  void close() {
+    if (logging != null) {
+      logging.close();
+    }
+  }
+
+  private JsonLogging install(OpenSearchNode node, String service, String... config) {
+    JsonLogging.Builder builder =
+        JsonLogging.builder(service)
+            .output(sink)
+            .elasticsearch(node.uri())
+            .config("elasticsearch.flush.interval", "100ms")
+            .config("elasticsearch.max.backoff", "500ms")
+            .meterRegistry(new SimpleMeterRegistry())
+            .mask(SecretCorpus.USER_PATTERN)
+            .maskEmails(true);
+    for (int i = 0; i < config.length; i += 2) {
+      builder.config(config[i], config[i + 1]);
+    }
+    logging = builder.install();
+    return logging;
+  }
+
+  private static long count(OpenSearchNode node, String dataStream) {
+    node.request("POST", "/" + dataStream + "/_refresh", null);
+    var response = node.request("GET", "/" + dataStream + "/_count", null);
+    if (response.statusCode() != 200) {
+      return -1;
+    }
+    return json(response.body()).path("count").asLong();
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return LineSink.JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void documentsArriveInTheDataStreamWithEcsFieldTypes(OpenSearchNode node) {
+    install(node, "types-svc");
+    LOG.info("hello {}", "opensearch");
+    LOG.error("boom", new IllegalStateException("bad state"));
+    String ds = logging.dataStream();
+    assertThat(ds).isEqualTo("logs-types-svc-dev");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(node, ds) >= 2);
+    JsonNode mapping = json(node.request("GET", "/" + ds + "/_mapping", null).body());
+    JsonNode properties = mapping.elements().next().path("mappings").path("properties");
+    assertThat(properties.path("@timestamp").path("type").asText()).isEqualTo("date");
+    assertThat(properties.path("log").path("properties").path("level").path("type").asText())
+        .isEqualTo("keyword");
+    assertThat(properties.path("message").path("type").asText()).isEqualTo("text");
+    assertThat(properties.path("service").path("properties").path("name").path("type").asText())
+        .isEqualTo("keyword");
+
+    JsonNode hits =
+        json(node.request("GET", "/" + ds + "/_search?q=log.level:ERROR", null).body())
+            .path("hits")
+            .path("hits");
+    JsonNode error = hits.get(0).path("_source");
+    assertThat(error.path("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(error.path("service.name").asText()).isEqualTo("types-svc");
+    JsonNode streams = json(node.request("GET", "/_data_stream/" + ds, null).body());
+    assertThat(streams.path("data_streams").get(0).path("name").asText()).isEqualTo(ds);
+  }
+
+  @Test
+  void noSecretOfTheCorpusIsShipped(OpenSearchNode node) {
+    install(node, "secrets-svc");
+    for (SecretCorpus.Secret s : SecretCorpus.ALL) {
+      LOG.warn(s.text(), new IllegalArgumentException(s.text()));
+    }
+    String ds = logging.dataStream();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count(node, ds) >= SecretCorpus.ALL.size());
+    String shipped = node.request("GET", "/" + ds + "/_search?size=1000", null).body();
+    assertThat(SecretCorpus.ALL)
+        .allSatisfy(s -> assertThat(shipped).as(s.kind()).doesNotContain(s.secret()));
+    assertThat(shipped).contains("****");
+  }
+
+  @Test
+  void nodeStoppedMidStreamLosesNothingTheQueueHeld(OpenSearchNode node) {
+    install(node, "outage-svc", "elasticsearch.queue.capacity", "100000");
+    String ds = logging.dataStream();
+    for (int i = 0; i < 200; i++) {
+      LOG.info("before outage {}", i);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> logging.shippedEvents() == 200 + INSTALL_LINE);
+
+    node.stop();
+    long start = System.nanoTime();
+    for (int i = 0; i < 300; i++) {
+      LOG.info("during outage {}", i);
+    }
+    // the application thread did not wait for the dead node
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // let the shipper fail and back off several times while the node is down
+    await()
+        .pollDelay(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> logging.shippedEvents() == 200 + INSTALL_LINE);
+    node.restart();
+    for (int i = 0; i < 100; i++) {
+      LOG.info("after outage {}", i);
+    }
+
+    await().atMost(Duration.ofSeconds(90)).until(() -> logging.shippedEvents() == 600 + INSTALL_LINE);
+    assertThat(logging.droppedEvents()).isZero();
+    assertThat(logging.failedEvents()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == 600 + INSTALL_LINE);
+  }
+
+  @Test
+  void fullQueueDropsAndCountsWithoutBlocking(OpenSearchNode node) {
+    // nothing listens on this port: every batch fails and the queue fills up
+    int deadPort = com.aicompanion.monitoring.testsupport.FreePort.find();
+    logging =
+        JsonLogging.builder("overflow-svc")
+            .output(sink)
+            .elasticsearch(URI.create("http://127.0.0.1:" + deadPort))
+            .config("elasticsearch.queue.capacity", "50")
+            .config("elasticsearch.batch.size", "10")
+            .config("log.close.timeout", "500ms")
+            .install();
+    long start = System.nanoTime();
+    for (int i = 0; i < 5000; i++) {
+      LOG.info("flood {}", i);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    assertThat(logging.droppedEvents()).isGreaterThanOrEqualTo(5000 - 60);
+    logging.close();
+    assertThat(logging.shippedEvents()).isZero();
+    assertThat(logging.shippedEvents() + logging.droppedEvents() + logging.failedEvents())
+        .isEqualTo(5000 + INSTALL_LINE);
+    assertThat(node.uri()).isNotNull();
+  }
+
+  @Test
+  void closeFlushesWhatIsQueued(OpenSearchNode node) {
+    install(node, "flush-svc", "elasticsearch.flush.interval", "60s", "elasticsearch.batch.size", "100000");
+    String ds = logging.dataStream();
+    for (int i = 0; i < 250; i++) {
+      LOG.info("queued {}", i);
+    }
+    // with a 60s flush interval and a huge batch nothing is sent before close
+    assertThat(logging.shippedEvents()).isZero();
+    logging.close();
+    assertThat(logging.shippedEvents()).isEqualTo(250 + INSTALL_LINE);
+    assertThat(logging.droppedEvents()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == 250 + INSTALL_LINE);
+  }
+}

@@ -1,0 +1,135 @@
+package com.aicompanion.monitoring.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sentry cannot run here: a receiver on 127.0.0.1 accepts the real envelope endpoint ({@code POST
+ * /api/<project>/envelope/}) and decodes the envelope format (header line, item header, payload).
+ */
+class SentryEnvelopeReceiverTest {
+  private static final Logger LOG = LoggerFactory.getLogger("com.example.chat.Sentry");
+
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private JsonLogging logging;
+  private SentrySetup sentry;
+
+  @BeforeEach
+  void startReceiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/api/42/envelope/",
+        exchange -> {
+          InputStream in = exchange.getRequestBody();
+          if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            in = new GZIPInputStream(in);
+          }
+          String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          bodies.add(body);
+          decode(body);
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  /** Envelope: a header line, then per item a header line and a payload line. */
+  private void decode(String body) throws IOException {
+    String[] lines = body.split("\n");
+    for (int i = 1; i + 1 < lines.length; i += 2) {
+      JsonNode itemHeader = LineSink.JSON.readTree(lines[i]);
+      if ("event".equals(itemHeader.path("type").asText())) {
+        events.add(LineSink.JSON.readTree(lines[i + 1]));
+      }
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    if (sentry != null) {
+      sentry.close();
+    }
+    if (logging != null) {
+      logging.close();
+    }
+    server.stop(0);
+  }
+
+  private SentrySetup install() {
+    logging = JsonLogging.builder("chat-api").output(new LineSink()).install();
+    String dsn = "http://publickey@127.0.0.1:" + server.getAddress().getPort() + "/42";
+    sentry =
+        SentrySetup.builder("chat-api")
+            .env(Map.of())
+            .dsn(dsn)
+            .environment("staging")
+            .release("2.0.1")
+            .maskEmails(true)
+            .mask(SecretCorpus.USER_PATTERN)
+            .install();
+    return sentry;
+  }
+
+  @Test
+  void errorEventArrivesWithLevelReleaseEnvironmentExceptionAndMaskedMessage() {
+    install();
+    LOG.info("breadcrumb with password=crumbSecret99");
+    LOG.error(
+        "payment failed for api_key=pk-123456789abc",
+        new IllegalStateException("upstream said token=tok_abcdef123456"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty());
+    JsonNode event = events.get(0);
+    assertThat(event.path("level").asText()).isEqualTo("error");
+    assertThat(event.path("release").asText()).isEqualTo("2.0.1");
+    assertThat(event.path("environment").asText()).isEqualTo("staging");
+    assertThat(event.path("tags").path("service").asText()).isEqualTo("chat-api");
+    assertThat(event.path("message").path("formatted").asText())
+        .isEqualTo("payment failed for api_key=****");
+    JsonNode exception = event.path("exception").path("values").get(0);
+    assertThat(exception.path("type").asText()).isEqualTo("IllegalStateException");
+    assertThat(exception.path("value").asText()).isEqualTo("upstream said token=****");
+    String all = String.join("\n", bodies);
+    assertThat(all).doesNotContain("pk-123456789abc", "tok_abcdef123456", "crumbSecret99");
+  }
+
+  @Test
+  void noSecretOfTheCorpusReachesSentry() {
+    install();
+    for (SecretCorpus.Secret s : SecretCorpus.ALL) {
+      LOG.info("crumb " + s.text());
+      LOG.error("error " + s.text(), new IllegalArgumentException(s.text()));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= SecretCorpus.ALL.size());
+    String all = String.join("\n", bodies);
+    assertThat(SecretCorpus.ALL)
+        .hasSizeGreaterThanOrEqualTo(15)
+        .allSatisfy(s -> assertThat(all).as(s.kind()).doesNotContain(s.secret()));
+  }
+
+  @Test
+  void withoutDsnSentryIsOff() {
+    SentrySetup off = SentrySetup.builder("chat-api").env(Map.of()).install();
+    assertThat(off.enabled()).isFalse();
+    off.close();
+  }
+}
