@@ -94,12 +94,15 @@ final class CheckEntry {
       task =
           pool.submit(
               () -> {
+                CheckResult result;
                 try {
                   runs.incrementAndGet();
-                  finish(run, runCheck(), start, clock, onResult);
+                  result = runCheck();
                 } finally {
+                  // before the result is visible, so that the next probe may start a new run
                   executing.set(false);
                 }
+                finish(run, result, start, clock, onResult);
               });
     } catch (RejectedExecutionException e) {
       executing.set(false);
