@@ -154,17 +154,16 @@ public final class Spans {
 
   /**
    * Runs {@code work} in a SERVER span whose parent is the trace in the incoming {@code headers}
-   * (e.g. {@code HttpExchange.getRequestHeaders()}); a new trace when they carry none.
+   * (e.g. {@code HttpExchange.getRequestHeaders()}), with their baggage current; a new trace when
+   * they carry none.
    */
   public static <T> T inServerSpan(
       String name, Map<String, ? extends List<String>> headers, Supplier<T> work) {
+    Context incoming = extractAll(headers);
     Span span =
-        tracer()
-            .spanBuilder(name)
-            .setSpanKind(SpanKind.SERVER)
-            .setParent(extractAll(headers))
-            .startSpan();
-    try (Scope ignored = span.makeCurrent()) {
+        tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(incoming).startSpan();
+    // the incoming baggage becomes current too, not only the parent span
+    try (Scope ignored = incoming.with(span).makeCurrent()) {
       return work.get();
     } catch (RuntimeException | Error e) {
       recordFailure(span, e);
@@ -211,7 +210,9 @@ public final class Spans {
     return context.isValid() ? context.getTraceId() : "";
   }
 
-  /** Writes the current trace context ({@code traceparent}, {@code baggage}) into {@code headers}. */
+  /**
+   * Writes the current trace context ({@code traceparent}, {@code baggage}) into {@code headers}.
+   */
   public static Map<String, String> inject(Map<String, String> headers) {
     propagator().inject(Context.current(), headers, (carrier, k, v) -> carrier.put(k, v));
     return headers;

@@ -4,23 +4,13 @@ import com.aicompanion.monitoring.LlmCallObserver;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.ExemplarSpanContext;
-import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
 import com.aicompanion.monitoring.tracing.internal.GenAiObserver;
-import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
 import com.aicompanion.monitoring.tracing.internal.PromptMasking;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -125,7 +115,8 @@ public final class Tracing implements AutoCloseable {
   /**
    * Exports every span ended so far and waits at most {@code timeout}.
    *
-   * @return whether everything was handed to the collector in time
+   * @return whether every export finished in time; a failed export still counts as finished (it is
+   *     counted in {@code monitoring_spans_total{outcome="failed"}})
    */
   public boolean flush(Duration timeout) {
     CompletableResultCode result = sdk.getSdkTracerProvider().forceFlush();
@@ -212,13 +203,19 @@ public final class Tracing implements AutoCloseable {
       return this;
     }
 
-    /** The {@code deployment.environment.name} resource attribute (default {@code MONITORING_ENVIRONMENT}, else {@code dev}). */
+    /**
+     * The {@code deployment.environment.name} resource attribute (default {@code
+     * MONITORING_ENVIRONMENT}, else {@code dev}).
+     */
     public Builder environment(String environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
-    /** The {@code service.version} resource attribute (default {@code MONITORING_SERVICE_VERSION}, else {@code unknown}). */
+    /**
+     * The {@code service.version} resource attribute (default {@code MONITORING_SERVICE_VERSION},
+     * else {@code unknown}).
+     */
     public Builder version(String version) {
       this.version = Objects.requireNonNull(version, "version");
       return this;
@@ -245,10 +242,14 @@ public final class Tracing implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link Tracing#close()} waits for the last spans ({@code MONITORING_SHUTDOWN_TIMEOUT}, default 10s). */
+    /**
+     * How long {@link Tracing#close()} waits for the last spans ({@code
+     * MONITORING_SHUTDOWN_TIMEOUT}, default 10s).
+     */
     public Builder shutdownTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout(" + timeout + ") must be a non-negative duration");
+        throw new IllegalArgumentException(
+            "shutdownTimeout(" + timeout + ") must be a non-negative duration");
       }
       this.shutdownTimeout = timeout;
       return this;
@@ -260,7 +261,10 @@ public final class Tracing implements AutoCloseable {
       return this;
     }
 
-    /** Reads the {@code MONITORING_*} keys from {@code config} (default: the environment and system properties). */
+    /**
+     * Reads the {@code MONITORING_*} keys from {@code config} (default: the environment and system
+     * properties).
+     */
     public Builder config(MonitoringConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
@@ -275,7 +279,10 @@ public final class Tracing implements AutoCloseable {
       return this;
     }
 
-    /** Whether the SDK adds its own JVM shutdown hook (default true; {@code Monitoring} closes it instead). */
+    /**
+     * Whether the SDK adds its own JVM shutdown hook (default true; {@code Monitoring} closes it
+     * instead).
+     */
     public Builder shutdownHook(boolean add) {
       this.shutdownHook = add;
       return this;
@@ -288,22 +295,25 @@ public final class Tracing implements AutoCloseable {
     public Builder otelProperty(String key, String value) {
       if (key == null || !key.startsWith("otel.")) {
         throw new IllegalArgumentException(
-            "otelProperty key " + key + " is not an OpenTelemetry property: use e.g. otel.bsp.schedule.delay");
+            "otelProperty key "
+                + key
+                + " is not an OpenTelemetry property: use e.g. otel.bsp.schedule.delay");
       }
       otelProperties.put(key, Objects.requireNonNull(value, "value"));
       return this;
     }
 
     /**
-     * Reads the configuration (the builder's settings win over it), starts the SDK, registers it
-     * as the global OpenTelemetry and returns it.
+     * Reads the configuration (the builder's settings win over it), starts the SDK, registers it as
+     * the global OpenTelemetry and returns it.
      *
      * @throws MonitoringException for a bad value (naming the key, the value and the fix), a
      *     protocol that does not match the endpoint's port, or a global OpenTelemetry that someone
      *     else installed
      */
     public Tracing install() {
-      MonitoringConfig cfg = config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
+      MonitoringConfig cfg =
+          config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
       return TracingInstaller.install(this, TracingOptions.resolve(this, cfg));
     }
   }

@@ -3,8 +3,8 @@ package com.aicompanion.monitoring.tracing;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.AdmissionSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
-import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
+import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -160,5 +160,4 @@ final class TracingInstaller {
             + "; check the OTEL_* variables and otel.* system properties",
         e);
   }
-
 }

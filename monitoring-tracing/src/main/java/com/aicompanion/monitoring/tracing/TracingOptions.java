@@ -1,14 +1,15 @@
 package com.aicompanion.monitoring.tracing;
 
-import com.aicompanion.monitoring.MonitoringConfig;
-import com.aicompanion.monitoring.MonitoringException;
-import java.time.Duration;
-import java.util.Optional;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.CAPTURE_CONTENT;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.CAPTURE_MAX_LENGTH;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.ENDPOINT;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.PROTOCOL;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.SAMPLING_RATIO;
+
+import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.MonitoringException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The builder's settings merged over the {@code MONITORING_*} configuration, validated.

@@ -40,7 +40,9 @@ class CollectorOutageTest {
                 .shutdownTimeout(Duration.ofSeconds(2))
                 .install()) {
       Spans.inSpan("before-outage", () -> {});
-      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.spans.named("before-outage").isPresent());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> receiver.spans.named("before-outage").isPresent());
 
       receiver.stop();
       int spans = 2_000;

@@ -96,8 +96,7 @@ class TracingConfigurationTest {
           Spans.inSpan(
               "unsampled",
               () -> {
-                sampled.set(
-                    io.opentelemetry.api.trace.Span.current().getSpanContext().isSampled());
+                sampled.set(io.opentelemetry.api.trace.Span.current().getSpanContext().isSampled());
                 return Spans.traceId();
               });
       assertThat(traceId).hasSize(32);
@@ -110,10 +109,7 @@ class TracingConfigurationTest {
   void anotherGlobalOpenTelemetryFailsInstallWithTheWayOut() {
     GlobalOpenTelemetry.set(OpenTelemetry.noop());
     assertThatThrownBy(
-            () ->
-                Tracing.builder("second")
-                    .meterRegistry(new SimpleMeterRegistry())
-                    .install())
+            () -> Tracing.builder("second").meterRegistry(new SimpleMeterRegistry()).install())
         .isInstanceOf(MonitoringException.class)
         .hasMessageContaining("already installed globally")
         .hasMessageContaining("registerGlobal(false)");

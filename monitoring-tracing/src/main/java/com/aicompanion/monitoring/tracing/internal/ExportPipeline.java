@@ -16,16 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Sits between the SDK's batch processor and the OTLP exporter: takes each batch at once into a
  * bounded queue, exports on its own thread and counts every span in {@code
- * monitoring_spans_total{outcome="exported"|"dropped"|"failed"}}. The batch processor therefore never
- * waits on the network, and a full queue drops and counts instead of blocking.
+ * monitoring_spans_total{outcome="exported"|"dropped"|"failed"}}. The batch processor therefore
+ * never waits on the network, and a full queue drops and counts instead of blocking.
  *
  * <pre>{@code
  * builder.addSpanExporterCustomizer(
  *     (exporter, config) -> new ExportPipeline(exporter, accounting, 2048, Duration.ofSeconds(30), url));
  * }</pre>
  *
- * <p>An export that fails is logged once at WARN, then at most once a minute with a count, and
- * once at INFO when export works again.
+ * <p>An export that fails is logged once at WARN, then at most once a minute with a count, and once
+ * at INFO when export works again.
  */
 public final class ExportPipeline implements SpanExporter {
   private static final Logger LOG = LoggerFactory.getLogger("com.aicompanion.monitoring.tracing");

@@ -76,8 +76,8 @@ public final class OtlpSettings {
   /**
    * Our explicit settings over {@code config}, the settled protocol, and the protocol/port check.
    *
-   * @throws MonitoringException when the protocol is unknown, the endpoint is not an http(s) URL, or
-   *     the two do not match
+   * @throws MonitoringException when the protocol is unknown, the endpoint is not an http(s) URL,
+   *     or the two do not match
    */
   public Map<String, String> overrides(ConfigProperties config) {
     Map<String, String> o = new LinkedHashMap<>();
