@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * MONITORING_LOG_LEVEL}, {@code MONITORING_ELASTICSEARCH_URL}, ...) &lt; system properties &lt; the
  * builder; a bad value fails {@link Builder#install()} with a {@link MonitoringException} naming
  * the key, the value and the fix. When a {@code logback.xml} configured Logback, its appenders and
- * levels are kept and only the Elasticsearch shipper is added. Installing again closes the
- * previous installation first.
+ * levels are kept and only the Elasticsearch shipper is added. Installing again closes the previous
+ * installation first.
  */
 public final class JsonLogging implements AutoCloseable {
   private static final AtomicReference<JsonLogging> CURRENT = new AtomicReference<>();

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * sentry.close();                                    // flushes within the timeout
  * }</pre>
  *
- * <p>Sentry's own variables apply: {@code SENTRY_DSN}, {@code SENTRY_ENVIRONMENT} (default
- * {@code MONITORING_ENVIRONMENT}), {@code SENTRY_RELEASE} (default the service version) and
- * {@code SENTRY_TRACES_SAMPLE_RATE}.
+ * <p>Sentry's own variables apply: {@code SENTRY_DSN}, {@code SENTRY_ENVIRONMENT} (default {@code
+ * MONITORING_ENVIRONMENT}), {@code SENTRY_RELEASE} (default the service version) and {@code
+ * SENTRY_TRACES_SAMPLE_RATE}.
  */
 public final class SentrySetup implements AutoCloseable {
   private final SentryAppender appender;
@@ -157,7 +157,8 @@ public final class SentrySetup implements AutoCloseable {
         log.info("Sentry is off: SENTRY_DSN is not set");
         return new SentrySetup(null, flushMillis);
       }
-      MonitoringConfig cfg = config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
+      MonitoringConfig cfg =
+          config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
       String theEnvironment = first(environment, env.get("SENTRY_ENVIRONMENT"), cfg.environment());
       String theRelease = first(release, env.get("SENTRY_RELEASE"), cfg.serviceVersion());
       Double rate = tracesSampleRate;

@@ -105,9 +105,7 @@ class ElasticsearchShippingTest {
       LOG.warn(s.text(), new IllegalArgumentException(s.text()));
     }
     String ds = logging.dataStream();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> count(node, ds) >= SecretCorpus.ALL.size());
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(node, ds) >= SecretCorpus.ALL.size());
     String shipped = node.request("GET", "/" + ds + "/_search?size=1000", null).body();
     assertThat(SecretCorpus.ALL)
         .allSatisfy(s -> assertThat(shipped).as(s.kind()).doesNotContain(s.secret()));
@@ -121,7 +119,9 @@ class ElasticsearchShippingTest {
     for (int i = 0; i < 200; i++) {
       LOG.info("before outage {}", i);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> logging.shippedEvents() == 200 + INSTALL_LINE);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> logging.shippedEvents() == 200 + INSTALL_LINE);
 
     node.stop();
     long start = System.nanoTime();
@@ -140,7 +140,9 @@ class ElasticsearchShippingTest {
       LOG.info("after outage {}", i);
     }
 
-    await().atMost(Duration.ofSeconds(90)).until(() -> logging.shippedEvents() == 600 + INSTALL_LINE);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> logging.shippedEvents() == 600 + INSTALL_LINE);
     assertThat(logging.droppedEvents()).isZero();
     assertThat(logging.failedEvents()).isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == 600 + INSTALL_LINE);
@@ -173,7 +175,13 @@ class ElasticsearchShippingTest {
 
   @Test
   void closeFlushesWhatIsQueued(OpenSearchNode node) {
-    install(node, "flush-svc", "elasticsearch.flush.interval", "60s", "elasticsearch.batch.size", "100000");
+    install(
+        node,
+        "flush-svc",
+        "elasticsearch.flush.interval",
+        "60s",
+        "elasticsearch.batch.size",
+        "100000");
     String ds = logging.dataStream();
     for (int i = 0; i < 250; i++) {
       LOG.info("queued {}", i);

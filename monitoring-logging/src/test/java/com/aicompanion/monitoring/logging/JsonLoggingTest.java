@@ -65,16 +65,22 @@ class JsonLoggingTest {
     assertThat(docs).hasSizeGreaterThanOrEqualTo(3);
     for (JsonNode doc : docs) {
       assertThat(ECS_FIELDS).allSatisfy(field -> assertThat(doc.has(field)).as(field).isTrue());
-      assertThat(doc.get("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+      assertThat(doc.get("@timestamp").asText())
+          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
       assertThat(doc.get("service.name").asText()).isEqualTo("chat-api");
       assertThat(doc.get("event.dataset").asText()).isEqualTo("chat-api.log");
       assertThat(doc.get("ecs.version").asText()).startsWith("8.");
     }
-    JsonNode error = docs.stream().filter(d -> d.get("log.level").asText().equals("ERROR")).findFirst().orElseThrow();
+    JsonNode error =
+        docs.stream()
+            .filter(d -> d.get("log.level").asText().equals("ERROR"))
+            .findFirst()
+            .orElseThrow();
     assertThat(error.get("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
     assertThat(error.get("error.message").asText()).isEqualTo("upstream 503");
     assertThat(error.get("error.stack_trace").asText()).contains("JsonLoggingTest");
-    assertThat(docs).anySatisfy(d -> assertThat(d.get("message").asText()).isEqualTo("user u-1 connected"));
+    assertThat(docs)
+        .anySatisfy(d -> assertThat(d.get("message").asText()).isEqualTo("user u-1 connected"));
   }
 
   @Test
@@ -84,7 +90,11 @@ class JsonLoggingTest {
     LOG.info("answered", kv("tokens", 17));
     logging.close();
 
-    JsonNode doc = sink.json().stream().filter(d -> d.get("message").asText().equals("answered")).findFirst().orElseThrow();
+    JsonNode doc =
+        sink.json().stream()
+            .filter(d -> d.get("message").asText().equals("answered"))
+            .findFirst()
+            .orElseThrow();
     assertThat(doc.get("request.id").asText()).isEqualTo("r-42");
     assertThat(doc.get("tokens").asInt()).isEqualTo(17);
   }
@@ -94,7 +104,9 @@ class JsonLoggingTest {
     install(JsonLogging.builder("chat-api"));
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     String spanId = "00f067aa0ba902b7";
-    Span span = Span.wrap(SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
+    Span span =
+        Span.wrap(
+            SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
     Thread worker =
         new Thread(
             () -> {
@@ -112,11 +124,19 @@ class JsonLoggingTest {
     logging.close();
 
     List<JsonNode> docs = sink.json();
-    JsonNode inside = docs.stream().filter(d -> d.get("message").asText().equals("inside the span")).findFirst().orElseThrow();
+    JsonNode inside =
+        docs.stream()
+            .filter(d -> d.get("message").asText().equals("inside the span"))
+            .findFirst()
+            .orElseThrow();
     assertThat(inside.get("trace.id").asText()).isEqualTo(traceId);
     assertThat(inside.get("span.id").asText()).isEqualTo(spanId);
     assertThat(inside.get("process.thread.name").asText()).isEqualTo("span-thread");
-    JsonNode outside = docs.stream().filter(d -> d.get("message").asText().equals("outside the span")).findFirst().orElseThrow();
+    JsonNode outside =
+        docs.stream()
+            .filter(d -> d.get("message").asText().equals("outside the span"))
+            .findFirst()
+            .orElseThrow();
     assertThat(outside.has("trace.id")).isFalse();
   }
 
@@ -148,7 +168,10 @@ class JsonLoggingTest {
     LOG.info("token=abcdef123456 for user");
     logging.close();
 
-    assertThat(sink.text()).contains("INFO", "ChatService", "token=****").doesNotContain("abcdef123456").doesNotStartWith("{");
+    assertThat(sink.text())
+        .contains("INFO", "ChatService", "token=****")
+        .doesNotContain("abcdef123456")
+        .doesNotStartWith("{");
   }
 
   @Test
@@ -187,6 +210,7 @@ class JsonLoggingTest {
     }
     logging.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> sink.text().contains("\"line 499\""));
-    assertThat(sink.json().stream().filter(d -> d.get("message").asText().startsWith("line "))).hasSize(500);
+    assertThat(sink.json().stream().filter(d -> d.get("message").asText().startsWith("line ")))
+        .hasSize(500);
   }
 }

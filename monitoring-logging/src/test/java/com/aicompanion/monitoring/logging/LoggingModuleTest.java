@@ -31,8 +31,7 @@ class LoggingModuleTest {
   }
 
   private static String scrape(Monitoring monitoring) throws Exception {
-    URI uri =
-        URI.create("http://127.0.0.1:" + monitoring.metricsAddress().getPort() + "/metrics");
+    URI uri = URI.create("http://127.0.0.1:" + monitoring.metricsAddress().getPort() + "/metrics");
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());

@@ -24,8 +24,8 @@ import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 
 /**
- * Builds the ECS 8 JSON encoder of DESIGN.md section 4 from logstash-logback-encoder providers, with
- * the masking policy applied to every string value.
+ * Builds the ECS 8 JSON encoder of DESIGN.md section 4 from logstash-logback-encoder providers,
+ * with the masking policy applied to every string value.
  *
  * <pre>{@code
  * LoggingEventCompositeJsonEncoder encoder = EcsEncoders.create(context, identity, masker);
@@ -123,5 +123,4 @@ public final class EcsEncoders {
       throw new UncheckedIOException(e);
     }
   }
-
 }

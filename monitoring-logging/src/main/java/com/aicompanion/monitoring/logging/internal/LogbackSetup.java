@@ -17,8 +17,8 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires Logback programmatically: console (or any stream) through a bounded asynchronous queue,
- * the optional Elasticsearch shipper, levels. Undone by {@link #close()}.
+ * Wires Logback programmatically: console (or any stream) through a bounded asynchronous queue, the
+ * optional Elasticsearch shipper, levels. Undone by {@link #close()}.
  *
  * <pre>{@code
  * LogbackSetup setup = LogbackSetup.install(options);

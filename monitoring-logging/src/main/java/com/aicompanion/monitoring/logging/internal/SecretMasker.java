@@ -18,8 +18,8 @@ import net.logstash.logback.mask.ValueMasker;
  * }</pre>
  *
  * <p>Key/value pairs ({@code password=...}, {@code "token": "..."}) keep the key and lose the
- * value; whole-token secrets (API keys, JWTs, bearer tokens) are replaced by {@value #MASK}. A field
- * whose name says it holds a secret ({@code password}, {@code api_key}, ...) is masked whole.
+ * value; whole-token secrets (API keys, JWTs, bearer tokens) are replaced by {@value #MASK}. A
+ * field whose name says it holds a secret ({@code password}, {@code api_key}, ...) is masked whole.
  */
 public final class SecretMasker implements ValueMasker {
   public static final String MASK = "****";
@@ -30,10 +30,7 @@ public final class SecretMasker implements ValueMasker {
           + "|api-key|aws_secret_access_key|private_key)";
 
   private static final Pattern PAIRS =
-      Pattern.compile(
-          "(?i)(\"?\\b[\\w.-]*"
-              + PAIR_KEYS
-              + "\"?\\s*[=:]\\s*\"?)([^\\s\"&,;}]+)");
+      Pattern.compile("(?i)(\"?\\b[\\w.-]*" + PAIR_KEYS + "\"?\\s*[=:]\\s*\"?)([^\\s\"&,;}]+)");
 
   private static final Pattern URL_PASSWORD =
       Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]+:)([^@/\\s]+)(@)");

@@ -4,8 +4,8 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 
 /**
- * Logback's {@link AsyncAppender} that records the current trace and span ids on the calling
- * thread before queueing, so that the asynchronous console output carries them.
+ * Logback's {@link AsyncAppender} that records the current trace and span ids on the calling thread
+ * before queueing, so that the asynchronous console output carries them.
  *
  * <pre>{@code
  * TraceAwareAsyncAppender async = new TraceAwareAsyncAppender();

@@ -38,6 +38,7 @@ public final class OpenSearchExtension implements ParameterResolver {
     return context
         .getRoot()
         .getStore(NAMESPACE)
-        .computeIfAbsent(OpenSearchNode.class, type -> OpenSearchNode.start(), OpenSearchNode.class);
+        .computeIfAbsent(
+            OpenSearchNode.class, type -> OpenSearchNode.start(), OpenSearchNode.class);
   }
 }
