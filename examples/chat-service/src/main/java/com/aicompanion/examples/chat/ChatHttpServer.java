@@ -1,0 +1,269 @@
+package com.aicompanion.examples.chat;
+
+import com.aicompanion.examples.chat.llm.LlmException;
+import com.aicompanion.examples.chat.llm.LlmProvider.Message;
+import com.aicompanion.monitoring.Monitor;
+import com.aicompanion.monitoring.tracing.Spans;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The chat API on the JDK HTTP server. Every request is a SERVER span continuing the caller's
+ * trace, is recorded in {@code http_server_requests_seconds} under its route template, and logs
+ * with the trace id.
+ *
+ * <ul>
+ *   <li>{@code POST /chat} with {@code {"conversation_id": "...", "message": "...", "stream":
+ *       false}}
+ *   <li>{@code GET /conversations/{id}}
+ * </ul>
+ */
+final class ChatHttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatHttpServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CONVERSATION =
+      Pattern.compile("/conversations/([A-Za-z0-9_.-]{1,128})");
+  private static final int MAX_BODY = 64 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ChatService chat;
+  private final Monitor monitor;
+
+  ChatHttpServer(int port, ChatService chat, Monitor monitor) throws IOException {
+    this.chat = chat;
+    this.monitor = monitor;
+    this.server = HttpServer.create(new InetSocketAddress(port), 256);
+    this.executor =
+        Executors.newFixedThreadPool(
+            32,
+            r -> {
+              Thread t = new Thread(r, "chat-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) {
+    long start = System.nanoTime();
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    String route = route(path);
+    int[] status = {500};
+    try {
+      Spans.inServerSpan(
+          method + " " + route,
+          exchange.getRequestHeaders(),
+          () -> {
+            MDC.put("http.request.method", method);
+            MDC.put("url.path", path);
+            try {
+              status[0] = dispatch(exchange, method, path, route);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            } finally {
+              MDC.remove("http.request.method");
+              MDC.remove("url.path");
+            }
+            Spans.attribute("http.response.status_code", status[0]);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.error("Request {} {} failed", method, path, e);
+    } finally {
+      exchange.close();
+      monitor
+          .http()
+          .record(method, route, status[0], System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static String route(String path) {
+    if (path.equals("/chat")) {
+      return "/chat";
+    }
+    return CONVERSATION.matcher(path).matches() ? "/conversations/{id}" : path;
+  }
+
+  private int dispatch(HttpExchange exchange, String method, String path, String route)
+      throws IOException {
+    switch (route) {
+      case "/chat" -> {
+        return method.equals("POST") ? postChat(exchange) : notAllowed(exchange, "POST");
+      }
+      case "/conversations/{id}" -> {
+        if (!method.equals("GET")) {
+          return notAllowed(exchange, "GET");
+        }
+        Matcher m = CONVERSATION.matcher(path);
+        return m.matches() ? getConversation(exchange, m.group(1)) : 404;
+      }
+      default -> {
+        return error(exchange, 404, "not_found", "no route " + path);
+      }
+    }
+  }
+
+  private int postChat(HttpExchange exchange) throws IOException {
+    byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+    if (raw.length > MAX_BODY) {
+      return error(exchange, 413, "too_large", "request body over " + MAX_BODY + " bytes");
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(raw);
+    } catch (JacksonException e) {
+      return error(exchange, 400, "bad_json", "body is not JSON: " + e.getOriginalMessage());
+    }
+    String conversation = body == null ? "" : body.path("conversation_id").asText("");
+    String message = body == null ? "" : body.path("message").asText("");
+    if (!conversation.matches("[A-Za-z0-9_.-]{1,128}") || message.isBlank()) {
+      return error(
+          exchange,
+          400,
+          "bad_request",
+          "need conversation_id ([A-Za-z0-9_.-], up to 128) and a non-empty message");
+    }
+    MDC.put("conversation.id", conversation);
+    try {
+      return body.path("stream").asBoolean(false)
+          ? stream(exchange, conversation, message)
+          : answer(exchange, conversation, message);
+    } finally {
+      MDC.remove("conversation.id");
+    }
+  }
+
+  private int answer(HttpExchange exchange, String conversation, String message)
+      throws IOException {
+    try {
+      ChatService.Answer answer = chat.chat(conversation, message, chunk -> {});
+      ObjectNode out =
+          JSON.createObjectNode()
+              .put("conversation_id", conversation)
+              .put("answer", answer.text())
+              .put("cached", answer.cached())
+              .put("input_tokens", answer.inputTokens())
+              .put("output_tokens", answer.outputTokens())
+              .put("trace_id", Spans.traceId());
+      return send(exchange, 200, out);
+    } catch (Exception e) {
+      return failure(exchange, e);
+    }
+  }
+
+  /** Server-sent events: one {@code data: {"delta": ...}} per chunk, then {@code data: [DONE]}. */
+  private int stream(HttpExchange exchange, String conversation, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      try {
+        chat.chat(
+            conversation,
+            message,
+            chunk -> event(out, JSON.createObjectNode().put("delta", chunk)));
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        return 200;
+      } catch (Exception e) {
+        // headers are gone already: the error travels as the last event; the status we record is
+        // 502/503
+        event(out, JSON.createObjectNode().put("error", errorType(e)));
+        return statusOf(e);
+      }
+    }
+  }
+
+  private static void event(OutputStream out, ObjectNode data) {
+    try {
+      out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private int getConversation(HttpExchange exchange, String id) throws IOException {
+    try {
+      ObjectNode out = JSON.createObjectNode().put("conversation_id", id);
+      var list = out.putArray("messages");
+      for (Message m : chat.history(id)) {
+        list.addObject().put("role", m.role()).put("content", m.content());
+      }
+      return send(exchange, list.isEmpty() ? 404 : 200, out);
+    } catch (SQLException e) {
+      return failure(exchange, e);
+    }
+  }
+
+  private int failure(HttpExchange exchange, Exception e) throws IOException {
+    int status = statusOf(e);
+    LOG.warn("Chat request failed with {}: {}", status, e.toString());
+    return error(
+        exchange,
+        status,
+        errorType(e),
+        status == 502 ? "the language model failed" : "storage unavailable");
+  }
+
+  private static int statusOf(Exception e) {
+    return e instanceof LlmException ? 502 : 503;
+  }
+
+  private static String errorType(Exception e) {
+    return e instanceof LlmException llm ? llm.errorType() : "storage_unavailable";
+  }
+
+  private static int notAllowed(HttpExchange exchange, String allow) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allow);
+    return error(exchange, 405, "method_not_allowed", "use " + allow);
+  }
+
+  private static int error(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    return send(
+        exchange, status, JSON.createObjectNode().put("error", type).put("message", message));
+  }
+
+  private static int send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+    return status;
+  }
+
+  @Override
+  public void close() {
+    server.stop(1);
+    executor.shutdownNow();
+  }
+}
