@@ -71,6 +71,9 @@ class ChatServiceSmokeTest {
     post("{\"conversation_id\":\"smoke-2\",\"message\":\"What should I cook tonight?\"}");
     post("{\"conversation_id\":\"smoke-3\",\"message\":\"What should I cook tonight?\"}");
     int metricsPort = monitoring.metricsAddress().getPort();
+    HttpResponse<String> health = get(metricsPort, "/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"pass\"");
     await("chat traffic in /metrics")
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -88,9 +91,6 @@ class ChatServiceSmokeTest {
                         "chat_answers_total{source=\"cache\"}",
                         "health_check_status{",
                         "logback_events_total{"));
-    HttpResponse<String> health = get(metricsPort, "/health");
-    assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).contains("\"status\":\"pass\"");
   }
 
   private HttpResponse<String> post(String json) throws IOException, InterruptedException {
