@@ -6,6 +6,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.ExemplarSpanContext;
 import com.aicompanion.monitoring.tracing.internal.GenAiObserver;
 import com.aicompanion.monitoring.tracing.internal.PromptMasking;
+import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -47,6 +48,7 @@ public final class Tracing implements AutoCloseable {
   static final String SCOPE = "com.aicompanion.monitoring";
 
   private final OpenTelemetrySdk sdk;
+  private final SpanAccounting accounting;
   private final Tracer tracer;
   private final GenAiObserver llmObserver;
   private final ExemplarSpanContext exemplars = new ExemplarSpanContext();
@@ -57,12 +59,14 @@ public final class Tracing implements AutoCloseable {
 
   Tracing(
       OpenTelemetrySdk sdk,
+      SpanAccounting accounting,
       boolean captureContent,
       int captureMaxLength,
       Duration shutdownTimeout,
       String endpoint,
       String protocol) {
     this.sdk = sdk;
+    this.accounting = accounting;
     this.tracer = sdk.getTracer(SCOPE);
     this.llmObserver =
         new GenAiObserver(tracer, captureContent, new PromptMasking(captureMaxLength));
@@ -124,8 +128,10 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Flushes and shuts the SDK down within the shutdown timeout; spans not sent by then are lost
-   * (and logged). Idempotent.
+   * Flushes and shuts the SDK down within the shutdown timeout. Spans not sent by then are dropped
+   * and counted in {@code monitoring_spans_total{outcome="dropped"}}; when the collector does not
+   * accept connections at all, that happens at once (within about half a second) instead of waiting
+   * for the exporter's retries. Idempotent.
    */
   @Override
   public void close() {
@@ -136,10 +142,13 @@ public final class Tracing implements AutoCloseable {
     CompletableResultCode result = sdk.shutdown();
     result.join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!result.isDone()) {
+      int lost = accounting.abandonExport();
       LOG.warn(
-          "Tracing did not flush to {} within {}; the spans still queued are lost",
+          "Tracing did not flush to {} within {}: {} span(s) not sent, counted in"
+              + " monitoring_spans_total{outcome=\"dropped\"}",
           endpoint,
-          shutdownTimeout);
+          shutdownTimeout,
+          lost);
     }
     TracingInstaller.released(this);
   }

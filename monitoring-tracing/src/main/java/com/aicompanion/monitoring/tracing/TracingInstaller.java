@@ -101,6 +101,7 @@ final class TracingInstaller {
       Tracing tracing =
           new Tracing(
               sdk,
+              accounting,
               o.captureContent(),
               o.captureMaxLength(),
               o.shutdownTimeout(),

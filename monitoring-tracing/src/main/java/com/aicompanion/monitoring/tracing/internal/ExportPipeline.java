@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An export that fails is logged once at WARN, then at most once a minute with a count, and once
  * at INFO when export works again.
+ *
+ * <p>At shutdown the spans still queued are exported only if the collector accepts a TCP connection
+ * within {@link #PROBE_TIMEOUT}; otherwise they, and the export in progress, are dropped and
+ * counted at once, instead of waiting for the exporter's retries. Once an export fails during
+ * shutdown, the rest is dropped too. {@link #abandon()} does the same when the caller's deadline
+ * passes.
  */
 public final class ExportPipeline implements SpanExporter {
   private static final Logger LOG = LoggerFactory.getLogger("com.aicompanion.monitoring.tracing");
@@ -37,9 +43,16 @@ public final class ExportPipeline implements SpanExporter {
   private final int capacity;
   private final Duration exportTimeout;
   private final String destination;
+
+  /** How long shutdown waits for a TCP connection to the collector before giving up on it. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean abandoned = new AtomicBoolean();
+  private volatile int inFlight;
+  private volatile boolean lastExportFailed;
   private final SpanAccounting accounting;
   private final WarnLimiter warnings = new WarnLimiter(Duration.ofMinutes(1), System::nanoTime);
   private final Thread worker;
@@ -60,7 +73,7 @@ public final class ExportPipeline implements SpanExporter {
     this.exportTimeout = exportTimeout;
     this.destination = destination;
     this.accounting = accounting;
-    accounting.pipelineCreated();
+    accounting.pipelineCreated(this);
     this.worker = new Thread(this::run, "monitoring-span-export");
     worker.setDaemon(true);
     worker.start();
@@ -93,14 +106,45 @@ public final class ExportPipeline implements SpanExporter {
     return done;
   }
 
+  /**
+   * Exports what is queued, then shuts the exporter down; with spans pending and the collector not
+   * accepting connections, drops and counts them at once instead (see the class comment).
+   */
   @Override
   public CompletableResultCode shutdown() {
     CompletableResultCode done = new CompletableResultCode();
     if (!stopped.compareAndSet(false, true)) {
       return done.succeed();
     }
+    boolean pending = queued.get() > 0 || inFlight > 0;
+    if (pending && !CollectorProbe.reachable(destination, PROBE_TIMEOUT)) {
+      int lost = abandon();
+      LOG.warn(
+          "Tracing is closing and the collector at {} does not accept connections: {} span(s)"
+              + " not sent, counted in monitoring_spans_total{outcome=\"dropped\"}",
+          destination,
+          lost);
+      // the exporter cancels what it still retries
+      return delegate.shutdown();
+    }
     queue.add(new Marker(done, true));
     return done;
+  }
+
+  /**
+   * Stops exporting: the spans still queued and the export in progress are dropped and counted,
+   * pending flushes complete. For a shutdown deadline that has passed; idempotent.
+   *
+   * @return the spans dropped, counting the export in progress
+   */
+  public int abandon() {
+    stopped.set(true);
+    if (!abandoned.compareAndSet(false, true)) {
+      return 0;
+    }
+    int lost = inFlight + dropQueued();
+    worker.interrupt();
+    return lost;
   }
 
   /** Spans waiting for export. */
@@ -108,14 +152,28 @@ public final class ExportPipeline implements SpanExporter {
     return queued.get();
   }
 
+  private int dropQueued() {
+    int lost = 0;
+    for (Object item = queue.poll(); item != null; item = queue.poll()) {
+      if (item instanceof Marker marker) {
+        marker.done.succeed();
+        continue;
+      }
+      int size = ((List<?>) item).size();
+      queued.addAndGet(-size);
+      accounting.dropped(size);
+      lost += size;
+    }
+    return lost;
+  }
+
   private void run() {
-    while (true) {
+    while (!abandoned.get()) {
       Object item;
       try {
         item = queue.take();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        break;
       }
       if (item instanceof Marker marker) {
         CompletableResultCode result = marker.shutdown ? delegate.shutdown() : delegate.flush();
@@ -127,9 +185,18 @@ public final class ExportPipeline implements SpanExporter {
       }
       @SuppressWarnings("unchecked")
       List<SpanData> batch = (List<SpanData>) item;
+      inFlight = batch.size();
       queued.addAndGet(-batch.size());
-      exportOne(batch);
+      if (abandoned.get() || (stopped.get() && lastExportFailed)) {
+        // shutting down and the collector already failed us: do not wait for it again
+        accounting.dropped(batch.size());
+      } else {
+        exportOne(batch);
+      }
+      inFlight = 0;
     }
+    // abandoned: whatever came in after abandon() drained the queue
+    dropQueued();
   }
 
   private void exportOne(List<SpanData> batch) {
@@ -140,7 +207,14 @@ public final class ExportPipeline implements SpanExporter {
     } catch (RuntimeException e) {
       result = CompletableResultCode.ofExceptionalFailure(e);
     }
-    if (result.isDone() && result.isSuccess()) {
+    boolean success = result.isDone() && result.isSuccess();
+    lastExportFailed = !success;
+    if (abandoned.get() && !success) {
+      Thread.interrupted(); // abandon() woke us; the batch counts as dropped, not failed
+      accounting.dropped(batch.size());
+      return;
+    }
+    if (success) {
       accounting.exported(batch.size());
       if (warnings.active()) {
         warnings.reset();

@@ -19,7 +19,7 @@ public final class SpanAccounting {
   private final Counter dropped;
   private final Counter failed;
   private final AtomicInteger inBatcher = new AtomicInteger();
-  private volatile boolean pipelineCreated;
+  private volatile ExportPipeline pipeline;
 
   public SpanAccounting(MeterRegistry registry) {
     this.exported = counter(registry, "exported");
@@ -61,12 +61,22 @@ public final class SpanAccounting {
     inBatcher.addAndGet(-spans);
   }
 
-  void pipelineCreated() {
-    pipelineCreated = true;
+  void pipelineCreated(ExportPipeline created) {
+    pipeline = created;
   }
 
   /** Whether an OTLP exporter was wrapped, so that the batch processor's output is seen. */
   public boolean pipelineWasCreated() {
-    return pipelineCreated;
+    return pipeline != null;
+  }
+
+  /**
+   * Drops and counts what the export pipeline still holds, for a shutdown deadline that passed.
+   *
+   * @return the spans dropped (0 without a pipeline)
+   */
+  public int abandonExport() {
+    ExportPipeline p = pipeline;
+    return p == null ? 0 : p.abandon();
   }
 }
