@@ -1,0 +1,90 @@
+package com.aicompanion.monitoring.testsupport.otlp;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What an in-test OTLP receiver decoded: every span with the resource it came with. */
+public final class ReceivedSpans {
+  public record Received(Resource resource, Span span) {
+    public String traceId() {
+      return hex(span.getTraceId());
+    }
+
+    public String spanId() {
+      return hex(span.getSpanId());
+    }
+
+    public String parentSpanId() {
+      return hex(span.getParentSpanId());
+    }
+
+    public Map<String, String> attributes() {
+      return ReceivedSpans.attributes(span.getAttributesList());
+    }
+
+    public Map<String, String> resourceAttributes() {
+      return ReceivedSpans.attributes(resource.getAttributesList());
+    }
+  }
+
+  private final List<Received> spans = new CopyOnWriteArrayList<>();
+  private final List<ExportTraceServiceRequest> requests = new CopyOnWriteArrayList<>();
+
+  public void add(ExportTraceServiceRequest request) {
+    requests.add(request);
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          spans.add(new Received(rs.getResource(), span));
+        }
+      }
+    }
+  }
+
+  public List<Received> all() {
+    return new ArrayList<>(spans);
+  }
+
+  public Optional<Received> named(String name) {
+    return spans.stream().filter(r -> r.span().getName().equals(name)).findFirst();
+  }
+
+  public int requestCount() {
+    return requests.size();
+  }
+
+  public static String hex(ByteString bytes) {
+    return HexFormat.of().formatHex(bytes.toByteArray());
+  }
+
+  public static Map<String, String> attributes(List<KeyValue> list) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (KeyValue kv : list) {
+      out.put(kv.getKey(), text(kv.getValue()));
+    }
+    return out;
+  }
+
+  private static String text(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case INT_VALUE -> Long.toString(value.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+      default -> value.toString();
+    };
+  }
+}
