@@ -4,6 +4,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.AdmissionSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
 import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
+import com.aicompanion.monitoring.tracing.internal.SdkExportLogging;
 import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -88,6 +89,8 @@ final class TracingInstaller {
     if (!b.shutdownHook) {
       sdkBuilder.disableShutdownHook();
     }
+    // our pipeline logs an outage once, then rate-limited; the SDK would log every failure
+    SdkExportLogging.quiet();
     synchronized (TracingInstaller.class) {
       if (b.registerGlobal) {
         claimGlobal(sdkBuilder);

@@ -1,5 +1,6 @@
 package com.aicompanion.monitoring.tracing.internal;
 
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -230,7 +231,7 @@ public final class ExportPipeline implements SpanExporter {
               ? "no answer within " + exportTimeout.toMillis() + "ms"
               : result.getFailureThrowable() == null
                   ? "the exporter reported a failure"
-                  : result.getFailureThrowable().toString();
+                  : describe(result.getFailureThrowable());
       LOG.warn(
           "Span export to {} failed ({}); {} span(s) lost and counted in"
               + " monitoring_spans_total{outcome=\"failed\"}{}. The application is not slowed;"
@@ -240,5 +241,30 @@ public final class ExportPipeline implements SpanExporter {
           batch.size(),
           held > 0 ? "; " + held + " more failed export(s) since the last warning" : "");
     }
+  }
+
+  /**
+   * The collector's answer (the SDK's own log, which said it, is silenced), else the network error.
+   */
+  static String describe(Throwable failure) {
+    if (failure instanceof FailedExportException.HttpExportException http
+        && http.failedWithResponse()) {
+      return "the collector answered HTTP "
+          + http.getResponse().getStatusCode()
+          + " "
+          + http.getResponse().getStatusMessage();
+    }
+    if (failure instanceof FailedExportException.GrpcExportException grpc
+        && grpc.failedWithResponse()) {
+      String description = grpc.getResponse().getStatusDescription();
+      return "the collector answered gRPC status "
+          + grpc.getResponse().getStatusCode()
+          + (description == null || description.isEmpty() ? "" : ": " + description);
+    }
+    Throwable cause = failure;
+    if (failure instanceof FailedExportException && failure.getCause() != null) {
+      cause = failure.getCause();
+    }
+    return cause.toString();
   }
 }
