@@ -1,13 +1,8 @@
 package com.aicompanion.monitoring.logging.internal;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Context;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import net.logstash.logback.composite.GlobalCustomFieldsJsonProvider;
 import net.logstash.logback.composite.loggingevent.ArgumentsJsonProvider;
 import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
 import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
@@ -36,8 +31,6 @@ public final class EcsEncoders {
   /** The ECS version the field names follow. */
   public static final String ECS_VERSION = "8.11.0";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private EcsEncoders() {}
 
   /** The service fields every line carries. */
@@ -63,9 +56,7 @@ public final class EcsEncoders {
     message.setFieldName("message");
     providers.addMessage(message);
 
-    GlobalCustomFieldsJsonProvider<ILoggingEvent> fields = new GlobalCustomFieldsJsonProvider<>();
-    fields.setCustomFields(customFields(identity));
-    providers.addProvider(fields);
+    providers.addProvider(new ServiceFieldsJsonProvider(serviceFields(identity)));
 
     LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
     logger.setFieldName("log.logger");
@@ -109,7 +100,7 @@ public final class EcsEncoders {
     return encoder;
   }
 
-  static String customFields(Identity identity) {
+  static Map<String, String> serviceFields(Identity identity) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("ecs.version", ECS_VERSION);
     fields.put("service.name", identity.service());
@@ -117,10 +108,6 @@ public final class EcsEncoders {
     fields.put("service.environment", identity.environment());
     fields.put("event.dataset", identity.service() + ".log");
     fields.put("host.hostname", identity.hostname());
-    try {
-      return JSON.writeValueAsString(fields);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return fields;
   }
 }
