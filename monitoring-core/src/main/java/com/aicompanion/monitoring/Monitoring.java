@@ -1,42 +1,23 @@
 package com.aicompanion.monitoring;
 
-import com.aicompanion.monitoring.internal.ConfigLoader;
 import com.aicompanion.monitoring.internal.EndpointServer;
 import com.aicompanion.monitoring.internal.MetricsEndpoint;
 import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.ShutdownSequence;
 import com.aicompanion.monitoring.internal.SwitchableSpanContext;
 import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -66,7 +47,6 @@ public final class Monitoring implements AutoCloseable {
   private static final AtomicReference<Monitoring> GLOBAL = new AtomicReference<>();
 
   private final MonitoringConfig config;
-  private final PrometheusMeterRegistry registry;
   private final Monitor monitor;
   private final EndpointServer server;
   private final Map<Class<?>, Object> components;
@@ -77,14 +57,12 @@ public final class Monitoring implements AutoCloseable {
 
   private Monitoring(
       MonitoringConfig config,
-      PrometheusMeterRegistry registry,
       Monitor monitor,
       EndpointServer server,
       Map<Class<?>, Object> components,
       ShutdownSequence shutdown,
       List<String> modules) {
     this.config = config;
-    this.registry = registry;
     this.monitor = monitor;
     this.server = server;
     this.components = components;
@@ -350,21 +328,21 @@ public final class Monitoring implements AutoCloseable {
      */
     public Monitoring start() {
       MonitoringConfig config =
-          MonitoringConfig.load(serviceName, callerVersion(), env, properties, values);
+          MonitoringConfig.load(serviceName, Startup.callerVersion(), env, properties, values);
       config.validateCore();
-      List<MonitoringModule> found = discoverModules();
-      reportUnknownKeys(config, found);
+      List<MonitoringModule> found = Startup.discoverModules();
+      Startup.reportUnknownKeys(config, found);
       LlmPrices table = pricesWithFile(config);
 
       SwitchableSpanContext spanContext = new SwitchableSpanContext();
       PrometheusMeterRegistry registry =
           new PrometheusMeterRegistry(
               PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
-      configureFilters(registry);
+      StandardMeters.configureFilters(registry);
       Monitor monitor = Monitor.create(registry, config.cardinalityLimit(), table);
       ShutdownSequence shutdown = new ShutdownSequence();
       shutdown.add("meter registry", registry::close);
-      bindStandardMeters(config, registry, shutdown);
+      StandardMeters.bind(config, registry, shutdown);
 
       EndpointServer server;
       try {
@@ -387,8 +365,8 @@ public final class Monitoring implements AutoCloseable {
 
       Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();
       List<String> started = new ArrayList<>();
-      Context context =
-          new Context(config, monitor, registry, server, components, shutdown, spanContext);
+      ModuleContext context =
+          new ModuleContext(config, monitor, registry, server, components, shutdown, spanContext);
       for (MonitoringModule module : found) {
         try {
           module.start(context);
@@ -405,8 +383,7 @@ public final class Monitoring implements AutoCloseable {
       server.start();
 
       Monitoring monitoring =
-          new Monitoring(
-              config, registry, monitor, server, components, shutdown, List.copyOf(started));
+          new Monitoring(config, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {
         GLOBAL.set(monitoring);
         Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
@@ -422,21 +399,6 @@ public final class Monitoring implements AutoCloseable {
           started.isEmpty() ? "none" : String.join(", ", started),
           config.summary().isEmpty() ? "defaults" : config.summary());
       return monitoring;
-    }
-
-    private static List<MonitoringModule> discoverModules() {
-      List<MonitoringModule> found = new ArrayList<>();
-      ServiceLoader.load(MonitoringModule.class).forEach(found::add);
-      found.sort(
-          Comparator.comparingInt(MonitoringModule::order).thenComparing(MonitoringModule::name));
-      return found;
-    }
-
-    private static void reportUnknownKeys(
-        MonitoringConfig config, Collection<MonitoringModule> modules) {
-      Set<String> moduleKeys = new HashSet<>();
-      modules.forEach(m -> moduleKeys.addAll(m.configKeys()));
-      ConfigLoader.unknownKeyWarnings(config.values(), moduleKeys).forEach(LOG::warn);
     }
 
     private LlmPrices pricesWithFile(MonitoringConfig config) {
@@ -457,146 +419,6 @@ public final class Monitoring implements AutoCloseable {
         throw new MonitoringException(
             config.describe("llm.prices.file") + ": " + e.getMessage(), e);
       }
-    }
-
-    /** Filters must be in place before the first meter registers. */
-    private static void configureFilters(PrometheusMeterRegistry registry) {
-      // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject;
-      // bindStandardMeters exposes the standard process_cpu_seconds_total instead
-      registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
-      // and a gauge must not end in _count: system_cpu_count becomes system_cpu_available
-      registry
-          .config()
-          .meterFilter(
-              new MeterFilter() {
-                @Override
-                public Meter.Id map(Meter.Id id) {
-                  return id.getName().equals("system.cpu.count")
-                      ? id.withName("system.cpu.available")
-                      : id;
-                }
-              });
-    }
-
-    private static void bindStandardMeters(
-        MonitoringConfig config, PrometheusMeterRegistry registry, ShutdownSequence shutdown) {
-      Gauge.builder("app.info", () -> 1)
-          .description("Service identity; always 1")
-          .tag("service", config.serviceName())
-          .tag("version", config.serviceVersion())
-          .tag("environment", config.environment())
-          .register(registry);
-      if (!config.jvmMetrics()) {
-        return;
-      }
-      java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-      if (os instanceof com.sun.management.OperatingSystemMXBean unix) {
-        FunctionCounter.builder("process.cpu", unix, b -> b.getProcessCpuTime() / 1e9)
-            .baseUnit("seconds")
-            .description("CPU time used by the JVM process")
-            .register(registry);
-      }
-      JvmGcMetrics gc = new JvmGcMetrics();
-      shutdown.add("JVM GC metrics", gc);
-      List<MeterBinder> binders =
-          List.of(
-              new JvmMemoryMetrics(),
-              gc,
-              new JvmThreadMetrics(),
-              new ClassLoaderMetrics(),
-              new ProcessorMetrics(),
-              new UptimeMetrics(),
-              new FileDescriptorMetrics());
-      binders.forEach(b -> b.bindTo(registry));
-    }
-
-    /** The Implementation-Version of the jar whose code called start(), when it has one. */
-    private static String callerVersion() {
-      String version =
-          StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-              .walk(
-                  frames ->
-                      frames
-                          .map(StackWalker.StackFrame::getDeclaringClass)
-                          .filter(c -> !c.getName().startsWith(Monitoring.class.getName()))
-                          .findFirst()
-                          .map(
-                              c ->
-                                  c.getPackage() == null
-                                      ? null
-                                      : c.getPackage().getImplementationVersion())
-                          .orElse(null));
-      return version == null || version.isBlank() ? "unknown" : version;
-    }
-  }
-
-  /** The context every module receives. */
-  private static final class Context implements MonitoringContext {
-    private final MonitoringConfig config;
-    private final Monitor monitor;
-    private final PrometheusMeterRegistry registry;
-    private final EndpointServer server;
-    private final Map<Class<?>, Object> components;
-    private final ShutdownSequence shutdown;
-    private final SwitchableSpanContext spanContext;
-
-    Context(
-        MonitoringConfig config,
-        Monitor monitor,
-        PrometheusMeterRegistry registry,
-        EndpointServer server,
-        Map<Class<?>, Object> components,
-        ShutdownSequence shutdown,
-        SwitchableSpanContext spanContext) {
-      this.config = config;
-      this.monitor = monitor;
-      this.registry = registry;
-      this.server = server;
-      this.components = components;
-      this.shutdown = shutdown;
-      this.spanContext = spanContext;
-    }
-
-    @Override
-    public MonitoringConfig config() {
-      return config;
-    }
-
-    @Override
-    public Monitor monitor() {
-      return monitor;
-    }
-
-    @Override
-    public io.micrometer.core.instrument.MeterRegistry registry() {
-      return registry;
-    }
-
-    @Override
-    public void route(String path, EndpointAccess access, EndpointHandler handler) {
-      server.route(path, access, handler);
-    }
-
-    @Override
-    public <T> void publish(Class<T> type, T component) {
-      if (components.putIfAbsent(type, type.cast(component)) != null) {
-        throw new IllegalStateException("a " + type.getSimpleName() + " is already published");
-      }
-    }
-
-    @Override
-    public <T> T find(Class<T> type) {
-      return type.cast(components.get(type));
-    }
-
-    @Override
-    public void onClose(String what, AutoCloseable closer) {
-      shutdown.add(what, closer);
-    }
-
-    @Override
-    public void exemplars(io.prometheus.metrics.tracer.common.SpanContext context) {
-      spanContext.set(context);
     }
   }
 }
