@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -22,9 +23,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@code Spans.inSpan} against the raw OpenTelemetry calls it wraps, on a real SDK whose spans are
- * sampled and batched (the OTLP exporter points at a closed loopback port, so the batch processor
- * and the counting pipeline run, but no network is waited on). Target: at most 1.1x the raw call
- * with a scope ({@code rawSpanWithScope}); {@code rawSpan} has no scope and is the floor.
+ * sampled. With {@code exporter=otlp} they are batched (the OTLP exporter points at a closed
+ * loopback port, so the batch processor and the counting pipeline run, but no network is waited
+ * on). With {@code exporter=none} (as {@code OTEL_TRACES_EXPORTER=none}) the SDK has no span
+ * processor and hands out no-op spans: what the wrapper costs while tracing is off, where its own
+ * work (the captured lambda, the scope) is most of the call. Target: at most 1.1x the raw call with
+ * a scope ({@code rawSpanWithScope}); {@code rawSpan} has no scope and is the floor.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar SpansBenchmark
@@ -37,6 +41,10 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SpansBenchmark {
+  /** {@code otlp}: batch processor and export pipeline; {@code none}: tracing off, no-op spans. */
+  @Param({"otlp", "none"})
+  public String exporter;
+
   private Tracing tracing;
   private Tracer tracer;
 
@@ -54,6 +62,7 @@ public class SpansBenchmark {
             .registerGlobal(false)
             .shutdownHook(false)
             .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
+            .otelProperty("otel.traces.exporter", exporter)
             .install();
     tracer = tracing.tracer();
   }
