@@ -1,0 +1,261 @@
+package com.aicompanion.monitoring.it.stack.live;
+
+import static org.awaitility.Awaitility.await;
+
+import com.aicompanion.examples.chat.ChatApplication;
+import com.aicompanion.examples.chat.ChatSettings;
+import com.aicompanion.examples.chat.LoadGenerator;
+import com.aicompanion.monitoring.Monitoring;
+import com.aicompanion.monitoring.testsupport.AlertmanagerServer;
+import com.aicompanion.monitoring.testsupport.ExporterProcess;
+import com.aicompanion.monitoring.testsupport.PostgresServer;
+import com.aicompanion.monitoring.testsupport.PrometheusServer;
+import com.aicompanion.monitoring.testsupport.RedisServer;
+import com.aicompanion.monitoring.testsupport.otlp.OtlpHttpReceiver;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Everything the stack's queries run against, started on loopback: PostgreSQL, Redis with a
+ * password, Alertmanager, an OTLP/HTTP receiver standing in for Jaeger, the chat service in-process
+ * under load from its own {@link LoadGenerator}, the node, Redis and PostgreSQL exporters, and a
+ * Prometheus whose configuration is the stack's {@code prometheus.yml} with every target replaced
+ * by the process that plays it ({@link LiveScrapeConfig}).
+ */
+final class LiveStack implements AutoCloseable {
+  private static final String REDIS_PASSWORD = "stack-redis-secret";
+
+  final Path stackDir;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final AtomicBoolean loading = new AtomicBoolean(true);
+  private Thread load;
+  PrometheusServer prometheus;
+  LiveScrapeConfig.Result scrapeConfig;
+  Monitoring monitoring;
+
+  private LiveStack(Path stackDir) {
+    this.stackDir = stackDir;
+  }
+
+  static LiveStack start() throws Exception {
+    LiveStack stack = new LiveStack(findStackDir());
+    try {
+      stack.startAll();
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  private void startAll() throws Exception {
+    Path stackConfig = stackDir.resolve("prometheus/prometheus.yml");
+    if (!Files.isRegularFile(stackConfig)) {
+      throw new AssertionError("the stack has no " + stackConfig + " to take the jobs from");
+    }
+    PostgresServer postgres = keep(PostgresServer.start());
+    RedisServer redis = keep(RedisServer.start(REDIS_PASSWORD));
+    AlertmanagerServer alertmanager = keep(AlertmanagerServer.start());
+    OtlpHttpReceiver otlp = keep(OtlpHttpReceiver.start());
+
+    ChatSettings settings =
+        ChatSettings.forTests()
+            .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
+            .withRedis(URI.create("redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port()))
+            .withErrorRate(0.2);
+    monitoring =
+        Monitoring.builder("ai-companion")
+            .environment("stack-test")
+            .metricsHost("127.0.0.1")
+            .metricsPort(0)
+            .llmPrices(ChatApplication.prices(settings))
+            .config("alertmanager.url", alertmanager.baseUri().toString())
+            .config("tracing.otlp.endpoint", otlp.url().toString())
+            .config("tracing.otlp.protocol", "http/protobuf")
+            .config("health.cache.interval", "500ms")
+            .start();
+    keep(monitoring);
+    ChatApplication app = keep(ChatApplication.start(monitoring, settings));
+    startLoad(app.port());
+    overflowOneMetric();
+
+    ExporterProcess node = keep(ExporterProcess.node());
+    ExporterProcess redisExporter = keep(ExporterProcess.redis(redis.port(), REDIS_PASSWORD));
+    ExporterProcess pgExporter =
+        keep(ExporterProcess.postgres(postgres.port(), postgres.user(), postgres.password()));
+
+    prometheus =
+        keep(
+            PrometheusServer.start(
+                port -> {
+                  Map<Integer, String> addresses = new HashMap<>();
+                  addresses.put(8000, "127.0.0.1:" + monitoring.metricsAddress().getPort());
+                  addresses.put(9100, node.target());
+                  addresses.put(9121, redisExporter.target());
+                  addresses.put(9187, pgExporter.target());
+                  addresses.put(9090, "127.0.0.1:" + port);
+                  addresses.put(9093, "127.0.0.1:" + alertmanager.port());
+                  scrapeConfig =
+                      LiveScrapeConfig.rewrite(
+                          stackConfig, addresses, "127.0.0.1:" + alertmanager.port());
+                  return scrapeConfig.yaml();
+                }));
+    System.gc(); // so that jvm_gc_pause_seconds has a sample
+    awaitEveryTargetUpAndScraped();
+    awaitFailuresInTheWorkload();
+  }
+
+  /**
+   * The example's load generator in the background, in 2 s rounds, until {@link #close()}, plus one
+   * new question per round: the generator repeats eight questions, which the response cache answers
+   * after the first minute, so without new questions no LLM call (and no LLM failure, no 502) would
+   * happen after warm-up and the LLM panels and error ratios would have nothing to show.
+   */
+  private void startLoad(int port) {
+    LoadGenerator generator = new LoadGenerator(port);
+    HttpClient http = HttpClient.newHttpClient();
+    load =
+        new Thread(
+            () -> {
+              int round = 0;
+              while (loading.get()) {
+                try {
+                  askNewQuestion(http, port, round++);
+                  generator.run(8, Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "stack-test-load");
+    load.setDaemon(true);
+    load.start();
+  }
+
+  private static void askNewQuestion(HttpClient http, int port, int round)
+      throws InterruptedException {
+    String body =
+        "{\"conversation_id\":\"fresh-" + round + "\",\"message\":\"New question " + round + "\"}";
+    try {
+      http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .timeout(Duration.ofSeconds(30))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      // the status counts are in the app's metrics; a refused request only means less data
+    }
+  }
+
+  /**
+   * The mistake the cardinality guard exists for: a user id as a label value, more distinct values
+   * than the limit (1,000), so that {@code monitoring_cardinality_overflow_total} has a series.
+   */
+  private void overflowOneMetric() {
+    for (int i = 0; i <= 1_000; i++) {
+      monitoring.monitor().incrementCounter("stack_test_user_events", Map.of("user_id", "u" + i));
+    }
+  }
+
+  /** The workload has produced what the error and overflow queries select. */
+  private void awaitFailuresInTheWorkload() {
+    String workload =
+        "count(http_server_requests_seconds_count{job=\"ai-companion\",outcome=\"SERVER_ERROR\"})"
+            + " and count(gen_ai_client_operation_duration_seconds_count{error_type!=\"\"})"
+            + " and count(monitoring_cardinality_overflow_total)";
+    await("LLM failures, 5xx responses and a cardinality overflow scraped")
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> !prometheus.query(workload).isEmpty());
+  }
+
+  @SuppressWarnings("unchecked")
+  private void awaitEveryTargetUpAndScraped() {
+    await("every scrape target of " + scrapeConfig.jobs() + " up")
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              Map<String, Object> data =
+                  (Map<String, Object>) prometheus.get("/api/v1/targets").get("data");
+              List<Map<String, Object>> active =
+                  (List<Map<String, Object>>) data.get("activeTargets");
+              List<String> jobsSeen = new ArrayList<>();
+              List<String> notUp = new ArrayList<>();
+              for (Map<String, Object> t : active) {
+                jobsSeen.add(String.valueOf(t.get("scrapePool")));
+                if (!"up".equals(t.get("health"))) {
+                  notUp.add(t.get("scrapeUrl") + " " + t.get("health") + " " + t.get("lastError"));
+                }
+              }
+              if (!jobsSeen.containsAll(scrapeConfig.jobs()) || !notUp.isEmpty()) {
+                throw new AssertionError("targets not up: " + notUp + ", jobs seen " + jobsSeen);
+              }
+            });
+    // "a few scrapes": rate() over 1m needs two samples, histogram rates need changes in between
+    await("five scrapes of every job")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              PrometheusServer.QueryResult r =
+                  prometheus.query("min(count_over_time(up[1m])) >= 5");
+              return r.isSuccess() && !r.isEmpty();
+            });
+  }
+
+  private <T extends AutoCloseable> T keep(T closeable) {
+    started.add(closeable);
+    return closeable;
+  }
+
+  /** The repository's {@code stack/} directory, found from the module's working directory. */
+  static Path findStackDir() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      if (Files.isDirectory(dir.resolve("stack")) && Files.isRegularFile(dir.resolve("mvnw"))) {
+        return dir.resolve("stack");
+      }
+      dir = dir.getParent();
+    }
+    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
+  }
+
+  @Override
+  public void close() {
+    loading.set(false);
+    if (load != null) {
+      try {
+        load.join(Duration.ofSeconds(15).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Exception first = null;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw new IllegalStateException("stopping the live stack failed", first);
+    }
+  }
+}
