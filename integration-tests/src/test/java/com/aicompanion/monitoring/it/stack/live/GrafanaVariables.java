@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * Substitutes Grafana's template variables in a query as Grafana would when the dashboard opens:
  * built-ins ({@code $__rate_interval} = 1m, {@code $__interval} = 15s, {@code $__range} = 5m, ...)
  * and the dashboard's variables, whose values come from the real Prometheus ({@code
- * label_values(...)} through {@code /api/v1/label/<name>/values}). A variable keeps its saved
- * current value when Prometheus offers it, else takes the first value; "All" becomes the variable's
- * {@code allValue} or the regex of all values.
+ * label_values(...)} through {@code /api/v1/label/<name>/values}). {@link #asSaved} keeps each
+ * variable's saved current value as Grafana does when the dashboard opens ("All" becomes the
+ * variable's {@code allValue} or the regex of all values); {@link #firstValues} picks the first
+ * value Prometheus offers for each, as a user choosing one service or instance would. A variable
+ * over cAdvisor metrics ({@code container_*}) has no values here and keeps its "All" value.
  */
 final class GrafanaVariables {
   private static final Map<String, String> BUILT_INS = new LinkedHashMap<>();
@@ -39,14 +41,23 @@ final class GrafanaVariables {
   private final Map<String, String> values = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
 
-  private GrafanaVariables() {}
+  private final boolean firstValues;
 
-  /** Resolves the variables of one dashboard, in their order (later ones may use earlier ones). */
-  static GrafanaVariables resolve(List<JsonNode> variables, PrometheusServer prometheus) {
-    GrafanaVariables resolved = new GrafanaVariables();
-    for (JsonNode variable : variables) {
-      resolved.resolveOne(variable, prometheus);
-    }
+  private GrafanaVariables(boolean firstValues) {
+    this.firstValues = firstValues;
+  }
+
+  /** The variables as saved in the dashboard, in their order (later ones may use earlier ones). */
+  static GrafanaVariables asSaved(List<JsonNode> variables, PrometheusServer prometheus) {
+    GrafanaVariables resolved = new GrafanaVariables(false);
+    variables.forEach(v -> resolved.resolveOne(v, prometheus));
+    return resolved;
+  }
+
+  /** Each variable set to the first value Prometheus offers for it. */
+  static GrafanaVariables firstValues(List<JsonNode> variables, PrometheusServer prometheus) {
+    GrafanaVariables resolved = new GrafanaVariables(true);
+    variables.forEach(v -> resolved.resolveOne(v, prometheus));
     return resolved;
   }
 
@@ -81,6 +92,7 @@ final class GrafanaVariables {
     String name = variable.path("name").asText();
     String type = variable.path("type").asText("query");
     List<String> options = new ArrayList<>();
+    boolean cadvisor = false;
     switch (type) {
       case "query" -> {
         JsonNode q = variable.path("query");
@@ -88,6 +100,7 @@ final class GrafanaVariables {
         if (query.isBlank()) {
           query = substitute(variable.path("definition").asText());
         }
+        cadvisor = QueryChecks.usesCadvisor(query);
         options.addAll(labelValues(name, query, prometheus));
         String regex = variable.path("regex").asText("");
         if (!regex.isBlank()) {
