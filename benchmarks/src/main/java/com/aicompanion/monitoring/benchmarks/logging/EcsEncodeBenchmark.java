@@ -3,12 +3,10 @@ package com.aicompanion.monitoring.benchmarks.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import com.aicompanion.monitoring.logging.internal.EcsEncoders;
-import com.aicompanion.monitoring.logging.internal.SecretMasker;
-import java.util.List;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import com.aicompanion.monitoring.logging.EcsJsonEncoder;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,18 +28,22 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EcsEncodeBenchmark {
-  private LoggingEventCompositeJsonEncoder ecs;
+  private EcsJsonEncoder ecs;
   private LogstashEncoder raw;
   private LoggingEvent event;
 
   @Setup
   public void setUp() {
     LoggerContext context = new LoggerContext();
-    ecs =
-        EcsEncoders.create(
-            context,
-            new EcsEncoders.Identity("bench", "1.0.0", "dev", "localhost"),
-            SecretMasker.defaults(false, List.of()));
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    // the public encoder a logback.xml would configure, with the default masking policy
+    ecs = new EcsJsonEncoder();
+    ecs.setContext(context);
+    ecs.setServiceName("bench");
+    ecs.setServiceVersion("1.0.0");
+    ecs.setEnvironment("dev");
+    ecs.setHostname("localhost");
+    ecs.start();
     raw = new LogstashEncoder();
     raw.setContext(context);
     raw.start();

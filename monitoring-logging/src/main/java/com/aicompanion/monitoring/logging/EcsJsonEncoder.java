@@ -1,0 +1,151 @@
+package com.aicompanion.monitoring.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.EncoderBase;
+import com.aicompanion.monitoring.logging.internal.EcsEncoders;
+import com.aicompanion.monitoring.logging.internal.SecretMasker;
+import com.aicompanion.monitoring.logging.internal.TraceCapture;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The ECS 8 JSON encoder with the masking policy and trace ids, for your own {@code logback.xml}
+ * (the same lines {@link JsonLogging} writes).
+ *
+ * <pre>{@code
+ * <appender name="JSON" class="ch.qos.logback.core.ConsoleAppender">
+ *   <encoder class="com.aicompanion.monitoring.logging.EcsJsonEncoder">
+ *     <serviceName>ai-companion</serviceName>
+ *     <serviceVersion>1.4.2</serviceVersion>
+ *     <environment>prod</environment>
+ *     <mask>CUST-\d{6}</mask>
+ *   </encoder>
+ * </appender>
+ * }</pre>
+ *
+ * <p>Properties (validated in {@link #start()}; a bad one is reported as a Logback error naming the
+ * property, the value and the fix, and the encoder does not start): {@code serviceName} (required),
+ * {@code serviceVersion} (default {@code unknown}), {@code environment} (default {@code dev}),
+ * {@code hostname} (default {@code $HOSTNAME} or the local host name), {@code maskEmails} (default
+ * false), {@code mask} (a regular expression, repeatable). Trace ids are taken from the current
+ * OpenTelemetry span on the thread that encodes, so put this encoder in a synchronous appender (or
+ * behind {@link ElasticsearchLogAppender} or {@link JsonLogging}'s queue, which capture them
+ * first).
+ */
+public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
+  private String serviceName;
+  private String serviceVersion = "unknown";
+  private String environment = "dev";
+  private String hostname;
+  private boolean maskEmails;
+  private final List<String> masks = new ArrayList<>();
+  private ch.qos.logback.core.encoder.Encoder<ILoggingEvent> delegate;
+
+  public void setServiceName(String serviceName) {
+    this.serviceName = serviceName;
+  }
+
+  public void setServiceVersion(String serviceVersion) {
+    this.serviceVersion = serviceVersion;
+  }
+
+  public void setEnvironment(String environment) {
+    this.environment = environment;
+  }
+
+  public void setHostname(String hostname) {
+    this.hostname = hostname;
+  }
+
+  public void setMaskEmails(boolean maskEmails) {
+    this.maskEmails = maskEmails;
+  }
+
+  /** Adds a regular expression whose matches are masked ({@code <mask>} may repeat). */
+  public void addMask(String regex) {
+    masks.add(regex);
+  }
+
+  @Override
+  public void start() {
+    String component = getClass().getSimpleName();
+    if (serviceName == null || serviceName.isBlank()) {
+      addError(
+          component
+              + ": property serviceName is '"
+              + serviceName
+              + "': add <serviceName>your-service</serviceName> to the encoder");
+      return;
+    }
+    List<Pattern> patterns = compile(component, masks, this::addError);
+    if (patterns == null) {
+      return;
+    }
+    EcsEncoders.Identity identity =
+        new EcsEncoders.Identity(
+            serviceName,
+            blankTo(serviceVersion, "unknown"),
+            blankTo(environment, "dev"),
+            hostname == null || hostname.isBlank() ? localHostname() : hostname);
+    delegate =
+        EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns));
+    super.start();
+  }
+
+  @Override
+  public byte[] headerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte[] encode(ILoggingEvent event) {
+    TraceCapture.attach(event);
+    return delegate.encode(event);
+  }
+
+  @Override
+  public byte[] footerBytes() {
+    return null;
+  }
+
+  /** The compiled patterns, or null after reporting the first bad one. */
+  static List<Pattern> compile(
+      String component, List<String> regexes, java.util.function.Consumer<String> error) {
+    List<Pattern> patterns = new ArrayList<>();
+    for (String regex : regexes) {
+      try {
+        patterns.add(Pattern.compile(regex));
+      } catch (PatternSyntaxException e) {
+        error.accept(
+            component
+                + ": property mask is '"
+                + regex
+                + "', which is not a regular expression ("
+                + e.getDescription()
+                + "): fix the <mask> element, e.g. <mask>CUST-\\d{6}</mask>");
+        return null;
+      }
+    }
+    return patterns;
+  }
+
+  static String blankTo(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  static String localHostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}

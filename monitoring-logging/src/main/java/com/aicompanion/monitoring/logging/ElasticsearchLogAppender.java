@@ -1,0 +1,269 @@
+package com.aicompanion.monitoring.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import com.aicompanion.monitoring.logging.internal.EcsEncoders;
+import com.aicompanion.monitoring.logging.internal.ElasticsearchAppender;
+import com.aicompanion.monitoring.logging.internal.SecretMasker;
+import com.aicompanion.monitoring.logging.internal.ShippingCounters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Direct shipping to an Elasticsearch (or OpenSearch) data stream for your own {@code logback.xml}:
+ * the same shipper {@link JsonLogging} attaches for {@code MONITORING_ELASTICSEARCH_URL}, with a
+ * bounded queue that never blocks the application (overflow: the new event is dropped and counted).
+ *
+ * <pre>{@code
+ * <appender name="ES" class="com.aicompanion.monitoring.logging.ElasticsearchLogAppender">
+ *   <url>http://es:9200</url>
+ *   <apiKey>${ES_API_KEY}</apiKey>
+ *   <serviceName>ai-companion</serviceName>
+ *   <environment>prod</environment>
+ * </appender>
+ * }</pre>
+ *
+ * <p>Properties (validated in {@link #start()}; a bad one is reported as a Logback error naming the
+ * property, the value and the fix, and the appender does not start): {@code url} (required, http or
+ * https), {@code serviceName} (required), {@code environment} (default {@code dev}; the data stream
+ * is {@code logs-<serviceName>-<environment>}), {@code serviceVersion} (default {@code unknown}),
+ * {@code apiKey} or {@code username} + {@code password}, {@code queueCapacity} (default 10000),
+ * {@code batchSize} (500), {@code batchBytes} (5242880), {@code flushInterval} (1 second), {@code
+ * closeTimeout} (5 seconds), {@code maxBackoff} (5 seconds), {@code maskEmails} (false), {@code
+ * mask} (repeatable). Durations use Logback's syntax, e.g. {@code 500 milliseconds}.
+ */
+public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+  private String url;
+  private String apiKey;
+  private String username;
+  private String password;
+  private String serviceName;
+  private String serviceVersion = "unknown";
+  private String environment = "dev";
+  private int queueCapacity = 10_000;
+  private int batchSize = 500;
+  private int batchBytes = 5 * 1024 * 1024;
+  private ch.qos.logback.core.util.Duration flushInterval =
+      ch.qos.logback.core.util.Duration.buildBySeconds(1);
+  private ch.qos.logback.core.util.Duration closeTimeout =
+      ch.qos.logback.core.util.Duration.buildBySeconds(5);
+  private ch.qos.logback.core.util.Duration maxBackoff =
+      ch.qos.logback.core.util.Duration.buildBySeconds(5);
+  private boolean maskEmails;
+  private final List<String> masks = new ArrayList<>();
+  private final ShippingCounters counters = new ShippingCounters();
+  private ElasticsearchAppender shipper;
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public void setApiKey(String apiKey) {
+    this.apiKey = apiKey;
+  }
+
+  public void setUsername(String username) {
+    this.username = username;
+  }
+
+  public void setPassword(String password) {
+    this.password = password;
+  }
+
+  public void setServiceName(String serviceName) {
+    this.serviceName = serviceName;
+  }
+
+  public void setServiceVersion(String serviceVersion) {
+    this.serviceVersion = serviceVersion;
+  }
+
+  public void setEnvironment(String environment) {
+    this.environment = environment;
+  }
+
+  public void setQueueCapacity(int queueCapacity) {
+    this.queueCapacity = queueCapacity;
+  }
+
+  public void setBatchSize(int batchSize) {
+    this.batchSize = batchSize;
+  }
+
+  public void setBatchBytes(int batchBytes) {
+    this.batchBytes = batchBytes;
+  }
+
+  public void setFlushInterval(ch.qos.logback.core.util.Duration flushInterval) {
+    this.flushInterval = flushInterval;
+  }
+
+  public void setCloseTimeout(ch.qos.logback.core.util.Duration closeTimeout) {
+    this.closeTimeout = closeTimeout;
+  }
+
+  public void setMaxBackoff(ch.qos.logback.core.util.Duration maxBackoff) {
+    this.maxBackoff = maxBackoff;
+  }
+
+  public void setMaskEmails(boolean maskEmails) {
+    this.maskEmails = maskEmails;
+  }
+
+  /** Adds a regular expression whose matches are masked ({@code <mask>} may repeat). */
+  public void addMask(String regex) {
+    masks.add(regex);
+  }
+
+  /** Events shipped so far. */
+  public long shippedEvents() {
+    return counters.shipped();
+  }
+
+  /** Events dropped (queue full, or not shipped by the close deadline) so far. */
+  public long droppedEvents() {
+    return counters.dropped();
+  }
+
+  /** Events Elasticsearch rejected so far. */
+  public long failedEvents() {
+    return counters.failed();
+  }
+
+  /** Binds {@code monitoring_log_events_total{outcome}} and {@code monitoring_log_queue_size}. */
+  public void bindTo(MeterRegistry registry) {
+    counters.bindTo(registry);
+  }
+
+  @Override
+  public void start() {
+    URI uri = parseUrl();
+    if (uri == null
+        || !require("serviceName", serviceName, "<serviceName>your-service</serviceName>")
+        || !range("queueCapacity", queueCapacity, 1, 10_000_000)
+        || !range("batchSize", batchSize, 1, 100_000)
+        || !range("batchBytes", batchBytes, 1024, 100 * 1024 * 1024)) {
+      return;
+    }
+    if (apiKey != null && !apiKey.isBlank() && username != null && !username.isBlank()) {
+      addError(name() + ": properties apiKey and username are both set: keep one of them");
+      return;
+    }
+    if ((username == null || username.isBlank()) != (password == null || password.isBlank())) {
+      addError(name() + ": set both username and password for basic auth, or neither");
+      return;
+    }
+    List<Pattern> patterns = EcsJsonEncoder.compile(name(), masks, this::addError);
+    if (patterns == null) {
+      return;
+    }
+    String environmentName = EcsJsonEncoder.blankTo(environment, "dev");
+    ElasticsearchAppender.Settings settings =
+        new ElasticsearchAppender.Settings(
+            uri,
+            authorization(),
+            serviceName,
+            environmentName,
+            queueCapacity,
+            batchSize,
+            batchBytes,
+            java.time.Duration.ofMillis(flushInterval.getMilliseconds()),
+            java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
+            java.time.Duration.ofMillis(maxBackoff.getMilliseconds()));
+    EcsEncoders.Identity identity =
+        new EcsEncoders.Identity(
+            serviceName,
+            EcsJsonEncoder.blankTo(serviceVersion, "unknown"),
+            environmentName,
+            EcsJsonEncoder.localHostname());
+    shipper =
+        new ElasticsearchAppender(
+            settings,
+            EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns)),
+            counters);
+    shipper.setContext(getContext());
+    shipper.start();
+    super.start();
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    shipper.doAppend(event);
+  }
+
+  /** Flushes within {@code closeTimeout}; what is left is counted as dropped. */
+  @Override
+  public void stop() {
+    if (shipper != null) {
+      shipper.stop();
+    }
+    super.stop();
+  }
+
+  private String name() {
+    return getClass().getSimpleName() + (getName() == null ? "" : " '" + getName() + "'");
+  }
+
+  private URI parseUrl() {
+    URI uri = null;
+    try {
+      uri = url == null ? null : new URI(url.trim());
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      addError(
+          name()
+              + ": property url is '"
+              + url
+              + "', which is not an http(s) URL: use e.g. <url>http://localhost:9200</url>");
+      return null;
+    }
+    return uri;
+  }
+
+  private boolean require(String property, String value, String example) {
+    if (value == null || value.isBlank()) {
+      addError(name() + ": property " + property + " is not set: add " + example);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean range(String property, int value, int min, int max) {
+    if (value < min || value > max) {
+      addError(
+          name()
+              + ": property "
+              + property
+              + " is "
+              + value
+              + ": use a whole number in ["
+              + min
+              + ", "
+              + max
+              + "]");
+      return false;
+    }
+    return true;
+  }
+
+  private String authorization() {
+    if (apiKey != null && !apiKey.isBlank()) {
+      return "ApiKey " + apiKey.trim();
+    }
+    if (username != null && !username.isBlank()) {
+      String pair = username + ":" + password;
+      return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+}
