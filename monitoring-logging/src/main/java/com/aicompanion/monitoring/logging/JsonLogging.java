@@ -101,6 +101,11 @@ public final class JsonLogging implements AutoCloseable {
     return counters.failed();
   }
 
+  /** Console (stdout) lines discarded because the console queue was full, so far. */
+  public long consoleDroppedEvents() {
+    return counters.consoleDropped().sum();
+  }
+
   /** Whether a {@code logback.xml} configured Logback, so that only shipping was added. */
   public boolean keptFileConfiguration() {
     return setup.fileConfigured();

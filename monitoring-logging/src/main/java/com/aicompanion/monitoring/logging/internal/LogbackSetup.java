@@ -86,7 +86,8 @@ public final class LogbackSetup implements AutoCloseable {
       out.setImmediateFlush(true);
       out.start();
 
-      TraceAwareAsyncAppender async = new TraceAwareAsyncAppender();
+      TraceAwareAsyncAppender async =
+          new TraceAwareAsyncAppender(options.counters().consoleDropped());
       async.setName("monitoring-async-console");
       async.setContext(context);
       async.setQueueSize(options.consoleQueue());

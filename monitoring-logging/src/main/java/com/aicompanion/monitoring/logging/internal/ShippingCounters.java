@@ -11,7 +11,8 @@ import java.util.function.IntSupplier;
  * What happened to every event handed to the shipper: {@code shipped}, {@code dropped} (queue full
  * or not shipped by the close deadline) or {@code failed} (rejected by Elasticsearch, or not
  * encodable). Exposed as {@code monitoring_log_events_total{outcome}} and {@code
- * monitoring_log_queue_size}.
+ * monitoring_log_queue_size}; console drops separately as {@code
+ * monitoring_log_console_dropped_total}.
  *
  * <pre>{@code
  * ShippingCounters counters = new ShippingCounters();
@@ -22,6 +23,7 @@ public final class ShippingCounters implements MeterBinder {
   private final LongAdder shipped = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
+  private final LongAdder consoleDropped = new LongAdder();
   private volatile IntSupplier queueSize = () -> 0;
 
   void shipped(long n) {
@@ -52,6 +54,11 @@ public final class ShippingCounters implements MeterBinder {
     return failed.sum();
   }
 
+  /** Events the console queue discarded because it was full (not shipper events). */
+  public LongAdder consoleDropped() {
+    return consoleDropped;
+  }
+
   public int queueSize() {
     return queueSize.getAsInt();
   }
@@ -64,6 +71,11 @@ public final class ShippingCounters implements MeterBinder {
     Gauge.builder("monitoring.log.queue.size", this, ShippingCounters::queueSize)
         .description("Log events waiting in the Elasticsearch shipper's queue")
         .baseUnit("events")
+        .register(registry);
+    // its own name: a console drop is not a shipper outcome and must not be summed with them
+    FunctionCounter.builder(
+            "monitoring.log.console.dropped", consoleDropped, LongAdder::doubleValue)
+        .description("Log events discarded because the console (stdout) queue was full")
         .register(registry);
   }
 
