@@ -61,6 +61,11 @@ class AlertmanagerConfigTest {
     command.addAll(java.util.List.of(labels));
     Stack.Result result = Stack.run(java.util.Map.of(), null, null, command);
     assertThat(result.exitCode()).as(result.output()).isZero();
-    return result.output().lines().filter(line -> !line.startsWith("Warning")).findFirst().orElse("");
+    return result
+        .output()
+        .lines()
+        .filter(line -> !line.startsWith("Warning"))
+        .findFirst()
+        .orElse("");
   }
 }

@@ -71,7 +71,12 @@ class ComposeFileTest {
         assertThat(port.asText()).as(name).startsWith("127.0.0.1:");
       }
     }
-    assertThat(services.path("grafana").path("environment").path("GF_SECURITY_ADMIN_PASSWORD").asText())
+    assertThat(
+            services
+                .path("grafana")
+                .path("environment")
+                .path("GF_SECURITY_ADMIN_PASSWORD")
+                .asText())
         .isEqualTo("change-me-please");
   }
 

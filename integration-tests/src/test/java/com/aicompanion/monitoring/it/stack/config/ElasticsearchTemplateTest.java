@@ -8,8 +8,8 @@ import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stack's index template against the one the logging module's shipper installs: the same
- * field types, a higher priority so that the lifecycle policy applies, and the Kibana data view.
+ * The stack's index template against the one the logging module's shipper installs: the same field
+ * types, a higher priority so that the lifecycle policy applies, and the Kibana data view.
  */
 class ElasticsearchTemplateTest {
   private final JsonNode template = Stack.json(Stack.file("elasticsearch/index-template.json"));
@@ -28,8 +28,7 @@ class ElasticsearchTemplateTest {
     JsonNode shipper = Stack.JSON.readTree(shipperTemplate("logs-ai-companion-*"));
     JsonNode policy = Stack.json(Stack.file("elasticsearch/ilm-policy.json"));
 
-    assertThat(template.path("priority").asInt())
-        .isGreaterThan(shipper.path("priority").asInt());
+    assertThat(template.path("priority").asInt()).isGreaterThan(shipper.path("priority").asInt());
     assertThat(template.path("index_patterns").get(0).asText()).isEqualTo("logs-*-*");
     assertThat(template.path("template").path("settings").path("index.lifecycle.name").asText())
         .isEqualTo("logs-companion");
@@ -50,8 +49,7 @@ class ElasticsearchTemplateTest {
 
     assertThat(dataView.path("type").asText()).isEqualTo("index-pattern");
     assertThat(dataView.path("attributes").path("title").asText()).isEqualTo("logs-*");
-    assertThat(dataView.path("attributes").path("timeFieldName").asText())
-        .isEqualTo("@timestamp");
+    assertThat(dataView.path("attributes").path("timeFieldName").asText()).isEqualTo("@timestamp");
   }
 
   @Test
@@ -66,8 +64,7 @@ class ElasticsearchTemplateTest {
 
   /** The shipper's template body, from the logging module's internal class (not public API). */
   private static String shipperTemplate(String pattern) throws Exception {
-    Class<?> type =
-        Class.forName("com.aicompanion.monitoring.logging.internal.IndexTemplate");
+    Class<?> type = Class.forName("com.aicompanion.monitoring.logging.internal.IndexTemplate");
     Method json = type.getDeclaredMethod("json", String.class);
     json.setAccessible(true);
     return (String) json.invoke(null, pattern);

@@ -120,7 +120,8 @@ class GrafanaDashboardTest {
   void theSystemDashboardUsesTheExportersNames(String metric) {
     assertThat(
             String.join(
-                "\n", expressions(Stack.json(Stack.file("grafana/dashboards/system-metrics.json")))))
+                "\n",
+                expressions(Stack.json(Stack.file("grafana/dashboards/system-metrics.json")))))
         .contains(metric);
   }
 

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 /** prometheus.yml and alert_rules.yml checked and unit-tested by the real promtool. */
 class PrometheusRulesTest {
   private static final Set<String> GROUPS =
-      Set.of(
-          "application", "llm", "jvm", "database-and-cache", "system", "containers", "pipeline");
+      Set.of("application", "llm", "jvm", "database-and-cache", "system", "containers", "pipeline");
 
   private final String promtool = ExternalTool.require("promtool", "prometheus").toString();
 
