@@ -45,10 +45,20 @@ public final class SentrySetup implements AutoCloseable {
     this.flushMillis = flushMillis;
   }
 
-  /** Initializes Sentry from the environment; without {@code SENTRY_DSN} it stays off. */
+  /**
+   * Initializes Sentry from the environment; without {@code SENTRY_DSN} it stays off. The service
+   * name, environment and version come from the monitoring configuration ({@link
+   * MonitoringConfig#fromEnvironment}: {@code MONITORING_SERVICE_NAME}, {@code OTEL_SERVICE_NAME},
+   * {@code -Dmonitoring.service.name}, ..., default {@code application}).
+   */
   public static SentrySetup initialize() {
-    String service = System.getenv().getOrDefault("MONITORING_SERVICE_NAME", "application");
-    return builder(service).install();
+    return initialize(System.getenv());
+  }
+
+  /** {@link #initialize()} reading {@code SENTRY_*} from {@code env} (test seam). */
+  static SentrySetup initialize(Map<String, String> env) {
+    MonitoringConfig config = MonitoringConfig.fromEnvironment("application");
+    return builder(config.serviceName()).config(config).env(env).install();
   }
 
   /** A builder for {@code serviceName}. */

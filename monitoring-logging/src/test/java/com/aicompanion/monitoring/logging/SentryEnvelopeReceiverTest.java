@@ -89,6 +89,45 @@ class SentryEnvelopeReceiverTest {
     return sentry;
   }
 
+  private String dsn() {
+    return "http://publickey@127.0.0.1:" + server.getAddress().getPort() + "/42";
+  }
+
+  @Test
+  void initializeReadsDsnEnvironmentAndReleaseFromTheEnvironment() {
+    logging = JsonLogging.builder("chat-api").output(new LineSink()).install();
+    sentry =
+        SentrySetup.initialize(
+            Map.of("SENTRY_DSN", dsn(), "SENTRY_ENVIRONMENT", "qa", "SENTRY_RELEASE", "9.9.9"));
+    assertThat(sentry.enabled()).isTrue();
+    LOG.error("from the environment");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty());
+    JsonNode event = events.get(0);
+    assertThat(event.path("environment").asText()).isEqualTo("qa");
+    assertThat(event.path("release").asText()).isEqualTo("9.9.9");
+  }
+
+  @Test
+  void initializeTakesTheServiceNameFromTheMonitoringConfiguration() {
+    logging = JsonLogging.builder("chat-api").output(new LineSink()).install();
+    // the system-property layer of the monitoring configuration, not MONITORING_SERVICE_NAME
+    String previous = System.setProperty("monitoring.service.name", "configured-svc");
+    try {
+      sentry = SentrySetup.initialize(Map.of("SENTRY_DSN", dsn()));
+    } finally {
+      if (previous == null) {
+        System.clearProperty("monitoring.service.name");
+      } else {
+        System.setProperty("monitoring.service.name", previous);
+      }
+    }
+    LOG.error("which service");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty());
+    assertThat(events.get(0).path("tags").path("service").asText()).isEqualTo("configured-svc");
+  }
+
   @Test
   void errorEventArrivesWithLevelReleaseEnvironmentExceptionAndMaskedMessage() {
     install();

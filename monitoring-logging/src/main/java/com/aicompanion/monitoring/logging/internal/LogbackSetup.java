@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.joran.util.ConfigurationWatchListUtil;
@@ -65,7 +66,7 @@ public final class LogbackSetup implements AutoCloseable {
 
   public static LogbackSetup install(Options options) {
     LoggerContext context = loggerContext();
-    boolean fileConfigured = ConfigurationWatchListUtil.getMainWatchURL(context) != null;
+    boolean fileConfigured = fileConfigured(context);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     List<Appender<ILoggingEvent>> attached = new ArrayList<>();
     if (!fileConfigured) {
@@ -111,6 +112,16 @@ public final class LogbackSetup implements AutoCloseable {
       attached.add(shipper);
     }
     return new LogbackSetup(context, attached, fileConfigured);
+  }
+
+  /**
+   * Whether an XML file (logback.xml, logback-test.xml, -Dlogback.configurationFile) configured the
+   * context. Logback 1.5 registers the file's URL only with {@code scan="true"}, so the
+   * configuration model Joran keeps as its fallback point is checked too.
+   */
+  static boolean fileConfigured(LoggerContext context) {
+    return ConfigurationWatchListUtil.getMainWatchURL(context) != null
+        || context.getObject(CoreConstants.SAFE_JORAN_CONFIGURATION) != null;
   }
 
   private static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretMasker masker) {
