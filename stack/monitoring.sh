@@ -24,7 +24,7 @@ usage() {
   cat <<'EOF'
 Usage: ./monitoring.sh <command>
 
-  start              create .env and secret placeholders when missing, start every service
+  start              create .env, a Grafana password and secret placeholders when missing, start every service
   stop               stop and remove the containers (data volumes are kept)
   restart [service]  restart every service, or one
   status             list the services and their state
@@ -69,15 +69,17 @@ confirm() {
   [[ $answer == yes ]] || die "aborted, nothing was changed"
 }
 
-# .env with a random Grafana password, and empty secret files, so that a first start works.
+# .env, a random Grafana password and empty secret files, so that a first start works.
 prepare() {
   if [[ ! -f "$STACK_DIR/.env" ]]; then
-    local password
-    password=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
-    sed "s/^GRAFANA_ADMIN_PASSWORD=.*/GRAFANA_ADMIN_PASSWORD=$password/" \
-      "$STACK_DIR/.env.example" >"$STACK_DIR/.env"
+    cp "$STACK_DIR/.env.example" "$STACK_DIR/.env"
     chmod 600 "$STACK_DIR/.env"
-    echo "Created $STACK_DIR/.env with a random Grafana admin password (GRAFANA_ADMIN_PASSWORD)."
+    echo "Created $STACK_DIR/.env from .env.example."
+  fi
+  local grafana_password="$STACK_DIR/grafana/secrets/admin_password"
+  if [[ ! -s $grafana_password ]]; then
+    (umask 077 && od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$grafana_password")
+    echo "Created a random Grafana admin password in grafana/secrets/admin_password."
   fi
   local secret
   for secret in smtp_password slack_webhook_url; do
@@ -91,7 +93,7 @@ prepare() {
 
 urls() {
   cat <<'EOF'
-  Grafana       http://localhost:3000   (admin / GRAFANA_ADMIN_PASSWORD in .env)
+  Grafana       http://localhost:3000   (admin / the password in grafana/secrets/admin_password)
   Prometheus    http://localhost:9090
   Alertmanager  http://localhost:9093
   Kibana        http://localhost:5601

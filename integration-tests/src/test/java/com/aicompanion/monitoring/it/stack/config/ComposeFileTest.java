@@ -34,21 +34,32 @@ class ComposeFileTest {
       ExternalTool.require("docker-compose", "docker-compose").toString();
 
   @Test
-  void composeConfigPassesWithThePasswordFromTheEnvFile() {
+  void composeConfigPassesOnAFreshCheckoutWithoutAnEnvFile() {
+    Stack.Result result = compose(new HashMap<>(), "config", "-q");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  @Test
+  void composeConfigPassesWithTheExampleEnvFile() {
     Stack.Result result = compose(envExample(), "config", "-q");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   @Test
-  void withoutAGrafanaPasswordComposeRefusesToStartInsteadOfUsingADefault() {
-    Map<String, String> env = new HashMap<>();
-    env.put("GRAFANA_ADMIN_PASSWORD", null);
+  void grafanaReadsItsPasswordFromASecretFileInsteadOfADefault() throws Exception {
+    JsonNode grafana =
+        Stack.YAML
+            .readTree(compose(envExample(), "config").output())
+            .path("services")
+            .path("grafana");
 
-    Stack.Result result = compose(env, "config", "-q");
-
-    assertThat(result.exitCode()).isNotZero();
-    assertThat(result.output()).contains("set GRAFANA_ADMIN_PASSWORD in stack/.env");
+    assertThat(grafana.path("environment").has("GF_SECURITY_ADMIN_PASSWORD")).isFalse();
+    assertThat(grafana.path("environment").path("GF_SECURITY_ADMIN_PASSWORD__FILE").asText())
+        .isEqualTo("/run/secrets/grafana/admin_password");
+    assertThat(grafana.path("volumes").toString())
+        .contains("grafana/secrets:/run/secrets/grafana:ro");
   }
 
   @Test
@@ -71,13 +82,6 @@ class ComposeFileTest {
         assertThat(port.asText()).as(name).startsWith("127.0.0.1:");
       }
     }
-    assertThat(
-            services
-                .path("grafana")
-                .path("environment")
-                .path("GF_SECURITY_ADMIN_PASSWORD")
-                .asText())
-        .isEqualTo("change-me-please");
   }
 
   @Test

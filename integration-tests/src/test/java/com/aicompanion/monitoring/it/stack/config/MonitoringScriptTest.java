@@ -49,6 +49,7 @@ class MonitoringScriptTest {
       Files.copy(Stack.file(file), stack.resolve(file));
     }
     Files.createDirectories(stack.resolve("alertmanager/secrets"));
+    Files.createDirectories(stack.resolve("grafana/secrets"));
     bin = Files.createDirectories(temp.resolve("bin"));
     for (String tool : TOOLS) {
       Files.createSymbolicLink(bin.resolve(tool), ExternalTool.require(tool, "coreutils"));
@@ -79,11 +80,13 @@ class MonitoringScriptTest {
     assertThat(calls())
         .containsExactly(
             "docker compose version", "docker info", "docker compose " + projectArgs() + " up -d");
-    String dotEnv = Files.readString(stack.resolve(".env"));
-    assertThat(dotEnv)
-        .containsPattern("(?m)^GRAFANA_ADMIN_PASSWORD=[0-9a-f]{36}$")
-        .doesNotContain("change-me-please");
+    assertThat(Files.readString(stack.resolve(".env")))
+        .isEqualTo(Files.readString(stack.resolve(".env.example")));
     assertThat(Files.getPosixFilePermissions(stack.resolve(".env")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    Path grafanaPassword = stack.resolve("grafana/secrets/admin_password");
+    assertThat(Files.readString(grafanaPassword)).matches("[0-9a-f]{36}");
+    assertThat(Files.getPosixFilePermissions(grafanaPassword))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(stack.resolve("alertmanager/secrets/smtp_password")).exists();
     assertThat(stack.resolve("alertmanager/secrets/slack_webhook_url")).exists();
@@ -91,13 +94,15 @@ class MonitoringScriptTest {
   }
 
   @Test
-  void aSecondStartKeepsTheExistingEnvFile() throws IOException {
+  void aSecondStartKeepsTheExistingEnvFileAndPassword() throws IOException {
     standIn("docker");
-    Files.writeString(stack.resolve(".env"), "GRAFANA_ADMIN_PASSWORD=mine\n");
+    Files.writeString(stack.resolve(".env"), "BIND_ADDRESS=127.0.0.1\n");
+    Files.writeString(stack.resolve("grafana/secrets/admin_password"), "mine");
 
     script(null, "start");
 
-    assertThat(Files.readString(stack.resolve(".env"))).isEqualTo("GRAFANA_ADMIN_PASSWORD=mine\n");
+    assertThat(Files.readString(stack.resolve(".env"))).isEqualTo("BIND_ADDRESS=127.0.0.1\n");
+    assertThat(Files.readString(stack.resolve("grafana/secrets/admin_password"))).isEqualTo("mine");
   }
 
   @Test
