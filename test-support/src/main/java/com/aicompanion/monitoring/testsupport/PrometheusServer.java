@@ -28,6 +28,7 @@ import java.util.function.IntFunction;
  *   PrometheusServer.QueryResult r = prometheus.query("up");
  *   r.isSuccess(); r.result();                  // [{metric={...}, value=[t, "1"]}]
  *   prometheus.get("/api/v1/targets");          // any API answer, parsed
+ *   prometheus.exemplars("http_server_requests_seconds_bucket", Duration.ofMinutes(5));
  *   prometheus.reload(newConfigYaml);           // rewrites the file, POST /-/reload
  * }
  * }</pre>
@@ -167,6 +168,26 @@ public final class PrometheusServer implements AutoCloseable {
         resultType,
         result,
         response.body());
+  }
+
+  /**
+   * The exemplars of the series {@code promql} selects over the last {@code window} ({@code GET
+   * /api/v1/query_exemplars}): each element has {@code seriesLabels} and {@code exemplars}, a list
+   * of {@code {labels, value, timestamp}}.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> exemplars(String promql, Duration window) {
+    double end = System.currentTimeMillis() / 1000.0;
+    double start = end - window.toMillis() / 1000.0;
+    Object data =
+        get("/api/v1/query_exemplars?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start="
+                + start
+                + "&end="
+                + end)
+            .get("data");
+    return data instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
   }
 
   /** {@code GET <pathAndQuery>} on the API, e.g. {@code /api/v1/targets}, parsed. */

@@ -19,7 +19,7 @@ final class GrafanaDashboards {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One panel target's query. */
-  record PanelQuery(String file, String panel, String refId, String expr) {
+  record PanelQuery(String file, String panel, String refId, String expr, boolean exemplar) {
     String label() {
       return file + " / panel '" + panel + "' / " + refId;
     }
@@ -71,7 +71,8 @@ final class GrafanaDashboards {
         String expr = target.path("expr").asText("");
         if (!expr.isBlank()) {
           String refId = target.path("refId").asText("target " + index);
-          out.add(new PanelQuery(file, title, refId, expr));
+          boolean exemplar = target.path("exemplar").asBoolean(false);
+          out.add(new PanelQuery(file, title, refId, expr, exemplar));
         }
       }
       collect(file, panel.path("panels"), out);

@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.it.stack.live;
 
 import com.aicompanion.monitoring.testsupport.PrometheusServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,6 +58,51 @@ final class QueryChecks {
               + " join drops every series)");
     }
     return Optional.of("returned no data: " + String.join("; ", missing));
+  }
+
+  /**
+   * Empty when the series {@code expr} selects carry exemplars with the label {@code traceIdLabel}
+   * (the one Grafana's Prometheus data source links to Jaeger), else why not.
+   */
+  Optional<String> hasExemplarsWith(String expr, String traceIdLabel) {
+    List<Map<String, Object>> series = prometheus.exemplars(expr, Duration.ofMinutes(5));
+    List<Object> labelSets = new ArrayList<>();
+    for (Map<String, Object> s : series) {
+      Object exemplars = s.get("exemplars");
+      if (exemplars instanceof List<?> list) {
+        for (Object e : list) {
+          Object labels = ((Map<?, ?>) e).get("labels");
+          if (labels instanceof Map<?, ?> l && l.containsKey(traceIdLabel)) {
+            return Optional.empty();
+          }
+          labelSets.add(labels);
+        }
+      }
+    }
+    if (!labelSets.isEmpty()) {
+      return Optional.of(
+          "the target asks for exemplars, but none has the label "
+              + traceIdLabel
+              + ", by which Grafana links exemplars to Jaeger (exemplar labels: "
+              + labelSets.get(0)
+              + ")");
+    }
+    List<String> withExemplars = new ArrayList<>();
+    for (Map<String, Object> s :
+        prometheus.exemplars("{__name__=~\".+_bucket\"}", Duration.ofMinutes(5))) {
+      Object labels = s.get("seriesLabels");
+      if (labels instanceof Map<?, ?> l && !withExemplars.contains(l.get("__name__"))) {
+        withExemplars.add(String.valueOf(l.get("__name__")));
+      }
+    }
+    return Optional.of(
+        "the target asks for exemplars, but Prometheus stored none for the series of "
+            + PromQlSelectors.of(expr)
+            + (withExemplars.isEmpty()
+                ? " (nor for any histogram: is the scrape OpenMetrics and tracing on?)"
+                : " although it has exemplars for "
+                    + withExemplars
+                    + ": the application records this histogram while no span is current"));
   }
 
   /** Empty when {@code count(selector)} is non-empty, else why it is empty. */

@@ -67,10 +67,11 @@ class StackQueriesAgainstRealPrometheusTest {
 
   @TestFactory
   @Order(2)
-  List<DynamicNode> everyDashboardQueryReturnsData() {
+  List<DynamicNode> everyDashboardQueryReturnsData() throws IOException {
     Path dir = stack.stackDir.resolve("grafana/dashboards");
     List<GrafanaDashboards.Dashboard> dashboards =
         Files.isDirectory(dir) ? GrafanaDashboards.read(dir) : List.of();
+    String traceIdLabel = exemplarTraceIdLabel();
     List<DynamicNode> nodes = new ArrayList<>();
     Map<String, String> failures = new LinkedHashMap<>();
     List<String> cadvisor = new ArrayList<>();
@@ -96,6 +97,11 @@ class StackQueriesAgainstRealPrometheusTest {
           Optional<String> failure =
               cadvisorQuery ? checks.runsWithoutError(expr) : checks.returnsData(expr);
           failure.ifPresent(f -> problems.add("executed " + expr + "\n    " + f));
+        }
+        if (q.exemplar() && !cadvisorQuery) {
+          checks
+              .hasExemplarsWith(first.substitute(q.expr()), traceIdLabel)
+              .ifPresent(problems::add);
         }
         if (cadvisorQuery) {
           cadvisor.add(q.label() + ": " + saved.substitute(q.expr()));
@@ -200,6 +206,23 @@ class StackQueriesAgainstRealPrometheusTest {
         .hasValueSatisfying(
             m -> assertThat(m).contains("up exists, but no series matches these labels"));
     assertThat(checks.runsWithoutError("sum(rate(up[1m])")).isPresent();
+  }
+
+  /**
+   * The exemplar label Grafana's Prometheus data source turns into a Jaeger link ({@code
+   * exemplarTraceIdDestinations[].name} in the stack's provisioning), {@code trace_id} if none.
+   */
+  private static String exemplarTraceIdLabel() throws IOException {
+    Path file = stack.stackDir.resolve("grafana/provisioning/datasources/datasources.yml");
+    if (Files.isRegularFile(file)) {
+      for (JsonNode ds : YAML.readTree(file.toFile()).path("datasources")) {
+        JsonNode destinations = ds.path("jsonData").path("exemplarTraceIdDestinations");
+        if (destinations.size() > 0) {
+          return destinations.get(0).path("name").asText("trace_id");
+        }
+      }
+    }
+    return "trace_id";
   }
 
   /** One rule of the file: group, alert or record name, its position among equal names. */
