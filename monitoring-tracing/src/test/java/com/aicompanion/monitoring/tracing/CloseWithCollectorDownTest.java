@@ -1,19 +1,23 @@
 package com.aicompanion.monitoring.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link Tracing#close()} with spans still queued: nothing listening at the collector's address
- * (gRPC, the default, which retries a refused connection for seconds), a collector that accepts
- * connections but never answers, and a working one (an in-test OTLP/HTTP receiver on loopback).
+ * (gRPC, the default, which retries a refused connection for seconds), a collector that died while
+ * an export waited for its answer, one that accepts connections but never answers, and a working
+ * one (an in-test OTLP/HTTP receiver on loopback).
  */
 class CloseWithCollectorDownTest {
   private static final int SPANS = 40;
@@ -35,6 +39,56 @@ class CloseWithCollectorDownTest {
     assertThat(count(registry, "dropped")).isEqualTo(SPANS);
     assertThat(count(registry, "exported")).isZero();
     assertThat(count(registry, "failed")).isZero();
+  }
+
+  @Test
+  void closeWhileAnExportWaitsOnACollectorThatDiedDropsAtOnce() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // takes the exporter's first connection, then stops listening: the export waits for an answer
+    // that never comes, and nothing accepts a new connection
+    ServerSocket dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicReference<Socket> held = new AtomicReference<>();
+    Thread collector =
+        new Thread(
+            () -> {
+              try {
+                Socket first = dying.accept();
+                dying.close();
+                held.set(first);
+              } catch (IOException e) {
+                // the test fails on its await below
+              }
+            },
+            "dying-collector");
+    collector.start();
+    Tracing tracing =
+        Tracing.builder("closing")
+            .otlpEndpoint(URI.create("http://127.0.0.1:" + dying.getLocalPort()))
+            .meterRegistry(registry)
+            .registerGlobal(false)
+            .shutdownHook(false)
+            .otelProperty("otel.bsp.schedule.delay", "20")
+            .otelProperty("otel.exporter.otlp.timeout", "30000")
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .install();
+    try {
+      createSpans();
+      await().atMost(Duration.ofSeconds(20)).until(() -> held.get() != null);
+
+      long start = System.nanoTime();
+      tracing.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).as("close() during a hanging export").isLessThan(Duration.ofSeconds(2));
+      assertThat(count(registry, "dropped")).isEqualTo(SPANS);
+      assertThat(count(registry, "failed")).isZero();
+    } finally {
+      tracing.close();
+      dying.close();
+      if (held.get() != null) {
+        held.get().close();
+      }
+    }
   }
 
   @Test

@@ -52,7 +52,10 @@ public final class ExportPipeline implements SpanExporter {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean abandoned = new AtomicBoolean();
-  private volatile int inFlight;
+
+  /** The size of the batch being exported; whoever resets it to 0 counts that batch. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+
   private volatile boolean lastExportFailed;
   private final SpanAccounting accounting;
   private final WarnLimiter warnings = new WarnLimiter(Duration.ofMinutes(1), System::nanoTime);
@@ -117,7 +120,7 @@ public final class ExportPipeline implements SpanExporter {
     if (!stopped.compareAndSet(false, true)) {
       return done.succeed();
     }
-    boolean pending = queued.get() > 0 || inFlight > 0;
+    boolean pending = queued.get() > 0 || inFlight.get() > 0;
     if (pending && !CollectorProbe.reachable(destination, PROBE_TIMEOUT)) {
       int lost = abandon();
       LOG.warn(
@@ -143,7 +146,9 @@ public final class ExportPipeline implements SpanExporter {
     if (!abandoned.compareAndSet(false, true)) {
       return 0;
     }
-    int lost = inFlight + dropQueued();
+    int lost = inFlight.getAndSet(0);
+    accounting.dropped(lost);
+    lost += dropQueued();
     worker.interrupt();
     return lost;
   }
@@ -186,15 +191,16 @@ public final class ExportPipeline implements SpanExporter {
       }
       @SuppressWarnings("unchecked")
       List<SpanData> batch = (List<SpanData>) item;
-      inFlight = batch.size();
+      inFlight.set(batch.size());
       queued.addAndGet(-batch.size());
       if (abandoned.get() || (stopped.get() && lastExportFailed)) {
         // shutting down and the collector already failed us: do not wait for it again
-        accounting.dropped(batch.size());
+        if (inFlight.getAndSet(0) > 0) {
+          accounting.dropped(batch.size());
+        }
       } else {
         exportOne(batch);
       }
-      inFlight = 0;
     }
     // abandoned: whatever came in after abandon() drained the queue
     dropQueued();
@@ -210,9 +216,8 @@ public final class ExportPipeline implements SpanExporter {
     }
     boolean success = result.isDone() && result.isSuccess();
     lastExportFailed = !success;
-    if (abandoned.get() && !success) {
-      Thread.interrupted(); // abandon() woke us; the batch counts as dropped, not failed
-      accounting.dropped(batch.size());
+    if (inFlight.getAndSet(0) == 0) {
+      Thread.interrupted(); // abandon() woke us and counted the batch as dropped
       return;
     }
     if (success) {
