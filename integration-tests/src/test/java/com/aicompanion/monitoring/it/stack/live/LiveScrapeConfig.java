@@ -8,11 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,9 +92,8 @@ final class LiveScrapeConfig {
           statics.add(scCopy);
         }
       }
-      Iterator<String> fields = copy.fieldNames();
       List<String> sdKeys = new ArrayList<>();
-      fields.forEachRemaining(f -> sdKeys.add(f));
+      copy.fieldNames().forEachRemaining(sdKeys::add);
       for (String f : sdKeys) {
         if (f.endsWith("_sd_configs")) {
           copy.remove(f);
@@ -116,26 +112,6 @@ final class LiveScrapeConfig {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The job names and targets of the stack's configuration, for failure messages. */
-  static Map<String, List<String>> stackTargets(Path stackConfig) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    try {
-      for (JsonNode job : YAML.readTree(stackConfig.toFile()).path("scrape_configs")) {
-        List<String> targets = new ArrayList<>();
-        job.path("static_configs")
-            .forEach(sc -> sc.path("targets").forEach(t -> targets.add(t.asText())));
-        out.put(job.path("job_name").asText(), targets);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  static boolean exists(Path file) {
-    return Files.isRegularFile(file);
   }
 
   private static int port(String target) {
