@@ -74,32 +74,33 @@ final class ChatHttpServer implements AutoCloseable {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
     String route = route(path);
-    int[] status = {500};
     try {
       Spans.inServerSpan(
           method + " " + route,
           exchange.getRequestHeaders(),
           () -> {
+            int status = 500;
             MDC.put("http.request.method", method);
             MDC.put("url.path", path);
             try {
-              status[0] = dispatch(exchange, method, path, route);
+              status = dispatch(exchange, method, path, route);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             } finally {
               MDC.remove("http.request.method");
               MDC.remove("url.path");
+              Spans.attribute("http.response.status_code", status);
+              // inside the span, so that the histogram bucket keeps its trace id as an exemplar
+              monitor
+                  .http()
+                  .record(method, route, status, System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
-            Spans.attribute("http.response.status_code", status[0]);
             return null;
           });
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", method, path, e);
     } finally {
       exchange.close();
-      monitor
-          .http()
-          .record(method, route, status[0], System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
