@@ -3,6 +3,7 @@ package com.aicompanion.monitoring.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.aicompanion.monitoring.testsupport.otlp.OtlpHttpReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.aicompanion.monitoring.LlmCall;
 import com.aicompanion.monitoring.Monitoring;
+import com.aicompanion.monitoring.testsupport.otlp.OtlpHttpReceiver;
+import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.net.URI;
 import java.net.http.HttpClient;

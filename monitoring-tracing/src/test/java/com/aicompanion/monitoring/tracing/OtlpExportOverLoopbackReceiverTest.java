@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.aicompanion.monitoring.testsupport.otlp.OtlpHttpReceiver;
+import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.proto.trace.v1.Span;

@@ -1,5 +1,6 @@
 package com.aicompanion.monitoring.tracing;
 
+import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

@@ -3,6 +3,7 @@ package com.aicompanion.monitoring.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
