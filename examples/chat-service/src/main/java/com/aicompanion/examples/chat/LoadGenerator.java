@@ -95,6 +95,9 @@ public final class LoadGenerator {
               + conversation
               + "\",\"message\":\""
               + QUESTIONS[random.nextInt(QUESTIONS.length)]
+              // a third of the questions are new, so that LLM calls (and their errors) go on
+              // after the cache has learned the repeated ones
+              + (dice % 3 == 0 ? " #" + random.nextInt(1_000_000) : "")
               + "\",\"stream\":"
               + stream
               + "}";
