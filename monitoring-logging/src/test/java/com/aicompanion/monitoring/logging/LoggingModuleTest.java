@@ -59,7 +59,8 @@ class LoggingModuleTest {
         .contains("logback_events_total{level=\"warn\"")
         .contains("monitoring_log_events_total{outcome=\"shipped\"}")
         .contains("monitoring_log_events_total{outcome=\"dropped\"} 0.0")
-        .contains("monitoring_log_queue_size");
+        .containsPattern("(?m)^monitoring_log_queue_size(\\{[^}]*})? \\d")
+        .doesNotContain("monitoring_log_queue_size_");
   }
 
   @Test

@@ -5,18 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import net.logstash.logback.composite.loggingevent.ArgumentsJsonProvider;
 import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
-import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
-import net.logstash.logback.composite.loggingevent.LoggerNameJsonProvider;
-import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggingEventJsonProviders;
-import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
-import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
-import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
 import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
-import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 
 /**
  * Builds the ECS 8 JSON encoder of DESIGN.md section 4 from logstash-logback-encoder providers,
@@ -41,30 +34,8 @@ public final class EcsEncoders {
       Context context, Identity identity, SecretMasker masker) {
     LoggingEventJsonProviders providers = new LoggingEventJsonProviders();
 
-    LoggingEventFormattedTimestampJsonProvider timestamp =
-        new LoggingEventFormattedTimestampJsonProvider();
-    timestamp.setFieldName("@timestamp");
-    timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-    timestamp.setTimeZone("UTC");
-    providers.addTimestamp(timestamp);
-
-    LogLevelJsonProvider level = new LogLevelJsonProvider();
-    level.setFieldName("log.level");
-    providers.addLogLevel(level);
-
-    MessageJsonProvider message = new MessageJsonProvider();
-    message.setFieldName("message");
-    providers.addMessage(message);
-
-    providers.addProvider(new ServiceFieldsJsonProvider(serviceFields(identity)));
-
-    LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
-    logger.setFieldName("log.logger");
-    providers.addLoggerName(logger);
-
-    LoggingEventThreadNameJsonProvider thread = new LoggingEventThreadNameJsonProvider();
-    thread.setFieldName("process.thread.name");
-    providers.addThreadName(thread);
+    // @timestamp, log.level, message (masked), service fields, log.logger, process.thread.name
+    providers.addProvider(new EcsFieldsJsonProvider(serviceFields(identity), masker));
 
     ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
     errorType.setFieldName("error.type");
@@ -81,20 +52,18 @@ public final class EcsEncoders {
 
     // MDC (with trace.id / span.id, see TraceCapture), key/value pairs and structured
     // arguments become top-level fields
-    providers.addMdc(new MdcJsonProvider());
+    providers.addProvider(new MaskedMdcJsonProvider(masker));
     providers.addKeyValuePairs(new KeyValuePairsJsonProvider());
     ArgumentsJsonProvider arguments = new ArgumentsJsonProvider();
     arguments.setIncludeNonStructuredArguments(false);
     providers.addArguments(arguments);
 
-    MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
-    masking.addValueMasker(masker);
-    masking.start();
-
     LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
     encoder.setContext(context);
     encoder.setProviders(providers);
-    encoder.setJsonGeneratorDecorator(masking);
+    // masks what the other providers write (error fields, stack trace, key/value pairs,
+    // arguments); applied once per reused generator, not per event
+    encoder.setJsonGeneratorDecorator(generator -> new MaskingJsonGenerator(generator, masker));
     encoder.setLineSeparator("\n");
     encoder.start();
     return encoder;

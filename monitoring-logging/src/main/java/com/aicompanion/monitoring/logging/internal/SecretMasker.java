@@ -162,7 +162,7 @@ public final class SecretMasker implements ValueMasker {
     } else {
       return null;
     }
-    if (isSecretFieldCached(context.getCurrentName())) {
+    if (secretField(context.getCurrentName())) {
       return MASK;
     }
     String masked = mask(text);
@@ -174,7 +174,7 @@ public final class SecretMasker implements ValueMasker {
    * {@link #isSecretField} through a small cache: field names repeat on every line. Slots are
    * replaced racily, which is harmless because an entry is immutable.
    */
-  private boolean isSecretFieldCached(String name) {
+  public boolean secretField(String name) {
     if (name == null) {
       return false;
     }

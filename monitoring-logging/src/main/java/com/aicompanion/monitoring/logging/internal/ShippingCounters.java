@@ -69,8 +69,9 @@ public final class ShippingCounters implements MeterBinder {
     counter(registry, "dropped", dropped);
     counter(registry, "failed", failed);
     Gauge.builder("monitoring.log.queue.size", this, ShippingCounters::queueSize)
+        // no base unit: the Prometheus registry would append it ("_events"), and the catalog
+        // name is monitoring_log_queue_size
         .description("Log events waiting in the Elasticsearch shipper's queue")
-        .baseUnit("events")
         .register(registry);
     // its own name: a console drop is not a shipper outcome and must not be summed with them
     FunctionCounter.builder(
