@@ -62,13 +62,18 @@ final class BulkClient {
     }
   }
 
-  /** Sends {@code docs} (one JSON object each, no newline) as one bulk request. */
+  /**
+   * Sends {@code docs} (one JSON object each, with or without its trailing newline) as one bulk
+   * request.
+   */
   Result send(List<byte[]> docs, Duration timeout) throws IOException, InterruptedException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(docs.size() * 512);
     for (byte[] doc : docs) {
       body.write(CREATE);
       body.write(doc);
-      body.write('\n');
+      if (doc.length == 0 || doc[doc.length - 1] != '\n') {
+        body.write('\n');
+      }
     }
     HttpRequest request =
         request(dataStream + "/_bulk", timeout)

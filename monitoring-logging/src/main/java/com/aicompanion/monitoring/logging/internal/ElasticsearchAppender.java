@@ -203,12 +203,13 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
 
   private byte[] encode(ILoggingEvent event) {
     try {
+      // kept with its newline (the bulk body needs one after each document) and not copied:
+      // the console may share the same array (SharedLineEncoder)
       byte[] line = encoder.encode(event);
-      int length = line.length;
-      while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
-        length--;
+      if (line == null || line.length == 0) {
+        counters.failed(1);
       }
-      return length == line.length ? line : java.util.Arrays.copyOf(line, length);
+      return line == null || line.length == 0 ? null : line;
     } catch (RuntimeException e) {
       counters.failed(1);
       warn("a log event could not be encoded: " + e);

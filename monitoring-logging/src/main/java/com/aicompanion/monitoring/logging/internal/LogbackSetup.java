@@ -69,6 +69,12 @@ public final class LogbackSetup implements AutoCloseable {
     boolean fileConfigured = fileConfigured(context);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     List<Appender<ILoggingEvent>> attached = new ArrayList<>();
+    // console JSON and shipper share one encoder: an event both write is encoded once
+    Encoder<ILoggingEvent> ecs =
+        !fileConfigured && options.json() && options.elasticsearch() != null
+            ? new SharedLineEncoder(
+                EcsEncoders.create(context, options.identity(), options.masker()))
+            : null;
     if (!fileConfigured) {
       // replace Logback's default console appender; a logback.xml keeps its own appenders
       root.detachAndStopAllAppenders();
@@ -77,7 +83,9 @@ public final class LogbackSetup implements AutoCloseable {
 
       Encoder<ILoggingEvent> encoder =
           options.json()
-              ? EcsEncoders.create(context, options.identity(), options.masker())
+              ? ecs != null
+                  ? ecs
+                  : EcsEncoders.create(context, options.identity(), options.masker())
               : textEncoder(context, options.masker());
       OutputStreamAppender<ILoggingEvent> out = new OutputStreamAppender<>();
       out.setName("monitoring-console");
@@ -104,7 +112,7 @@ public final class LogbackSetup implements AutoCloseable {
       ElasticsearchAppender shipper =
           new ElasticsearchAppender(
               options.elasticsearch(),
-              EcsEncoders.create(context, options.identity(), options.masker()),
+              ecs != null ? ecs : EcsEncoders.create(context, options.identity(), options.masker()),
               options.counters());
       shipper.setContext(context);
       shipper.start();
