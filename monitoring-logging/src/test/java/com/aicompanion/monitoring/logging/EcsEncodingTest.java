@@ -34,6 +34,8 @@ import org.slf4j.event.KeyValuePair;
  */
 class EcsEncodingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter REFERENCE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private final LoggerContext context = new LoggerContext();
   private final SecretMasker masker = SecretMasker.defaults(true, List.of());
 
@@ -102,8 +104,6 @@ class EcsEncodingTest {
 
   @Test
   void handWrittenTimestampAgreesWithJavaTimeAcrossCenturiesAndLeapDays() {
-    DateTimeFormatter reference =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     SplittableRandom random = new SplittableRandom(42);
     long[] fixed = {
       0L,
@@ -116,17 +116,32 @@ class EcsEncodingTest {
       253_402_300_800_000L,
       -62_135_596_800_001L
     };
-    UtcTimestamp timestamps = new UtcTimestamp();
     for (long millis : fixed) {
-      assertThat(timestamps.of(millis).getValue())
+      assertThat(UtcTimestamp.format(millis))
           .as("%d", millis)
-          .isEqualTo(reference.format(Instant.ofEpochMilli(millis)));
+          .isEqualTo(REFERENCE.format(Instant.ofEpochMilli(millis)));
     }
     for (int i = 0; i < 20_000; i++) {
       long millis = random.nextLong(-62_000_000_000_000L, 253_000_000_000_000L);
-      assertThat(timestamps.of(millis).getValue())
+      assertThat(UtcTimestamp.format(millis))
           .as("%d", millis)
-          .isEqualTo(reference.format(Instant.ofEpochMilli(millis)));
+          .isEqualTo(REFERENCE.format(Instant.ofEpochMilli(millis)));
+    }
+  }
+
+  @Test
+  void eventsInNewAndRepeatedMillisecondsCarryTheirOwnTimestamp() throws Exception {
+    Encoder<ch.qos.logback.classic.spi.ILoggingEvent> encoder = encoder();
+    // first of a millisecond (buffer), second (cached), third (cache hit), then a new one
+    long[] millis = {1_000L, 1_000L, 1_000L, 1_001L, 999L, 86_399_999L, 86_400_000L, 1_001L};
+    for (long at : millis) {
+      LoggingEvent event = event("at " + at);
+      event.setMDCPropertyMap(Map.of());
+      event.setTimeStamp(at);
+      JsonNode json = JSON.readTree(encoder.encode(event));
+      assertThat(json.path("@timestamp").asText())
+          .as("%d", at)
+          .isEqualTo(REFERENCE.format(Instant.ofEpochMilli(at)));
     }
   }
 

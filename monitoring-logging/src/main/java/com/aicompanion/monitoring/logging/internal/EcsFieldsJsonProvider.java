@@ -57,7 +57,7 @@ final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
   public void writeTo(JsonGenerator generator, ILoggingEvent event) throws IOException {
     JsonGenerator out = MaskingJsonGenerator.unmasked(generator);
     out.writeFieldName(TIMESTAMP);
-    out.writeString(timestamps.of(event.getTimeStamp()));
+    timestamps.write(out, event.getTimeStamp());
     Level level = event.getLevel();
     if (level != null) {
       out.writeFieldName(LEVEL);

@@ -1,23 +1,26 @@
 package com.aicompanion.monitoring.logging.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The {@code @timestamp} value, {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC, formatted by hand and
- * kept for the last millisecond seen: events logged in the same millisecond share one string,
- * already encoded for Jackson.
+ * Writes the {@code @timestamp} value, {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC, formatted by
+ * hand without allocating, and kept encoded for a millisecond in which several events are logged.
  *
  * <pre>{@code
  * UtcTimestamp timestamps = new UtcTimestamp();
- * generator.writeString(timestamps.of(event.getTimeStamp()));   // "2024-05-01T12:00:00.123Z"
+ * timestamps.write(generator, event.getTimeStamp());   // "2024-05-01T12:00:00.123Z"
  * }</pre>
  *
- * <p>Thread-safe: the cache is one immutable entry behind a plain field, replaced racily (a lost
- * update only costs formatting again).
+ * <p>The first event of a millisecond is formatted into a per-thread buffer (nothing allocated);
+ * the second one in the same millisecond keeps the text as an encoded string, which every further
+ * event of that millisecond writes as it is. Thread-safe: the cached entry is immutable and
+ * replaced racily (a lost update only costs formatting again).
  */
 public final class UtcTimestamp {
   private static final DateTimeFormatter FALLBACK =
@@ -26,25 +29,47 @@ public final class UtcTimestamp {
   // 0001-01-01 and 9999-12-31T23:59:59.999 in epoch milliseconds: four-digit years only
   private static final long MIN = -62_135_596_800_000L;
   private static final long MAX = 253_402_300_799_999L;
+  private static final int LENGTH = 24;
+  private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[LENGTH]);
 
   private Entry last = new Entry(Long.MIN_VALUE, null);
+  private long lastUncached = Long.MIN_VALUE;
 
-  /** The formatted, JSON-ready timestamp of {@code epochMillis}. */
-  public SerializableString of(long epochMillis) {
+  /** Writes {@code epochMillis} as a JSON string value. */
+  public void write(JsonGenerator out, long epochMillis) throws IOException {
     Entry entry = last;
     if (entry.millis == epochMillis) {
-      return entry.text;
+      out.writeString(entry.text);
+      return;
     }
-    entry = new Entry(epochMillis, new SerializedString(format(epochMillis)));
-    last = entry;
-    return entry.text;
+    if (epochMillis < MIN || epochMillis > MAX) {
+      out.writeString(FALLBACK.format(Instant.ofEpochMilli(epochMillis)));
+      return;
+    }
+    if (epochMillis == lastUncached) {
+      entry = new Entry(epochMillis, new SerializedString(format(epochMillis)));
+      last = entry;
+      out.writeString(entry.text);
+      return;
+    }
+    lastUncached = epochMillis;
+    char[] buffer = BUFFER.get();
+    format(epochMillis, buffer);
+    out.writeString(buffer, 0, LENGTH);
   }
 
   /** {@code epochMillis} as {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC. */
-  static String format(long epochMillis) {
+  public static String format(long epochMillis) {
     if (epochMillis < MIN || epochMillis > MAX) {
       return FALLBACK.format(Instant.ofEpochMilli(epochMillis));
     }
+    char[] out = new char[LENGTH];
+    format(epochMillis, out);
+    return new String(out);
+  }
+
+  /** Fills {@code out[0..24)}; {@code epochMillis} must be within years 1 to 9999. */
+  private static void format(long epochMillis, char[] out) {
     long days = Math.floorDiv(epochMillis, MS_PER_DAY);
     int msOfDay = (int) Math.floorMod(epochMillis, MS_PER_DAY);
     // civil date from days since 1970-01-01 (proleptic Gregorian, eras of 400 years)
@@ -58,7 +83,6 @@ public final class UtcTimestamp {
     int month = mp < 10 ? mp + 3 : mp - 9;
     int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
 
-    char[] out = new char[24];
     digits(out, 0, year, 4);
     out[4] = '-';
     digits(out, 5, month, 2);
@@ -73,7 +97,6 @@ public final class UtcTimestamp {
     out[19] = '.';
     digits(out, 20, msOfDay % 1000, 3);
     out[23] = 'Z';
-    return new String(out);
   }
 
   private static void digits(char[] out, int at, int value, int width) {
