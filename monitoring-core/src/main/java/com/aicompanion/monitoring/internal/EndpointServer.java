@@ -25,11 +25,43 @@ import org.slf4j.LoggerFactory;
  * The embedded endpoint server on the JDK's HTTP server: exact-path routes, GET and HEAD only,
  * optional bearer token, a bounded pool of daemon threads. When the pool and its queue are full the
  * accepting thread serves the request itself, which slows accepting instead of dropping requests.
+ *
+ * <pre>{@code
+ * EndpointServer server = EndpointServer.bind("127.0.0.1", 0, null, "port 0", errors);
+ * server.route("/metrics", EndpointAccess.TOKEN, handler);
+ * server.start();
+ * }</pre>
+ *
+ * <p>The JDK server reads a request with blocking I/O on a pool thread and, by default, waits
+ * forever for a request that never completes. Before the first server of the JVM is created, {@link
+ * #SERVER_LIMITS} are set as system properties where the user has not set them (the JDK reads them
+ * once per JVM): a request must arrive within 10 s, a response be taken within 60 s, headers stay
+ * under 64 KiB and 100 lines, and idle connections are checked every second.
  */
 public final class EndpointServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointServer.class);
-  static final int THREADS = 4;
+
+  /**
+   * Pool threads; idle ones end after 60 s. More than a scrape needs, so that a few clients that
+   * stall mid-request (each holds a thread until {@code maxReqTime}) do not delay scrapes.
+   */
+  static final int THREADS = 16;
+
   static final int QUEUE = 256;
+
+  /**
+   * The JDK server's limits we set when the user has not: {@code maxReqTime} (seconds to receive a
+   * request line and headers), {@code maxRspTime} (seconds to send a response), {@code
+   * maxReqHeaderSize} (bytes of request line and headers), {@code maxReqHeaders} (header lines),
+   * {@code clockTick} (milliseconds between idle-connection sweeps; JDK default 10 s).
+   */
+  public static final Map<String, String> SERVER_LIMITS =
+      Map.of(
+          "sun.net.httpserver.maxReqTime", "10",
+          "sun.net.httpserver.maxRspTime", "60",
+          "sun.net.httpserver.maxReqHeaderSize", "65536",
+          "sun.net.httpserver.maxReqHeaders", "100",
+          "sun.net.httpserver.clockTick", "1000");
 
   private record Route(EndpointAccess access, EndpointHandler handler) {}
 
@@ -64,6 +96,7 @@ public final class EndpointServer implements AutoCloseable {
               + host
               + "\" cannot be resolved; set MONITORING_METRICS_HOST to an address of this machine, e.g. 0.0.0.0");
     }
+    applyServerLimits();
     HttpServer server;
     try {
       server = HttpServer.create(address, 128);
@@ -97,6 +130,18 @@ public final class EndpointServer implements AutoCloseable {
             new ThreadPoolExecutor.CallerRunsPolicy());
     executor.allowCoreThreadTimeOut(true);
     return new EndpointServer(server, executor, token, errors);
+  }
+
+  /**
+   * Sets each of {@link #SERVER_LIMITS} that is not set yet. Effective only before the JVM's first
+   * {@code HttpServer} is created (the JDK reads them once); an explicit {@code -D} always wins.
+   */
+  static synchronized void applyServerLimits() {
+    for (Map.Entry<String, String> limit : SERVER_LIMITS.entrySet()) {
+      if (System.getProperty(limit.getKey()) == null) {
+        System.setProperty(limit.getKey(), limit.getValue());
+      }
+    }
   }
 
   /** Serves {@code handler} at exactly {@code path}. */
