@@ -81,8 +81,8 @@ final class MaskingJsonGenerator extends JsonGeneratorDelegate {
 
   @Override
   public void writeRawUTF8String(byte[] text, int offset, int length) throws IOException {
-    // raw means "already escaped": decode, mask, and let Jackson escape it again is not
-    // equivalent, so mask only when a secret is found and write the masked text escaped
+    // already escaped by the caller: written as it is unless a secret is found, then the masked
+    // text (of the escaped form) is written through the escaping writeString
     String value = new String(text, offset, length, StandardCharsets.UTF_8);
     String masked = masked(value);
     if (masked == value) {
