@@ -12,8 +12,8 @@ import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 
 /**
- * Builds the ECS 8 JSON encoder of DESIGN.md section 4 from logstash-logback-encoder providers,
- * with the masking policy applied to every string value.
+ * Builds the ECS 8 JSON encoder of the log schema (monitoring-logging/README.md, "Log schema") from
+ * logstash-logback-encoder providers, with the masking policy applied to every string value.
  *
  * <pre>{@code
  * LoggingEventCompositeJsonEncoder encoder = EcsEncoders.create(context, identity, masker);

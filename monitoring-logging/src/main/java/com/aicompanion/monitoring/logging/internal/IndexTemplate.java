@@ -2,7 +2,7 @@ package com.aicompanion.monitoring.logging.internal;
 
 /**
  * The composable index template the shipper installs: a data stream with the ECS mapping of the
- * fields in DESIGN.md section 4; other strings map to {@code keyword}.
+ * fields of the log schema (monitoring-logging/README.md); other strings map to {@code keyword}.
  *
  * <pre>{@code
  * String body = IndexTemplate.json("logs-ai-companion-*");
