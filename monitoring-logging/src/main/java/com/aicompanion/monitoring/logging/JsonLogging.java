@@ -5,6 +5,7 @@ import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
 import com.aicompanion.monitoring.logging.internal.ElasticsearchAppender;
+import com.aicompanion.monitoring.logging.internal.IndexTemplate;
 import com.aicompanion.monitoring.logging.internal.LogbackSetup;
 import com.aicompanion.monitoring.logging.internal.LoggingSettings;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
@@ -286,6 +287,16 @@ public final class JsonLogging implements AutoCloseable {
     private static String levelName(Level level) {
       return level.toString();
     }
+  }
+
+  /**
+   * The composable index template the shipper installs for data streams matching {@code
+   * indexPattern} (e.g. {@code logs-*}): ECS mapping, {@code @timestamp} as date, other strings as
+   * keyword. For teams that install templates with their own tooling; {@code stack/elasticsearch}
+   * holds the same mapping.
+   */
+  public static String indexTemplate(String indexPattern) {
+    return IndexTemplate.json(indexPattern);
   }
 
   /** The ECS version of the field names. */

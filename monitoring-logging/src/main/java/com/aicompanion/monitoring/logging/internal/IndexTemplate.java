@@ -8,10 +8,10 @@ package com.aicompanion.monitoring.logging.internal;
  * String body = IndexTemplate.json("logs-ai-companion-*");
  * }</pre>
  */
-final class IndexTemplate {
+public final class IndexTemplate {
   private IndexTemplate() {}
 
-  static String json(String pattern) {
+  public static String json(String pattern) {
     return """
         {"index_patterns":["%s"],"data_stream":{},"priority":200,
          "_meta":{"description":"ECS log lines written by companion-monitoring"},

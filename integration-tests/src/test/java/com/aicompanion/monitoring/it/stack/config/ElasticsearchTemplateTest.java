@@ -2,9 +2,9 @@ package com.aicompanion.monitoring.it.stack.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicompanion.monitoring.logging.JsonLogging;
 import com.aicompanion.monitoring.testsupport.ExternalTool;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,11 +62,8 @@ class ElasticsearchTemplateTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
-  /** The shipper's template body, from the logging module's internal class (not public API). */
-  private static String shipperTemplate(String pattern) throws Exception {
-    Class<?> type = Class.forName("com.aicompanion.monitoring.logging.internal.IndexTemplate");
-    Method json = type.getDeclaredMethod("json", String.class);
-    json.setAccessible(true);
-    return (String) json.invoke(null, pattern);
+  /** The template body the shipper installs. */
+  private static String shipperTemplate(String pattern) {
+    return JsonLogging.indexTemplate(pattern);
   }
 }
