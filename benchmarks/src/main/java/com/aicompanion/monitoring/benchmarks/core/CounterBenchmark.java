@@ -4,6 +4,7 @@ import com.aicompanion.monitoring.Monitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Incrementing a labelled counter: the facade's dynamic-label call against what a Micrometer user
- * writes for the same job (builder + register per call), a held meter, and a bare LongAdder floor.
+ * writes for the same job (builder + register per call), client_java's {@code
+ * labelValues(..).inc()}, a held meter, and a bare LongAdder floor.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CounterBenchmark -prof gc}
  */
@@ -39,6 +41,7 @@ public class CounterBenchmark {
   private Counter bound;
   private Counter micrometer;
   private final LongAdder adder = new LongAdder();
+  private io.prometheus.metrics.core.metrics.Counter clientJava;
 
   @Setup
   public void setUp() {
@@ -46,6 +49,12 @@ public class CounterBenchmark {
     monitor = Monitor.create(registry);
     bound = monitor.counter("bench_bound_total", "event_type", "user_action");
     micrometer = Counter.builder("bench_held").tag("event_type", "user_action").register(registry);
+    clientJava =
+        io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("bench_client_java_total")
+            .labelNames("event_type")
+            .register(new PrometheusRegistry());
+    clientJava.labelValues("user_action").inc();
     monitor.incrementCounter("bench_events_total", LABELS);
   }
 
@@ -79,6 +88,12 @@ public class CounterBenchmark {
   @Benchmark
   public void micrometerHeldCounter() {
     micrometer.increment();
+  }
+
+  /** client_java 1.x, the library under Micrometer's Prometheus registry: label lookup per call. */
+  @Benchmark
+  public void clientJavaLabelValuesInc() {
+    clientJava.labelValues("user_action").inc();
   }
 
   /** The floor: no metrics library at all. */
