@@ -293,14 +293,16 @@ final class SoakRun {
 
   /**
    * Live threads without the JDK HttpClient's and the common pool's worker threads, which come and
-   * go with traffic by design (idle ones end after 60 s); an HttpClient that leaks still shows by
-   * its SelectorManager thread.
+   * go with traffic by design (idle ones end after 60 s), and the load generator's pools; an
+   * HttpClient that leaks still shows by its SelectorManager thread.
    */
   static Map<String, Long> steadyThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .map(Thread::getName)
         .filter(n -> !n.matches("HttpClient-\\d+-Worker-\\d+"))
         .filter(n -> !n.startsWith("ForkJoinPool.commonPool-worker"))
+        // the load generator's own pools (default thread factory), busy while load runs
+        .filter(n -> !n.matches("pool-\\d+-thread-\\d+"))
         .collect(
             Collectors.groupingBy(
                 n -> n.replaceAll("\\d+", "#"), TreeMap::new, Collectors.counting()));
