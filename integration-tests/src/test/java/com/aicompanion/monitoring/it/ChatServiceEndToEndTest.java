@@ -103,11 +103,20 @@ class ChatServiceEndToEndTest {
     System.setOut(new PrintStream(new Tee(stdout, originalOut), true, StandardCharsets.UTF_8));
 
     ChatSettings settings =
-        ChatSettings.forTests()
-            .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
-            .withRedis(URI.create("redis://:redis-secret@127.0.0.1:" + redis.port()))
-            .withErrorRate(0.05)
-            .withBudget(0.0001);
+        ChatSettings.forTests(
+            Map.of(
+                "CHAT_DB_URL",
+                postgres.jdbcUrl(),
+                "CHAT_DB_USER",
+                postgres.user(),
+                "CHAT_DB_PASSWORD",
+                postgres.password(),
+                "CHAT_REDIS_URL",
+                "redis://:redis-secret@127.0.0.1:" + redis.port(),
+                "CHAT_SIM_ERROR_RATE",
+                "0.05",
+                "CHAT_LLM_HOURLY_BUDGET_USD",
+                "0.0001"));
     monitoring =
         Monitoring.builder("ai-companion")
             .environment("e2e")

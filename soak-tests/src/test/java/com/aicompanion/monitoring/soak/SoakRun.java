@@ -112,7 +112,9 @@ final class SoakRun {
         CountingOtlpReceiver otlp = CountingOtlpReceiver.start();
         OpenSearchProcess opensearch = starting.join()) {
       long loggedBefore = LoggedEventCounter.logged();
-      ChatSettings settings = ChatSettings.forTests().withErrorRate(0.05).withBudget(0.0001);
+      ChatSettings settings =
+          ChatSettings.forTests(
+              Map.of("CHAT_SIM_ERROR_RATE", "0.05", "CHAT_LLM_HOURLY_BUDGET_USD", "0.0001"));
       Monitoring monitoring =
           Monitoring.builder(SERVICE)
               .environment(ENVIRONMENT)

@@ -2,6 +2,7 @@ package com.aicompanion.examples.chat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -57,100 +58,17 @@ public record ChatSettings(
         decimal(env, "CHAT_LLM_HOURLY_BUDGET_USD", 5.0));
   }
 
-  /** Settings for tests: simulated provider, H2, Caffeine, any free port. */
-  public static ChatSettings forTests() {
-    return fromEnvironment(
-        Map.of("CHAT_PORT", "0", "CHAT_SIM_FIRST_TOKEN_MS", "5", "CHAT_SIM_PER_TOKEN_MS", "1"));
-  }
-
-  public ChatSettings withPort(int newPort) {
-    return new ChatSettings(
-        newPort,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        redisUrl,
-        provider,
-        openAiBaseUrl,
-        openAiApiKey,
-        model,
-        firstToken,
-        perToken,
-        meanOutputTokens,
-        errorRate,
-        hourlyBudgetUsd);
-  }
-
-  public ChatSettings withDatabase(String url, String user, String password) {
-    return new ChatSettings(
-        port,
-        url,
-        user,
-        password,
-        redisUrl,
-        provider,
-        openAiBaseUrl,
-        openAiApiKey,
-        model,
-        firstToken,
-        perToken,
-        meanOutputTokens,
-        errorRate,
-        hourlyBudgetUsd);
-  }
-
-  public ChatSettings withRedis(URI url) {
-    return new ChatSettings(
-        port,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        url,
-        provider,
-        openAiBaseUrl,
-        openAiApiKey,
-        model,
-        firstToken,
-        perToken,
-        meanOutputTokens,
-        errorRate,
-        hourlyBudgetUsd);
-  }
-
-  public ChatSettings withBudget(double usdPerHour) {
-    return new ChatSettings(
-        port,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        redisUrl,
-        provider,
-        openAiBaseUrl,
-        openAiApiKey,
-        model,
-        firstToken,
-        perToken,
-        meanOutputTokens,
-        errorRate,
-        usdPerHour);
-  }
-
-  public ChatSettings withErrorRate(double rate) {
-    return new ChatSettings(
-        port,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        redisUrl,
-        provider,
-        openAiBaseUrl,
-        openAiApiKey,
-        model,
-        firstToken,
-        perToken,
-        meanOutputTokens,
-        rate,
-        hourlyBudgetUsd);
+  /**
+   * Settings for tests: a fast simulated provider, H2, Caffeine and any free port, with {@code
+   * overrides} (environment variable names) on top.
+   */
+  public static ChatSettings forTests(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CHAT_PORT", "0");
+    env.put("CHAT_SIM_FIRST_TOKEN_MS", "5");
+    env.put("CHAT_SIM_PER_TOKEN_MS", "1");
+    env.putAll(overrides);
+    return fromEnvironment(env);
   }
 
   private static int integer(Map<String, String> env, String key, int defaultValue) {

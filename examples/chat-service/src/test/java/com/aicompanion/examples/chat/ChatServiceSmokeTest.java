@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ChatServiceSmokeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ChatSettings settings = ChatSettings.forTests().withErrorRate(0);
+    ChatSettings settings = ChatSettings.forTests(Map.of("CHAT_SIM_ERROR_RATE", "0"));
     monitoring =
         Monitoring.builder("ai-companion")
             .metricsHost("127.0.0.1")

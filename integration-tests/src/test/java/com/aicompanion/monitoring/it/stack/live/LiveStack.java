@@ -69,10 +69,13 @@ final class LiveStack implements AutoCloseable {
     OtlpHttpReceiver otlp = keep(OtlpHttpReceiver.start());
 
     ChatSettings settings =
-        ChatSettings.forTests()
-            .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
-            .withRedis(URI.create("redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port()))
-            .withErrorRate(0.2);
+        ChatSettings.forTests(
+            Map.of(
+                "CHAT_DB_URL", postgres.jdbcUrl(),
+                "CHAT_DB_USER", postgres.user(),
+                "CHAT_DB_PASSWORD", postgres.password(),
+                "CHAT_REDIS_URL", "redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port(),
+                "CHAT_SIM_ERROR_RATE", "0.2"));
     monitoring =
         Monitoring.builder("ai-companion")
             .environment("stack-test")
