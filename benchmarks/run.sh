@@ -1,15 +1,72 @@
 #!/usr/bin/env bash
-# Builds the benchmark jar and runs JMH. Usage: benchmarks/run.sh [JMH regex] [more JMH options]
-# e.g. benchmarks/run.sh CounterBenchmark     or     benchmarks/run.sh '' -t 2
-# Results: benchmarks/results/<name>.json (JMH's JSON) and .txt (JMH's table). Numbers from a
-# busy machine are not comparable: run it alone.
+# Reruns every benchmark and regenerates BENCHMARKS.md and the plots in docs/benchmarks/.
+#
+#   benchmarks/run.sh            # everything: JMH at 1 and 2 threads, scale harness, wrk (~20 min)
+#   benchmarks/run.sh --quick    # the same with tiny iterations, to check that it all works
+#   JMH_REGEX=CounterBenchmark benchmarks/run.sh   # JMH restricted to a regex (harness still runs)
+#   SKIP_HARNESS=1 benchmarks/run.sh               # JMH and the report only
+#
+# Needs: a JDK 17, wrk (Debian package wrk). Everything listens on 127.0.0.1 only. Raw results
+# land in benchmarks/results/ (JMH JSON and text, scale.json, logs). Numbers from a busy machine
+# are not comparable: run it alone; the load average before and after is stamped in the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pattern=${1:-.}
-[[ $# -gt 0 ]] && shift
+
+quick=false
+[[ ${1:-} == --quick ]] && quick=true
+regex=${JMH_REGEX:-.}
+results=benchmarks/results
+jar=benchmarks/target/benchmarks.jar
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 ./mvnw -B -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
-mkdir -p benchmarks/results
-name=$(echo "$pattern" | tr -c 'A-Za-z0-9_-' '_' | sed 's/_*$//')
-[[ -z $name || $name == _ ]] && name=all
-java -jar benchmarks/target/benchmarks.jar "$pattern" -prof gc \
-  -rf json -rff "benchmarks/results/$name.json" "$@" | tee "benchmarks/results/$name.txt"
+mkdir -p "$results"
+
+{
+  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "CPU: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "Memory: $(free -h | awk '/^Mem:/ {print $2}') total"
+  echo "OS: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "Java: $(java -version 2>&1 | head -1); $(java -version 2>&1 | tail -1)"
+  echo "Load before the run (uptime): $(uptime | sed 's/.*load average/load average/')"
+} >"$results/machine.txt"
+
+if $quick; then
+  jmh_opts=(-f 1 -wi 1 -w 200ms -i 1 -r 200ms)
+  harness_opts=(--quick)
+else
+  jmh_opts=(-f 1 -wi 3 -w 1s -i 4 -r 1s)
+  harness_opts=()
+fi
+echo "\`java -jar $jar '$regex' ${jmh_opts[*]} -t 1 -prof gc\` (and \`-t 2\`); JMH 1.37, one fork" \
+  "per benchmark, ${jmh_opts[3]} × ${jmh_opts[5]} warm-up, ${jmh_opts[7]} × ${jmh_opts[9]} measurement." \
+  >"$results/jmh-command.txt"
+
+for threads in 1 2; do
+  java -jar "$jar" "$regex" "${jmh_opts[@]}" -t "$threads" -prof gc \
+    -rf json -rff "$results/jmh-t$threads.json" | tee "$results/jmh-t$threads.txt"
+done
+
+if [[ -z ${SKIP_HARNESS:-} ]]; then
+  # As shipped (JDK HttpServer defaults), then scrape and health again with TCP_NODELAY on.
+  java -cp "$jar" com.aicompanion.monitoring.benchmarks.scale.ScaleHarness \
+    "$results/scale.json" "${harness_opts[@]}" >"$results/scale.log" 2>&1 \
+    || { tail -50 "$results/scale.log" >&2; exit 1; }
+  java -Dsun.net.httpserver.nodelay=true -cp "$jar" \
+    com.aicompanion.monitoring.benchmarks.scale.ScaleHarness \
+    "$results/scale-nodelay.json" "${harness_opts[@]}" --only=scrape,health \
+    >"$results/scale-nodelay.log" 2>&1 || { tail -50 "$results/scale-nodelay.log" >&2; exit 1; }
+fi
+
+# A stack profile of every benchmark of ours that missed its target, for the report.
+missed=$(java -cp "$jar" com.aicompanion.monitoring.benchmarks.report.ReportGenerator --missed .)
+rm -f "$results/stack.txt"
+if [[ -n $missed ]]; then
+  java -jar "$jar" "$missed" -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 \
+    -prof 'stack:lines=4;top=12;period=5' >"$results/stack.txt"
+fi
+
+echo "Load after the run (uptime): $(uptime | sed 's/.*load average/load average/')" \
+  >>"$results/machine.txt"
+java -cp "$jar" com.aicompanion.monitoring.benchmarks.report.ReportGenerator .
+echo "BENCHMARKS.md and docs/benchmarks/*.png regenerated"
