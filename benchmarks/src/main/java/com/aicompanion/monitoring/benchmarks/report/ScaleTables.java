@@ -105,13 +105,14 @@ final class ScaleTables {
     if (!load.isEmpty()) {
       md.append("### Endpoint load: wrk, 50 connections, while the application records\n\n")
           .append("| endpoint | s | requests | req/s | p50 ms | p90 ms | p99 ms | non-2xx |")
-          .append(" socket errors | recording ops/s alone | recording ops/s under load | drop |\n")
-          .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+          .append(
+              " socket errors | recording ops/s alone | recording ops/s under load | drop | recorder on CPU alone / under load | ops per recorder CPU-s alone / under load |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Map<String, Object> row : load) {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| `%s` | %.0f | %,.0f | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f | %,.0f | %,.0f | %.0f%% |%n",
+                "| `%s` | %.0f | %,.0f | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f | %,.0f | %,.0f | %.0f%% | %.0f%% / %.0f%% | %,.0f / %,.0f |%n",
                 row.get("path"),
                 number(row, "seconds"),
                 number(row, "requests"),
@@ -123,7 +124,11 @@ final class ScaleTables {
                 number(row, "socket_errors"),
                 number(row, "recording_ops_per_s_idle"),
                 number(row, "recording_ops_per_s_loaded"),
-                100 * number(row, "recording_drop")));
+                100 * number(row, "recording_drop"),
+                100 * number(row, "recorder_cpu_share_idle"),
+                100 * number(row, "recorder_cpu_share_loaded"),
+                number(row, "recording_ops_per_cpu_s_idle"),
+                number(row, "recording_ops_per_cpu_s_loaded")));
       }
       md.append('\n');
     }

@@ -37,6 +37,9 @@ final class EndpointLoad {
   private static final Pattern SOCKET =
       Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private final int connections;
   private final Duration duration;
   private final int recorders;
@@ -60,18 +63,22 @@ final class EndpointLoad {
       Duration baseline = duration.dividedBy(3);
       // Untimed first round, so that the baseline is measured on compiled code.
       recordWhile(monitor, labels, () -> sleep(baseline), baseline);
-      double idle = recordWhile(monitor, labels, () -> sleep(baseline), baseline);
+      Rate idle = recordWhile(monitor, labels, () -> sleep(baseline), baseline);
       for (String path : List.of("/metrics", "/health")) {
         String[] output = new String[1];
-        double loaded = recordWhile(monitor, labels, () -> output[0] = wrk(base + path), duration);
+        Rate loaded = recordWhile(monitor, labels, () -> output[0] = wrk(base + path), duration);
         Map<String, Object> row = parse(output[0]);
         row.put("path", path);
         row.put("connections", connections);
         row.put("seconds", duration.toSeconds());
         row.put("recorder_threads", recorders);
-        row.put("recording_ops_per_s_idle", idle);
-        row.put("recording_ops_per_s_loaded", loaded);
-        row.put("recording_drop", 1 - loaded / idle);
+        row.put("recording_ops_per_s_idle", idle.opsPerSecond());
+        row.put("recording_ops_per_s_loaded", loaded.opsPerSecond());
+        row.put("recording_drop", 1 - loaded.opsPerSecond() / idle.opsPerSecond());
+        row.put("recorder_cpu_share_idle", idle.cpuShare());
+        row.put("recorder_cpu_share_loaded", loaded.cpuShare());
+        row.put("recording_ops_per_cpu_s_idle", idle.opsPerCpuSecond());
+        row.put("recording_ops_per_cpu_s_loaded", loaded.opsPerCpuSecond());
         rows.add(row);
       }
     }
@@ -79,11 +86,17 @@ final class EndpointLoad {
   }
 
   /** Runs the recorders while {@code load} runs; their operations per second. */
-  private double recordWhile(
+  /**
+   * Recorder operations per wall second, and the share of wall time the recorders were on a CPU.
+   */
+  record Rate(double opsPerSecond, double cpuShare, double opsPerCpuSecond) {}
+
+  private Rate recordWhile(
       Monitor monitor, List<Map<String, String>> labels, Runnable load, Duration expected)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder ops = new LongAdder();
+    LongAdder cpuNanos = new LongAdder();
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < recorders; t++) {
       Thread thread =
@@ -98,6 +111,7 @@ final class EndpointLoad {
                   n += 2;
                 }
                 ops.add(n);
+                cpuNanos.add(THREADS.getCurrentThreadCpuTime());
               },
               "recorder-" + t);
       threads.add(thread);
@@ -113,7 +127,9 @@ final class EndpointLoad {
     if (seconds < expected.toSeconds() * 0.9) {
       throw new IllegalStateException("load ended after " + seconds + " s, expected " + expected);
     }
-    return ops.sum() / seconds;
+    double cpuSeconds = cpuNanos.sum() / 1e9;
+    return new Rate(
+        ops.sum() / seconds, cpuSeconds / (seconds * recorders), ops.sum() / cpuSeconds);
   }
 
   private String wrk(String url) {
