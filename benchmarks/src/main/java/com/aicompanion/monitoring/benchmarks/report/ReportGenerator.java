@@ -71,7 +71,8 @@ public final class ReportGenerator {
     } else {
       md.append("Missed at one thread: ")
           .append(String.join(", ", missed.stream().map(m -> "`" + m + "`").toList()))
-          .append(". Where the time goes (`-prof stack`, top frames of the benchmark thread):\n\n")
+          .append(
+              ". Where the time goes (`-prof stack`: the RUNNABLE threads, which include the benchmark thread):\n\n")
           .append(stackExcerpts(read(results.resolve("stack.txt")), missed))
           .append('\n');
     }
@@ -106,31 +107,48 @@ public final class ReportGenerator {
     return md.toString();
   }
 
-  /** The stack profile block of each missed benchmark, from JMH's text output. */
+  /** The RUNNABLE part of the stack profile of each missed benchmark, from JMH's text output. */
   static String stackExcerpts(String text, Set<String> missed) {
     if (text.isBlank()) {
       return "(no stack profile in benchmarks/results/stack.txt)\n";
     }
     StringBuilder md = new StringBuilder();
-    String[] lines = text.split("\n");
+    String[] runs = text.split("\n(?=# JMH version)");
     for (String id : missed) {
       String method = id.replaceAll("\\[.*", "");
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].startsWith("Secondary result") && lines[i].contains(method + ":")) {
-          md.append("`").append(method).append("`:\n\n```\n");
-          int shown = 0;
-          for (int j = i + 1; j < lines.length && shown < 30; j++, shown++) {
-            if (lines[j].startsWith("Secondary result") || lines[j].startsWith("# ")) {
-              break;
-            }
-            md.append(lines[j]).append('\n');
-          }
-          md.append("```\n\n");
-          break;
+      String params = id.contains("[") ? id.substring(id.indexOf('[')) : "";
+      for (String run : runs) {
+        if (!run.contains("# Benchmark: ") || !run.contains("." + method + "\n")) {
+          continue;
         }
+        if (!params.isEmpty() && !run.contains(jmhParams(params))) {
+          continue;
+        }
+        int start = run.indexOf("....[Thread state: RUNNABLE]");
+        if (start < 0) {
+          continue;
+        }
+        md.append("`").append(id).append("`, threads in state RUNNABLE:\n\n```\n");
+        String[] lines = run.substring(start).split("\n");
+        for (int j = 1; j < Math.min(lines.length, 40); j++) {
+          if (lines[j].startsWith("....[") || lines[j].startsWith("Secondary result")) {
+            break;
+          }
+          md.append(lines[j]).append('\n');
+        }
+        md.append("```\n\n");
+        break;
       }
     }
     return md.toString();
+  }
+
+  /** {@code [exporter=none]} as JMH prints it: {@code # Parameters: (exporter = none)}. */
+  private static String jmhParams(String params) {
+    return "# Parameters: ("
+        + String.join(", ", params.substring(1, params.length() - 1).split("]\\["))
+            .replace("=", " = ")
+        + ")";
   }
 
   private static Map<String, List<Map<String, Object>>> scale(ObjectMapper mapper, Path file)
