@@ -195,6 +195,12 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void smallAnswersAreNotHeldBackByNagle() {
+    // set by the first start() in this JVM, since the test run does not choose its own value
+    assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+  }
+
+  @Test
   void customMetricsPathIsServed() {
     try (Monitoring custom =
         TestMonitoring.builder("custom-path").metricsPath("/prometheus").start()) {
