@@ -187,7 +187,7 @@ final class HotPaths {
               "Logging",
               "`logger.info` with shipping on, node down (ops/s)",
               "ShippingThroughputBenchmark.infoWithShippingOnAndNodeDown",
-              "",
-              null,
+              "`logger.info` through Logback's `AsyncAppender` and a raw `LogstashEncoder`",
+              "AsyncAppenderAnchorBenchmark.infoThroughLogbackAsyncAppender",
               Target.opsPerSecond(150_000)));
 }
