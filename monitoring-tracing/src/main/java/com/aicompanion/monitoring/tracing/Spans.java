@@ -113,6 +113,9 @@ public final class Spans {
   /** Runs {@code work} in a new span named {@code name}, a child of the current span. */
   public static <T> T inSpan(String name, Supplier<T> work) {
     Span span = tracer().spanBuilder(name).startSpan();
+    if (isNoOp(span)) {
+      return work.get();
+    }
     try (Scope ignored = span.makeCurrent()) {
       return work.get();
     } catch (RuntimeException | Error e) {
@@ -126,6 +129,10 @@ public final class Spans {
   /** Runs {@code work} in a new span named {@code name}, a child of the current span. */
   public static void inSpan(String name, Runnable work) {
     Span span = tracer().spanBuilder(name).startSpan();
+    if (isNoOp(span)) {
+      work.run();
+      return;
+    }
     try (Scope ignored = span.makeCurrent()) {
       work.run();
     } catch (RuntimeException | Error e) {
@@ -142,6 +149,9 @@ public final class Spans {
    */
   public static <T> T call(String name, Callable<T> work) throws Exception {
     Span span = tracer().spanBuilder(name).startSpan();
+    if (isNoOp(span)) {
+      return work.call();
+    }
     try (Scope ignored = span.makeCurrent()) {
       return work.call();
     } catch (Exception | Error e) {
@@ -171,6 +181,14 @@ public final class Spans {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * With tracing off the API hands back a non-recording span that carries the current span's
+   * context (or none): making it current would change nothing, so the helpers skip the scope.
+   */
+  private static boolean isNoOp(Span span) {
+    return !span.isRecording() && span.getSpanContext().equals(Span.current().getSpanContext());
   }
 
   private static void recordFailure(Span span, Throwable e) {
