@@ -22,7 +22,7 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer extends LocalServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /** A route to a receiver without integrations; resolve_timeout is Alertmanager's default. */
@@ -37,12 +37,8 @@ public final class AlertmanagerServer implements AutoCloseable {
         - name: nobody
       """;
 
-  private final Path dir;
-  private final ServerProcess server;
-
   private AlertmanagerServer(Path dir, ServerProcess server) {
-    this.dir = dir;
-    this.server = server;
+    super(dir, server, START_TIMEOUT);
   }
 
   public static AlertmanagerServer start() {
@@ -69,34 +65,6 @@ public final class AlertmanagerServer implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + server.port());
-  }
-
-  public int port() {
-    return server.port();
-  }
-
-  public boolean isRunning() {
-    return server.isAlive();
-  }
-
-  /** Kills Alertmanager; the alerts it held are lost (they live in memory). */
-  public void stop() {
-    server.stop();
-  }
-
-  /** Starts the stopped Alertmanager again on the same port. */
-  public void restart() {
-    server.start(START_TIMEOUT);
-  }
-
-  public String tail() {
-    return server.tail();
-  }
-
-  @Override
-  public void close() {
-    server.stop();
-    PostgresServer.deleteRecursively(dir);
+    return URI.create("http://127.0.0.1:" + port());
   }
 }

@@ -30,17 +30,13 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class ExporterProcess implements AutoCloseable {
+public final class ExporterProcess extends LocalServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final Path dir;
-  private final ServerProcess server;
-
   private ExporterProcess(Path dir, ServerProcess server) {
-    this.dir = dir;
-    this.server = server;
+    super(dir, server, START_TIMEOUT);
   }
 
   /**
@@ -112,39 +108,12 @@ public final class ExporterProcess implements AutoCloseable {
 
   /** {@code 127.0.0.1:<port>}, as a scrape target. */
   public String target() {
-    return "127.0.0.1:" + server.port();
-  }
-
-  public int port() {
-    return server.port();
+    return "127.0.0.1:" + port();
   }
 
   /** {@code http://127.0.0.1:<port>/metrics}. */
   public URI metricsUri() {
     return URI.create("http://" + target() + "/metrics");
-  }
-
-  public boolean isRunning() {
-    return server.isAlive();
-  }
-
-  public void stop() {
-    server.stop();
-  }
-
-  public void restart() {
-    server.start(START_TIMEOUT);
-  }
-
-  /** The exporter's last log lines, for failure messages. */
-  public String tail() {
-    return server.tail();
-  }
-
-  @Override
-  public void close() {
-    server.stop();
-    PostgresServer.deleteRecursively(dir);
   }
 
   private static ExporterProcess start(

@@ -35,7 +35,7 @@ import java.util.function.IntFunction;
  *
  * <p>The configuration is a function of the listen port, so that it can scrape Prometheus itself.
  */
-public final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer extends LocalServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -73,17 +73,14 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  private final Path dir;
   private final Path config;
   private final IntFunction<String> configForPort;
-  private final ServerProcess server;
 
   private PrometheusServer(
       Path dir, Path config, IntFunction<String> configForPort, ServerProcess server) {
-    this.dir = dir;
+    super(dir, server, START_TIMEOUT);
     this.config = config;
     this.configForPort = configForPort;
-    this.server = server;
   }
 
   /** Starts Prometheus with a fixed configuration. */
@@ -126,11 +123,7 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + server.port());
-  }
-
-  public int port() {
-    return server.port();
+    return URI.create("http://127.0.0.1:" + port());
   }
 
   /** The configuration file Prometheus was started with. */
@@ -214,43 +207,24 @@ public final class PrometheusServer implements AutoCloseable {
   public void reload() {
     HttpResponse<String> response = send("POST", "/-/reload");
     if (response.statusCode() != 200) {
-      throw new AssertionError(
-          "Prometheus refused the reload: " + response.body() + "\n" + server.tail());
+      throw new AssertionError("Prometheus refused the reload: " + response.body() + "\n" + tail());
     }
-  }
-
-  public boolean isRunning() {
-    return server.isAlive();
-  }
-
-  public void stop() {
-    server.stop();
   }
 
   /** Starts the stopped server again on the same port, data and configuration. */
+  @Override
   public void restart() {
     try {
-      Files.writeString(config, configForPort.apply(server.port()), StandardCharsets.UTF_8);
+      Files.writeString(config, configForPort.apply(port()), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + config, e);
     }
-    server.start(START_TIMEOUT);
+    super.restart();
     awaitReady();
   }
 
-  /** The last lines Prometheus logged, for failure messages. */
-  public String tail() {
-    return server.tail();
-  }
-
-  @Override
-  public void close() {
-    server.stop();
-    PostgresServer.deleteRecursively(dir);
-  }
-
   private void awaitReady() {
-    await("Prometheus /-/ready on 127.0.0.1:" + server.port())
+    await("Prometheus /-/ready on 127.0.0.1:" + port())
         .atMost(START_TIMEOUT)
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()

@@ -20,16 +20,13 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends LocalServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Path dir;
-  private final ServerProcess server;
   private final String password;
 
   private RedisServer(Path dir, ServerProcess server, String password) {
-    this.dir = dir;
-    this.server = server;
+    super(dir, server, START_TIMEOUT);
     this.password = password;
   }
 
@@ -69,36 +66,8 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  public int port() {
-    return server.port();
-  }
-
   /** The {@code requirepass} password, or null. */
   public String password() {
     return password;
-  }
-
-  public boolean isRunning() {
-    return server.isAlive();
-  }
-
-  /** Kills the server. */
-  public void stop() {
-    server.stop();
-  }
-
-  /** Starts the stopped server again on the same port (empty: nothing is persisted). */
-  public void restart() {
-    server.start(START_TIMEOUT);
-  }
-
-  public String tail() {
-    return server.tail();
-  }
-
-  @Override
-  public void close() {
-    server.stop();
-    PostgresServer.deleteRecursively(dir);
   }
 }
