@@ -117,17 +117,7 @@ class ChatServiceEndToEndTest {
                 "0.05",
                 "CHAT_LLM_HOURLY_BUDGET_USD",
                 "0.0001"));
-    monitoring =
-        Monitoring.builder("ai-companion")
-            .environment("e2e")
-            .metricsHost("127.0.0.1")
-            .metricsPort(0)
-            .llmPrices(ChatApplication.prices(settings))
-            .config("alertmanager.url", alertmanager.baseUri().toString())
-            .config("tracing.otlp.endpoint", otlp.url().toString())
-            .config("tracing.otlp.protocol", "http/protobuf")
-            .config("health.cache.interval", "200ms")
-            .start();
+    monitoring = FullMonitoring.start("e2e", settings, alertmanager.baseUri(), otlp.url(), "200ms");
     app = ChatApplication.start(monitoring, settings);
     loadStatuses = new LoadGenerator(app.port()).run(20, Duration.ofSeconds(5));
     System.gc(); // so that jvm_gc_pause_seconds has a sample

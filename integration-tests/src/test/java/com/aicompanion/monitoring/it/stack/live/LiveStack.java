@@ -6,6 +6,7 @@ import com.aicompanion.examples.chat.ChatApplication;
 import com.aicompanion.examples.chat.ChatSettings;
 import com.aicompanion.examples.chat.LoadGenerator;
 import com.aicompanion.monitoring.Monitoring;
+import com.aicompanion.monitoring.it.FullMonitoring;
 import com.aicompanion.monitoring.testsupport.AlertmanagerServer;
 import com.aicompanion.monitoring.testsupport.ExporterProcess;
 import com.aicompanion.monitoring.testsupport.PostgresServer;
@@ -77,16 +78,7 @@ final class LiveStack implements AutoCloseable {
                 "CHAT_REDIS_URL", "redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port(),
                 "CHAT_SIM_ERROR_RATE", "0.2"));
     monitoring =
-        Monitoring.builder("ai-companion")
-            .environment("stack-test")
-            .metricsHost("127.0.0.1")
-            .metricsPort(0)
-            .llmPrices(ChatApplication.prices(settings))
-            .config("alertmanager.url", alertmanager.baseUri().toString())
-            .config("tracing.otlp.endpoint", otlp.url().toString())
-            .config("tracing.otlp.protocol", "http/protobuf")
-            .config("health.cache.interval", "500ms")
-            .start();
+        FullMonitoring.start("stack-test", settings, alertmanager.baseUri(), otlp.url(), "500ms");
     keep(monitoring);
     ChatApplication app = keep(ChatApplication.start(monitoring, settings));
     startLoad(app.port());
