@@ -1,5 +1,6 @@
 package com.aicompanion.monitoring;
 
+import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.Series;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,22 +35,39 @@ public final class HttpServerMetrics {
   private record Key(String method, String uri, int status) {}
 
   private final MeterRegistry registry;
+  private final RecordingErrors errors;
   private final Series<Key, Timer> series;
 
-  HttpServerMetrics(MeterRegistry registry, int cardinalityLimit) {
+  HttpServerMetrics(MeterRegistry registry, int cardinalityLimit, RecordingErrors errors) {
     this.registry = registry;
+    this.errors = errors;
     this.series = new Series<>("http_server_requests", cardinalityLimit, registry);
   }
 
-  /** Records one request that took {@code duration}. */
+  /**
+   * Records one request that took {@code duration}.
+   *
+   * @param duration {@code >= 0}; null, negative or longer than {@code Long.MAX_VALUE} nanoseconds
+   *     is refused and counted in {@code monitoring_metric_errors_total{reason="invalid_value"}}
+   */
   public void record(String method, String route, int status, Duration duration) {
-    if (duration != null && !duration.isNegative()) {
-      record(method, route, status, duration.toNanos(), TimeUnit.NANOSECONDS);
+    String problem = RecordingErrors.durationProblem(duration);
+    if (problem != null) {
+      refuseDuration(problem);
+      return;
     }
+    record(method, route, status, duration.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** Records one request that took {@code amount} {@code unit}s. */
+  /**
+   * Records one request that took {@code amount} {@code unit}s; a negative amount or a null unit is
+   * refused and counted like a bad {@link Duration}.
+   */
   public void record(String method, String route, int status, long amount, TimeUnit unit) {
+    if (amount < 0 || unit == null) {
+      refuseDuration(amount + " " + unit + ": pass an amount >= 0 and a unit");
+      return;
+    }
     Key key = new Key(method(method), uri(route, status), status);
     Timer timer = series.find(key);
     if (timer == null) {
@@ -58,6 +76,12 @@ public final class HttpServerMetrics {
               key, this::register, () -> register(new Key(Series.OTHER, Series.OTHER, -1)));
     }
     timer.record(amount, unit);
+  }
+
+  private void refuseDuration(String problem) {
+    errors.refuse(
+        RecordingErrors.Reason.INVALID_VALUE,
+        "HTTP request duration for http_server_requests_seconds was " + problem);
   }
 
   private Timer register(Key key) {

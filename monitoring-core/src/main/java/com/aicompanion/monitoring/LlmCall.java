@@ -66,23 +66,32 @@ public final class LlmCall {
   }
 
   /**
-   * Ends the call successfully: records its duration, token usage and cost. Negative token counts
-   * are recorded as 0.
+   * Ends the call successfully: records its duration, token usage and cost.
+   *
+   * @param inputTokens tokens in the prompt, {@code >= 0}
+   * @param outputTokens tokens in the answer, {@code >= 0}; a negative count is refused (counted in
+   *     {@code monitoring_metric_errors_total{reason="invalid_value"}}, no tokens and no cost
+   *     recorded for the call) while its duration is still recorded
    */
   public void finish(long inputTokens, long outputTokens) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    long in = Math.max(0, inputTokens);
-    long out = Math.max(0, outputTokens);
     meters.duration.record(metrics.now() - startNanos, TimeUnit.NANOSECONDS);
-    meters.inputTokens.record(in);
-    meters.outputTokens.record(out);
-    LlmPrices.Price price = meters.model.price;
-    if (price != null) {
-      meters.model.cost.increment(price.cost(in, out));
+    boolean valid = inputTokens >= 0 && outputTokens >= 0;
+    long in = valid ? inputTokens : 0;
+    long out = valid ? outputTokens : 0;
+    if (valid) {
+      meters.inputTokens.record(in);
+      meters.outputTokens.record(out);
     } else {
+      metrics.invalidTokens(provider, model, inputTokens, outputTokens);
+    }
+    LlmPrices.Price price = meters.model.price;
+    if (price == null) {
       metrics.unknownPrice(provider, model);
+    } else if (valid) {
+      meters.model.cost.increment(price.cost(in, out));
     }
     meters.model.inFlight.decrementAndGet();
     guard(() -> handle.onFinish(in, out));

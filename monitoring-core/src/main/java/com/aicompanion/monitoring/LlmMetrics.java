@@ -167,6 +167,20 @@ public final class LlmMetrics {
     timer.record(Duration.ofNanos(nanos));
   }
 
+  void invalidTokens(String provider, String model, long in, long out) {
+    errors.refuse(
+        Reason.INVALID_VALUE,
+        "LLM call to "
+            + provider
+            + "/"
+            + model
+            + " finished with token counts "
+            + in
+            + " in, "
+            + out
+            + " out: token counts must be >= 0; its tokens and cost are not recorded");
+  }
+
   void unknownPrice(String provider, String model) {
     errors.warnOnce(
         "No price for LLM model "

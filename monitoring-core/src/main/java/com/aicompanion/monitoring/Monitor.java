@@ -3,6 +3,7 @@ package com.aicompanion.monitoring;
 import com.aicompanion.monitoring.internal.GaugeValue;
 import com.aicompanion.monitoring.internal.MeterStore;
 import com.aicompanion.monitoring.internal.MeterStore.Kind;
+import com.aicompanion.monitoring.internal.NameSpace;
 import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.RecordingErrors.Reason;
 import com.aicompanion.monitoring.internal.Series;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +54,10 @@ public final class Monitor {
   private Monitor(MeterRegistry registry, int cardinalityLimit, LlmPrices prices) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.errors = new RecordingErrors(registry);
-    this.store = new MeterStore(registry, cardinalityLimit, errors);
-    this.http = new HttpServerMetrics(registry, cardinalityLimit);
+    NameSpace names =
+        registry instanceof PrometheusMeterRegistry ? NameSpace.install(registry, errors) : null;
+    this.store = new MeterStore(registry, cardinalityLimit, errors, names);
+    this.http = new HttpServerMetrics(registry, cardinalityLimit, errors);
     this.llm = new LlmMetrics(registry, cardinalityLimit, prices, errors);
     this.caches = new Series<>("cache", cardinalityLimit, registry);
   }
@@ -87,16 +91,22 @@ public final class Monitor {
     incrementCounter(name, 1.0, labels);
   }
 
-  /** Adds {@code amount} (positive) to the series {@code labels} of counter {@code name}. */
+  /**
+   * Adds {@code amount} to the series {@code labels} of counter {@code name}.
+   *
+   * @param amount a finite number {@code >= 0}; NaN, infinities and negative amounts are refused
+   *     (counted in {@code monitoring_metric_errors_total{reason="invalid_value"}}), since a
+   *     counter that took one would keep it for good
+   */
   public void incrementCounter(String name, double amount, Map<String, String> labels) {
-    if (!(amount >= 0)) {
+    if (!(amount >= 0) || amount == Double.POSITIVE_INFINITY) {
       errors.refuse(
           Reason.INVALID_VALUE,
           "Counter \""
               + name
               + "\" was incremented by "
               + amount
-              + ": counters only go up; pass an amount >= 0");
+              + ": a counter only goes up by a finite amount; pass a finite amount >= 0");
       return;
     }
     Object counter = store.meter(name, Kind.COUNTER, labels);
@@ -112,14 +122,10 @@ public final class Monitor {
 
   /** Records a duration in the series {@code labels} of timer {@code name}. */
   public void recordCustomMetric(String name, Duration duration, Map<String, String> labels) {
-    if (duration == null || duration.isNegative()) {
+    String problem = RecordingErrors.durationProblem(duration);
+    if (problem != null) {
       errors.refuse(
-          Reason.INVALID_VALUE,
-          "Timer \""
-              + name
-              + "\" was given the duration "
-              + duration
-              + ": pass a non-negative Duration");
+          Reason.INVALID_VALUE, "Timer \"" + name + "\" was given the duration " + problem);
       return;
     }
     Object timer = store.meter(name, Kind.TIMER, labels);
@@ -133,8 +139,24 @@ public final class Monitor {
     recordCustomMetric(name, value, Map.of());
   }
 
-  /** Records {@code value} in the series {@code labels} of distribution summary {@code name}. */
+  /**
+   * Records {@code value} in the series {@code labels} of distribution summary {@code name}.
+   *
+   * @param value a finite number {@code >= 0} (Micrometer's summaries hold no negative values);
+   *     anything else is refused and counted as {@code invalid_value}
+   */
   public void recordCustomMetric(String name, double value, Map<String, String> labels) {
+    if (!(value >= 0) || value == Double.POSITIVE_INFINITY) {
+      errors.refuse(
+          Reason.INVALID_VALUE,
+          "Distribution summary \""
+              + name
+              + "\" was given "
+              + value
+              + ": a summary holds finite values >= 0; record the magnitude, or use a gauge for"
+              + " values that can be negative");
+      return;
+    }
     Object summary = store.meter(name, Kind.SUMMARY, labels);
     if (summary != null) {
       ((DistributionSummary) summary).record(value);
@@ -146,7 +168,10 @@ public final class Monitor {
     setGauge(name, value, Map.of());
   }
 
-  /** Sets the series {@code labels} of gauge {@code name} to {@code value}. */
+  /**
+   * Sets the series {@code labels} of gauge {@code name} to {@code value}. Any double is a valid
+   * gauge value, NaN and infinities included (Prometheus exposes them as such).
+   */
   public void setGauge(String name, double value, Map<String, String> labels) {
     Object gauge = store.meter(name, Kind.GAUGE, labels);
     if (gauge != null) {

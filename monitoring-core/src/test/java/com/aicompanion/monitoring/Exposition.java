@@ -15,7 +15,19 @@ final class Exposition {
    */
   static Optional<Double> value(String exposition, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(exposition);
-    return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+    return m.find() ? Optional.of(parse(m.group(1))) : Optional.empty();
+  }
+
+  /**
+   * A sample value as the formats write it: a Java double, or {@code +Inf}/{@code -Inf}/{@code
+   * NaN}.
+   */
+  static double parse(String value) {
+    return switch (value) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(value);
+    };
   }
 
   static double require(String exposition, String series) {

@@ -164,8 +164,8 @@ class MonitorRecordingTest {
 
     assertThat(log.warnings())
         .containsExactly(
-            "Ignoring recording: Counter \"jobs_total\" was incremented by -1.0: counters only go up; pass an"
-                + " amount >= 0. This warning is logged once.");
+            "Ignoring recording: Counter \"jobs_total\" was incremented by -1.0: a counter only goes up"
+                + " by a finite amount; pass a finite amount >= 0. This warning is logged once.");
   }
 
   @Test

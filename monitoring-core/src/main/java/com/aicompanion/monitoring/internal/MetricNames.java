@@ -73,6 +73,14 @@ public final class MetricNames {
         : name;
   }
 
+  /**
+   * {@code name} without the suffixes the Prometheus formats reserve for sample names ({@code
+   * _total}, {@code _created}, {@code _bucket}, {@code _info}), as client_java strips them.
+   */
+  static String withoutReservedSuffixes(String name) {
+    return io.prometheus.metrics.model.snapshots.PrometheusNaming.sanitizeMetricName(name);
+  }
+
   static String sanitize(String name) {
     StringBuilder fixed = new StringBuilder(name.length() + 1);
     for (int i = 0; i < name.length(); i++) {

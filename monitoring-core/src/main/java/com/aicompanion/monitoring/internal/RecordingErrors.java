@@ -32,6 +32,8 @@ public final class RecordingErrors {
     TYPE_CONFLICT("type_conflict"),
     LABEL_KEYS_CONFLICT("label_keys_conflict"),
     REGISTRY_REJECTED("registry_rejected"),
+    NAME_CONFLICT("name_conflict"),
+    RESERVED_SUFFIX("reserved_suffix"),
     CALLBACK_FAILED("callback_failed");
 
     final String label;
@@ -43,6 +45,26 @@ public final class RecordingErrors {
 
   public RecordingErrors(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /** The longest duration a timer can hold: {@code Long.MAX_VALUE} nanoseconds, ~292 years. */
+  private static final java.time.Duration LONGEST = java.time.Duration.ofNanos(Long.MAX_VALUE);
+
+  /**
+   * Null when {@code duration} can be recorded in a timer, else the value and the rule, e.g. {@code
+   * "PT-1S: pass a Duration >= 0"}.
+   */
+  public static String durationProblem(java.time.Duration duration) {
+    if (duration == null) {
+      return "null: pass a Duration >= 0";
+    }
+    if (duration.isNegative()) {
+      return duration + ": pass a Duration >= 0";
+    }
+    if (duration.compareTo(LONGEST) > 0) {
+      return duration + ": a timer holds at most " + LONGEST + " (Long.MAX_VALUE nanoseconds)";
+    }
+    return null;
   }
 
   /** Logs {@code message} at WARN if it was not logged before; counts nothing. */

@@ -1,6 +1,5 @@
 package com.aicompanion.monitoring.internal;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,14 +22,12 @@ public final class Series<K, M> {
   private final int limit;
   private final ConcurrentHashMap<K, M> series = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
-  private final MeterRegistry registry;
-  private volatile M overflow;
-  private volatile Counter overflowCounter;
+  private final Overflow<M> overflow;
 
   public Series(String metric, int limit, MeterRegistry registry) {
     this.metric = metric;
     this.limit = limit;
-    this.registry = registry;
+    this.overflow = new Overflow<>(metric, registry);
   }
 
   /** The existing series for {@code key}, or {@code null}: one map lookup, no allocation. */
@@ -70,23 +67,7 @@ public final class Series<K, M> {
   }
 
   private M overflowed(Supplier<M> overflowFactory) {
-    Counter counter = overflowCounter;
-    if (counter == null) {
-      counter =
-          Counter.builder("monitoring.cardinality.overflow")
-              .description(
-                  "Recordings folded into the OTHER series because a metric reached its label-set limit")
-              .tag("metric", metric)
-              .register(registry);
-      overflowCounter = counter;
-    }
-    counter.increment();
-    M other = overflow;
-    if (other == null) {
-      other = overflowFactory.get();
-      overflow = other;
-    }
-    return other;
+    return overflow.fold(overflowFactory);
   }
 
   /** The number of distinct label sets, not counting the overflow series. */

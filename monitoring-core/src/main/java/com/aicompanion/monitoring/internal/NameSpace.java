@@ -1,0 +1,298 @@
+package com.aicompanion.monitoring.internal;
+
+import com.aicompanion.monitoring.internal.RecordingErrors.Reason;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.micrometer.core.instrument.config.NamingConvention;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One Prometheus name space per registry: every meter, whether the facade, a binder or the user
+ * registered it, claims the names it will be exposed under, and a meter whose names clash with
+ * another meter's is denied before it reaches the registry, so that a scrape can never fail.
+ *
+ * <pre>{@code
+ * NameSpace names = NameSpace.install(registry, errors);   // before the first meter registers
+ * }</pre>
+ *
+ * <p>The names a meter claims are its family names as the registry's naming convention writes them
+ * (Micrometer's {@code PrometheusNamingConvention}) and every sample name the exposition formats
+ * derive from them: {@code _total} and {@code _created} for counters; {@code _count}, {@code _sum},
+ * {@code _created}, {@code _bucket} (and a gauge histogram's {@code _gcount}, {@code _gsum}) for
+ * timers and distribution summaries, plus their {@code _max} gauge family; {@code _info} for info
+ * gauges; and the families of a custom meter's statistics. OpenMetrics forbids one family's name to
+ * equal another family's name or sample name; Prometheus' text parser and client_java's scrape fail
+ * on it. Meters of one family (same Prometheus name, Micrometer name and type) share their names.
+ *
+ * <p>Registration runs under the registry's own lock, which calls {@link #accept} and then, once
+ * the meter exists, the meter-added listener; a claim becomes binding only then, so that a filter
+ * after this one that denies the meter leaves no claim behind. A meter that was accepted by an
+ * earlier filter without reaching this one is claimed when it is added; if it clashes it is
+ * reported (it cannot be refused any more).
+ *
+ * <p>A denial is counted in {@code monitoring_metric_errors_total{reason="name_conflict"}} and
+ * logged once, except while the facade registers (it reports with its own words through {@link
+ * #takeRejection()}).
+ */
+public final class NameSpace implements MeterFilter {
+  /** The owner of a set of exposed names: one Prometheus family of one meter type. */
+  private record Owner(String family, String micrometerName, Meter.Type type) {
+    String describe() {
+      return "the "
+          + typeName(type)
+          + " \""
+          + family
+          + "\" (registered as \""
+          + micrometerName
+          + "\")";
+    }
+  }
+
+  /** What a meter would claim. */
+  private record Claim(Meter.Id id, Owner owner, Set<String> names) {}
+
+  private final NamingConvention convention;
+  private final RecordingErrors errors;
+
+  /** Exposed name -> its owner. Guarded by this. */
+  private final Map<String, Owner> owners = new HashMap<>();
+
+  /** Owner -> the number of meters that hold its names. Guarded by this. */
+  private final Map<Owner, Integer> holders = new HashMap<>();
+
+  /** The claim that {@link #accept} approved and the meter-added listener has not seen yet. */
+  private Claim pending;
+
+  private final ThreadLocal<String> rejection = new ThreadLocal<>();
+  private final ThreadLocal<Boolean> facadeRegistering = new ThreadLocal<>();
+
+  private NameSpace(NamingConvention convention, RecordingErrors errors) {
+    this.convention = convention;
+    this.errors = errors;
+  }
+
+  /**
+   * Installs the guard on {@code registry} as a filter and as meter-added, meter-removed and
+   * registration-failed listener. The meters the registry already holds are claimed first.
+   */
+  public static NameSpace install(MeterRegistry registry, RecordingErrors errors) {
+    NameSpace names = new NameSpace(registry.config().namingConvention(), errors);
+    for (Meter meter : registry.getMeters()) {
+      names.commit(names.claimFor(meter.getId()));
+    }
+    registry.config().meterFilter(names);
+    registry.config().onMeterAdded(names::added);
+    registry.config().onMeterRemoved(names::removed);
+    registry.config().onMeterRegistrationFailed(names::registrationFailed);
+    return names;
+  }
+
+  /**
+   * Runs {@code registration} as the facade's: denials are not reported here but left for {@link
+   * #takeRejection()}.
+   */
+  public <T> T asFacade(java.util.function.Supplier<T> registration) {
+    facadeRegistering.set(Boolean.TRUE);
+    rejection.remove();
+    try {
+      return registration.get();
+    } finally {
+      facadeRegistering.remove();
+    }
+  }
+
+  /**
+   * Why the registry refused or did not expose the meter the current thread registered last, or
+   * {@code null}; clears it.
+   */
+  public String takeRejection() {
+    String why = rejection.get();
+    rejection.remove();
+    return why;
+  }
+
+  /**
+   * The family name the registry's naming convention gives a meter of {@code type} named {@code
+   * name}: what Prometheus will show (before the format's sample suffixes).
+   */
+  public String familyName(String name, Meter.Type type, String baseUnit) {
+    return convention.name(name, type, baseUnit);
+  }
+
+  @Override
+  public MeterFilterReply accept(Meter.Id id) {
+    Claim claim = claimFor(id);
+    synchronized (this) {
+      String conflict = conflict(claim);
+      if (conflict != null) {
+        pending = null;
+        deny(conflict);
+        return MeterFilterReply.DENY;
+      }
+      pending = claim;
+    }
+    return MeterFilterReply.NEUTRAL;
+  }
+
+  private void added(Meter meter) {
+    Claim claim;
+    synchronized (this) {
+      Claim approved = pending;
+      pending = null;
+      if (approved != null && approved.id().equals(meter.getId())) {
+        commit(approved);
+        return;
+      }
+      claim = claimFor(meter.getId());
+      String conflict = conflict(claim);
+      if (conflict == null) {
+        commit(claim);
+        return;
+      }
+      // accepted by another filter before this one was asked: it exists, so it can only be
+      // reported; its names stay with their first owner
+      deny(conflict + " (another MeterFilter accepted it first, so it was registered anyway)");
+    }
+  }
+
+  private synchronized void removed(Meter meter) {
+    Claim claim = claimFor(meter.getId());
+    Integer count = holders.get(claim.owner());
+    if (count == null) {
+      return;
+    }
+    if (count > 1) {
+      holders.put(claim.owner(), count - 1);
+      return;
+    }
+    holders.remove(claim.owner());
+    owners.values().removeIf(claim.owner()::equals);
+  }
+
+  private void registrationFailed(Meter.Id id, String reason) {
+    deny(
+        "Metric \""
+            + id.getName()
+            + "\" was not registered by the meter registry: "
+            + (reason == null ? "no reason given" : reason));
+  }
+
+  private void deny(String message) {
+    if (facadeRegistering.get() != null) {
+      rejection.set(message);
+    } else {
+      errors.refuse(Reason.NAME_CONFLICT, message);
+    }
+  }
+
+  private synchronized void commit(Claim claim) {
+    for (String name : claim.names()) {
+      owners.putIfAbsent(name, claim.owner());
+    }
+    holders.merge(claim.owner(), 1, Integer::sum);
+  }
+
+  /** The message for the first name of {@code claim} that another owner holds, or null. */
+  private String conflict(Claim claim) {
+    for (String name : claim.names()) {
+      Owner owner = owners.get(name);
+      if (owner != null && !owner.equals(claim.owner())) {
+        return "Metric \""
+            + claim.id().getName()
+            + "\" ("
+            + typeName(claim.id().getType())
+            + ", exposed as "
+            + String.join(", ", exposedFamilies(claim))
+            + ") clashes with "
+            + owner.describe()
+            + ": both would expose \""
+            + name
+            + "\", and a scrape with two families of one name fails; use another name";
+      }
+    }
+    return null;
+  }
+
+  private List<String> exposedFamilies(Claim claim) {
+    List<String> families = new ArrayList<>();
+    for (Family f : families(claim.id())) {
+      families.add(f.name());
+    }
+    return families;
+  }
+
+  private Claim claimFor(Meter.Id id) {
+    List<Family> families = families(id);
+    Set<String> names = new LinkedHashSet<>();
+    for (Family f : families) {
+      f.kind().addNames(f.name(), names);
+    }
+    return new Claim(id, new Owner(families.get(0).name(), id.getName(), id.getType()), names);
+  }
+
+  /** The Prometheus families a meter is exposed as, its primary family first. */
+  private List<Family> families(Meter.Id id) {
+    String family = convention.name(id.getName(), id.getType(), id.getBaseUnit());
+    return switch (id.getType()) {
+      case COUNTER -> List.of(new Family(family, FamilyKind.COUNTER));
+      case GAUGE ->
+          List.of(
+              new Family(
+                  family, id.getName().endsWith(".info") ? FamilyKind.INFO : FamilyKind.GAUGE));
+      case TIMER, DISTRIBUTION_SUMMARY, LONG_TASK_TIMER ->
+          List.of(
+              new Family(family, FamilyKind.DISTRIBUTION),
+              new Family(family + "_max", FamilyKind.GAUGE));
+      case OTHER ->
+          List.of(
+              new Family(family, FamilyKind.COUNTER),
+              new Family(family + "_sum", FamilyKind.COUNTER),
+              new Family(family + "_max", FamilyKind.GAUGE),
+              new Family(family + "_value", FamilyKind.GAUGE),
+              new Family(family + "_active_count", FamilyKind.GAUGE),
+              new Family(family + "_duration_sum", FamilyKind.GAUGE));
+    };
+  }
+
+  private record Family(String name, FamilyKind kind) {}
+
+  /** A Prometheus family type and the sample names the text and OpenMetrics formats give it. */
+  private enum FamilyKind {
+    COUNTER("_total", "_created"),
+    GAUGE(),
+    INFO("_info"),
+    /** A summary or a histogram (classic or gauge histogram): which depends on its config. */
+    DISTRIBUTION("_count", "_sum", "_created", "_bucket", "_gcount", "_gsum");
+
+    private final String[] suffixes;
+
+    FamilyKind(String... suffixes) {
+      this.suffixes = suffixes;
+    }
+
+    void addNames(String family, Set<String> names) {
+      names.add(family);
+      for (String suffix : suffixes) {
+        names.add(family + suffix);
+      }
+    }
+  }
+
+  static String typeName(Meter.Type type) {
+    return switch (type) {
+      case COUNTER -> "counter";
+      case GAUGE -> "gauge";
+      case TIMER -> "timer";
+      case DISTRIBUTION_SUMMARY -> "distribution summary";
+      case LONG_TASK_TIMER -> "long task timer";
+      case OTHER -> "custom meter";
+    };
+  }
+}
