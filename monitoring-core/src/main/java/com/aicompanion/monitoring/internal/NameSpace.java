@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.config.NamingConvention;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,6 +69,13 @@ public final class NameSpace implements MeterFilter {
   /** Owner -> the number of meters that hold its names. Guarded by this. */
   private final Map<Owner, Integer> holders = new HashMap<>();
 
+  /**
+   * Owner -> whether its meters publish histogram buckets: one family must not mix summaries and
+   * histograms (client_java cannot merge the two kinds of data point; the scrape fails). Guarded by
+   * this.
+   */
+  private final Map<Owner, Boolean> histograms = new HashMap<>();
+
   /** The claim that {@link #accept} approved and the meter-added listener has not seen yet. */
   private Claim pending;
 
@@ -85,7 +94,7 @@ public final class NameSpace implements MeterFilter {
   public static NameSpace install(MeterRegistry registry, RecordingErrors errors) {
     NameSpace names = new NameSpace(registry.config().namingConvention(), errors);
     for (Meter meter : registry.getMeters()) {
-      names.commit(names.claimFor(meter.getId()));
+      names.commit(names.claimFor(meter.getId()), meter);
     }
     registry.config().meterFilter(names);
     registry.config().onMeterAdded(names::added);
@@ -147,13 +156,13 @@ public final class NameSpace implements MeterFilter {
       Claim approved = pending;
       pending = null;
       if (approved != null && approved.id().equals(meter.getId())) {
-        commit(approved);
+        commit(approved, meter);
         return;
       }
       claim = claimFor(meter.getId());
       String conflict = conflict(claim);
       if (conflict == null) {
-        commit(claim);
+        commit(claim, meter);
         return;
       }
       // accepted by another filter before this one was asked: it exists, so it can only be
@@ -173,6 +182,7 @@ public final class NameSpace implements MeterFilter {
       return;
     }
     holders.remove(claim.owner());
+    histograms.remove(claim.owner());
     owners.values().removeIf(claim.owner()::equals);
   }
 
@@ -192,11 +202,48 @@ public final class NameSpace implements MeterFilter {
     }
   }
 
-  private synchronized void commit(Claim claim) {
+  private synchronized void commit(Claim claim, Meter meter) {
     for (String name : claim.names()) {
       owners.putIfAbsent(name, claim.owner());
     }
     holders.merge(claim.owner(), 1, Integer::sum);
+    if (meter instanceof HistogramSupport distribution) {
+      histograms.putIfAbsent(
+          claim.owner(), distribution.takeSnapshot().histogramCounts().length > 0);
+    }
+  }
+
+  /**
+   * Aligns a timer's or summary's histogram with its family's: the first meter of a family decides
+   * whether the family is a histogram (buckets) or a summary, and a later meter of the family that
+   * asks otherwise is given the family's shape, with a WARN, so that the scrape stays valid.
+   */
+  @Override
+  public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+    Owner owner = claimFor(id).owner();
+    Boolean histogram;
+    synchronized (this) {
+      histogram = histograms.get(owner);
+    }
+    if (histogram == null || histogram == config.isPublishingHistogram()) {
+      return config;
+    }
+    errors.warnOnce(
+        "Metric \""
+            + id.getName()
+            + "\" was registered "
+            + (histogram ? "without" : "with")
+            + " histogram buckets, but the other series of "
+            + owner.describe()
+            + (histogram ? " publish buckets" : " publish none")
+            + ": it follows its family, since Prometheus cannot mix a histogram and a summary in"
+            + " one family; register every series of a metric with the same histogram settings");
+    DistributionStatisticConfig.Builder shape =
+        DistributionStatisticConfig.builder().percentilesHistogram(histogram);
+    if (!histogram) {
+      shape.serviceLevelObjectives(new double[0]);
+    }
+    return shape.build().merge(config);
   }
 
   /** The message for the first name of {@code claim} that another owner holds, or null. */
