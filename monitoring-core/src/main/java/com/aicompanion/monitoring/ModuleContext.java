@@ -72,6 +72,12 @@ final class ModuleContext implements MonitoringContext {
 
   @Override
   public void exemplars(io.prometheus.metrics.tracer.common.SpanContext context) {
+    if (spanContext == null) {
+      throw new IllegalStateException(
+          "exemplars(...) was called by a module that does not declare suppliesExemplars(config): the"
+              + " registry was built without an exemplar sampler; override suppliesExemplars(config) to"
+              + " return true in the module");
+    }
     spanContext.set(context);
   }
 }

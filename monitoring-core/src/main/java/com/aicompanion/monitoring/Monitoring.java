@@ -334,7 +334,11 @@ public final class Monitoring implements AutoCloseable {
       Startup.reportUnknownKeys(config, found);
       LlmPrices table = pricesWithFile(config);
 
-      SwitchableSpanContext spanContext = new SwitchableSpanContext();
+      // exemplar samplers cost ~145 B per series: only when a module will feed them span contexts
+      SwitchableSpanContext spanContext =
+          found.stream().anyMatch(m -> m.suppliesExemplars(config))
+              ? new SwitchableSpanContext()
+              : null;
       PrometheusMeterRegistry registry =
           new PrometheusMeterRegistry(
               PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);

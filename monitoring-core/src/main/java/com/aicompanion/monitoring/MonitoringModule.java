@@ -43,6 +43,17 @@ public interface MonitoringModule {
   }
 
   /**
+   * Whether this module, started with {@code config}, will give the registry a span context for
+   * exemplars ({@link MonitoringContext#exemplars}). Default false. Exemplar sampling costs memory
+   * on every counter and histogram series (about 145 bytes each), so {@link Monitoring} gives the
+   * registry an exemplar sampler only when a module on the classpath answers true
+   * (monitoring-tracing does, unless tracing is turned off).
+   */
+  default boolean suppliesExemplars(MonitoringConfig config) {
+    return false;
+  }
+
+  /**
    * Starts the module. A configuration error throws {@link MonitoringException} naming the key, the
    * value and the fix; {@link Monitoring#start(String)} then closes what already started and
    * rethrows. An unreachable backend is not an error here: the module counts and retries it.

@@ -1,7 +1,6 @@
 package com.aicompanion.monitoring.benchmarks.scale;
 
-import com.aicompanion.monitoring.LlmPrices;
-import com.aicompanion.monitoring.Monitor;
+import com.aicompanion.monitoring.Monitoring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,8 +18,9 @@ import java.util.function.IntFunction;
  * Retained heap per counter series: used heap after full collections with N series alive, minus the
  * same before, divided by N. The label strings are created in both measurements' scope and counted
  * for every library alike. Compared: the facade ({@code monitor.incrementCounter} on a {@code
- * PrometheusMeterRegistry}), raw Micrometer ({@code Counter.builder(..).tags(..).register} on the
- * same registry type) and client_java ({@code labelValues(..).inc()}).
+ * PrometheusMeterRegistry} as {@code Monitoring.start} builds it, core only), raw Micrometer
+ * ({@code Counter.builder(..).tags(..).register} on the same registry type) and client_java ({@code
+ * labelValues(..).inc()}).
  *
  * <pre>{@code
  * List<Map<String, Object>> rows = new HeapPerSeries(new int[] {10_000}).run();
@@ -46,11 +46,12 @@ final class HeapPerSeries {
 
   private Map<String, Object> measure(String library, int series, IntFunction<Object> create) {
     // One throw-away round first so that classes and caches of the library are loaded.
-    create.apply(100);
+    close(create.apply(100));
     long before = usedAfterGc();
     Object alive = create.apply(series);
     long after = usedAfterGc();
     Reference.reachabilityFence(alive);
+    close(alive);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("library", library);
     row.put("series", series);
@@ -59,14 +60,21 @@ final class HeapPerSeries {
     return row;
   }
 
+  private static void close(Object created) {
+    if (created instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** The facade as shipped: {@code Monitoring.start} (core only), with its endpoint server. */
   private static Object facade(int series) {
-    Monitor monitor =
-        Monitor.create(
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            Math.max(1000, series / ScrapeScale.METRICS),
-            LlmPrices.empty());
-    ScrapeScale.populate(monitor, series);
-    return monitor;
+    Monitoring monitoring = ScrapeScale.startMonitoring(series);
+    ScrapeScale.populate(monitoring.monitor(), series);
+    return monitoring;
   }
 
   private static Object micrometer(int series) {

@@ -57,7 +57,11 @@ final class ScrapeScale {
     return rows;
   }
 
-  /** A Monitoring instance on loopback, port 0, JVM metrics off, room for {@code series}. */
+  /**
+   * A Monitoring instance on loopback, port 0, JVM metrics and tracing off (the metrics path alone,
+   * without exemplar samplers, as a service without monitoring-tracing gets it), room for {@code
+   * series}.
+   */
   static Monitoring startMonitoring(int series) {
     return Monitoring.builder("scale-harness")
         .metricsHost("127.0.0.1")
@@ -65,6 +69,7 @@ final class ScrapeScale {
         .jvmMetrics(false)
         .cardinalityLimit(Math.max(1000, series / METRICS))
         .config("log.level", "WARN")
+        .config("tracing.enabled", "false")
         .start();
   }
 

@@ -37,6 +37,12 @@ public final class TracingModule implements MonitoringModule {
     return TracingKeys.ALL;
   }
 
+  /** Trace ids as exemplars on the HTTP and LLM histograms, unless tracing is off. */
+  @Override
+  public boolean suppliesExemplars(MonitoringConfig config) {
+    return config.bool(TracingKeys.ENABLED, true);
+  }
+
   @Override
   public void start(MonitoringContext context) {
     MonitoringConfig config = context.config();
