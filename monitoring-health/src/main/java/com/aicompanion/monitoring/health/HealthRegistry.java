@@ -32,9 +32,15 @@ import org.slf4j.LoggerFactory;
  * HealthReport ready = health.check(CheckOptions.Group.READINESS);
  * }</pre>
  *
- * <p>A check that throws or overruns its timeout is {@code fail} with the reason as output ({@code
- * timed out after 2s}); a non-critical check's failure is reported as {@code warn}. Every run
- * updates {@code health_check_status{check,status}} (1 for pass and warn, 0 for fail) and {@code
+ * <p>Every run ends within the check's timeout with a result whose output names how it ended: the
+ * check's result, {@code fail} for {@code null} or any {@code Throwable} ({@code ExceptionType:
+ * message}), {@code timed out after 2s} (interrupted), {@code timed out after 2s waiting for a
+ * thread} (expired in the queue, never started); a non-critical check's failure is reported as
+ * {@code warn}. No ending stops the next probe from running the check. A run that ignores the
+ * interrupt is abandoned: it gives its pool place back, is counted in {@code
+ * health_check_abandoned_runs{check}}, and at most {@link Builder#maxAbandonedRuns(int)} of them
+ * per check are outstanding. Every result updates {@code health_check_status{check}} (1 pass, 0.5
+ * warn, 0 fail; one series per check, updated in place) and {@code
  * health_check_duration_seconds{check,status}}; {@link StatusListener}s learn of status changes.
  */
 public final class HealthRegistry implements AutoCloseable {
