@@ -1,55 +1,101 @@
 package com.aicompanion.monitoring.health;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToIntFunction;
 
 /**
- * {@code health_check_status{check,status}} (1 for pass and warn, 0 for fail; one series per check
- * whose status label follows the latest result) and {@code
- * health_check_duration_seconds{check,status}}.
+ * The health metrics, with series that never change their labels while a check is registered, so
+ * that no scrape can see a series removed and re-registered (a duplicate label set, or one check in
+ * two states):
+ *
+ * <ul>
+ *   <li>{@code health_check_status{check}}: one series per check, registered at its first result
+ *       and updated in place: 1 pass, 0.5 warn, 0 fail.
+ *   <li>{@code health_check_duration_seconds{check,status}}: a timer per status the check has
+ *       reported; series are only ever added.
+ *   <li>{@code health_check_abandoned_runs{check}}: runs that overran their timeout, ignored the
+ *       interrupt and still hold a thread.
+ * </ul>
  */
 final class CheckMetrics {
+  /** The value of {@code health_check_status} for a warning check. */
+  static final double WARN_VALUE = 0.5;
+
   private final MeterRegistry registry;
-  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+  private final Map<String, CheckMeters> checks = new ConcurrentHashMap<>();
 
   CheckMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
+  /** Registers the series that exist from registration on. */
+  <T> void register(String check, T entry, ToIntFunction<T> abandoned) {
+    CheckMeters meters = new CheckMeters();
+    meters.all.add(
+        Gauge.builder("health_check_abandoned_runs", entry, e -> abandoned.applyAsInt(e))
+            .description(
+                "Runs of the health check that overran their timeout, ignored the interrupt and"
+                    + " still hold a thread")
+            .tags("check", check)
+            .strongReference(true)
+            .register(registry));
+    checks.put(check, meters);
+  }
+
   void record(String check, CheckResult result) {
-    String status = result.status().text();
-    if (result.duration() != null) {
-      Timer.builder("health_check_duration")
-          .description("How long health checks ran")
-          .tags("check", check, "status", status)
-          .register(registry)
-          .record(result.duration());
+    CheckMeters meters = checks.get(check);
+    if (meters == null) {
+      return; // unregistered meanwhile
     }
-    double value = result.status() == CheckResult.Status.FAIL ? 0 : 1;
-    gauges.compute(
-        check,
-        (name, old) -> {
-          if (old != null && status.equals(old.getId().getTag("status"))) {
-            return old;
-          }
-          if (old != null) {
-            registry.remove(old);
-          }
-          return Gauge.builder("health_check_status", () -> value)
-              .description("1 when the health check passes or warns, 0 when it fails")
-              .tags("check", check, "status", status)
+    meters.value =
+        switch (result.status()) {
+          case PASS -> 1.0;
+          case WARN -> WARN_VALUE;
+          case FAIL -> 0.0;
+        };
+    if (meters.status == null) {
+      synchronized (meters) {
+        if (meters.status == null) {
+          meters.status =
+              Gauge.builder("health_check_status", meters, m -> m.value)
+                  .description("1 when the health check passes, 0.5 when it warns, 0 when it fails")
+                  .tags("check", check)
+                  .strongReference(true)
+                  .register(registry);
+          meters.all.add(meters.status);
+        }
+      }
+    }
+    if (result.duration() != null) {
+      Timer timer =
+          Timer.builder("health_check_duration")
+              .description("How long health checks ran")
+              .tags("check", check, "status", result.status().text())
               .register(registry);
-        });
+      timer.record(result.duration());
+      meters.all.addIfAbsent(timer);
+    }
   }
 
   void remove(String check) {
-    Gauge gauge = gauges.remove(check);
-    if (gauge != null) {
-      registry.remove(gauge);
+    CheckMeters meters = checks.remove(check);
+    if (meters != null) {
+      for (Meter meter : new ArrayList<>(meters.all)) {
+        registry.remove(meter);
+      }
     }
-    registry.find("health_check_duration").tag("check", check).meters().forEach(registry::remove);
+  }
+
+  private static final class CheckMeters {
+    final CopyOnWriteArrayList<Meter> all = new CopyOnWriteArrayList<>();
+    volatile double value = Double.NaN;
+    volatile Gauge status;
   }
 }

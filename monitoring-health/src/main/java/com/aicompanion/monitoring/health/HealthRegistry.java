@@ -6,18 +6,16 @@ import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +32,23 @@ import org.slf4j.LoggerFactory;
  * HealthReport ready = health.check(CheckOptions.Group.READINESS);
  * }</pre>
  *
- * <p>A check that throws or overruns its timeout is {@code fail} with the reason as output ({@code
- * timed out after 2s}); a non-critical check's failure is reported as {@code warn}. Every run
- * updates {@code health_check_status{check,status}} (1 for pass and warn, 0 for fail) and {@code
+ * <p>Every run ends within the check's timeout with a result whose output names how it ended: the
+ * check's result, {@code fail} for {@code null} or any {@code Throwable} ({@code ExceptionType:
+ * message}), {@code timed out after 2s} (interrupted), {@code timed out after 2s waiting for a
+ * thread} (expired in the queue, never started); a non-critical check's failure is reported as
+ * {@code warn}. No ending stops the next probe from running the check. A run that ignores the
+ * interrupt is abandoned: it gives its pool place back, is counted in {@code
+ * health_check_abandoned_runs{check}}, and at most {@link Builder#maxAbandonedRuns(int)} of them
+ * per check are outstanding. Every result updates {@code health_check_status{check}} (1 pass, 0.5
+ * warn, 0 fail; one series per check, updated in place) and {@code
  * health_check_duration_seconds{check,status}}; {@link StatusListener}s learn of status changes.
  */
 public final class HealthRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthRegistry.class);
+  private static final Comparator<CheckEntry> SUBMISSION_ORDER =
+      Comparator.comparing((CheckEntry e) -> !e.options.isCritical())
+          .thenComparing(e -> e.options.timeout())
+          .thenComparing(e -> e.name);
 
   /** Learns when a check's reported status changes (and of its first result). */
   @FunctionalInterface
@@ -58,24 +66,21 @@ public final class HealthRegistry implements AutoCloseable {
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
   private final Duration cacheInterval;
   private final Clock clock;
-  private final ThreadPoolExecutor pool;
+  private final RunPool pool;
   private final ScheduledThreadPoolExecutor timer;
   private final CheckMetrics metrics;
+  private final int maxAbandonedRuns;
+  private final String serviceId;
+  private final String version;
 
   private HealthRegistry(Builder builder) {
     this.cacheInterval = builder.cacheInterval;
     this.clock = builder.clock;
+    this.maxAbandonedRuns = builder.maxAbandonedRuns;
+    this.serviceId = builder.serviceId;
+    this.version = builder.version;
     this.metrics = new CheckMetrics(builder.meterRegistry);
-    AtomicInteger number = new AtomicInteger();
-    this.pool =
-        new ThreadPoolExecutor(
-            builder.threads,
-            builder.threads,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(builder.queue),
-            r -> daemon(r, "monitoring-health-" + number.incrementAndGet()));
-    pool.allowCoreThreadTimeOut(true);
+    this.pool = new RunPool(builder.threads, builder.queue);
     this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "monitoring-health-timer"));
     timer.setRemoveOnCancelPolicy(true);
     if (!builder.refreshInterval.isZero()) {
@@ -110,11 +115,15 @@ public final class HealthRegistry implements AutoCloseable {
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(options, "options");
     Duration interval = options.cacheInterval() != null ? options.cacheInterval() : cacheInterval;
-    CheckEntry previous = entries.putIfAbsent(name, new CheckEntry(name, check, options, interval));
+    CheckEntry entry =
+        new CheckEntry(
+            name, check, options, interval, pool, timer, clock, this::onResult, maxAbandonedRuns);
+    CheckEntry previous = entries.putIfAbsent(name, entry);
     if (previous != null) {
       throw new IllegalArgumentException(
           "health check \"" + name + "\" is already registered; unregister it first");
     }
+    metrics.register(name, entry, CheckEntry::abandoned);
   }
 
   /** Removes the check and its metrics; returns whether it was registered. */
@@ -147,37 +156,42 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   private HealthReport check(Predicate<CheckEntry> selected) {
-    Map<String, CompletableFuture<CheckResult>> running = new TreeMap<>();
+    List<CheckEntry> chosen = new ArrayList<>();
     for (CheckEntry entry : entries.values()) {
       if (selected.test(entry)) {
-        running.put(entry.name, entry.result(pool, timer, clock, onResult(entry)));
+        chosen.add(entry);
       }
+    }
+    // critical checks and short timeouts first, so that a slow check does not make a quick one
+    // expire while it waits for a thread
+    chosen.sort(SUBMISSION_ORDER);
+    Map<String, CompletableFuture<CheckResult>> running = new TreeMap<>();
+    for (CheckEntry entry : chosen) {
+      running.put(entry.name, entry.result());
     }
     Map<String, CheckResult> results = new TreeMap<>();
     running.forEach((name, future) -> results.put(name, future.join()));
-    return new HealthReport(results);
+    return new HealthReport(results, serviceId, version);
   }
 
-  private java.util.function.BiConsumer<CheckResult, CheckResult> onResult(CheckEntry entry) {
-    return (previous, current) -> {
-      metrics.record(entry.name, current);
-      if (previous == null || previous.status() != current.status()) {
-        if (current.status() == CheckResult.Status.FAIL || previous != null) {
-          LOG.info(
-              "Health check {} is {}{}",
-              entry.name,
-              current.status().text(),
-              previous == null ? "" : " (was " + previous.status().text() + ")");
-        }
-        for (StatusListener listener : listeners) {
-          try {
-            listener.statusChanged(entry.name, entry.options, previous, current);
-          } catch (RuntimeException e) {
-            LOG.warn("Health status listener {} failed for check {}", listener, entry.name, e);
-          }
+  private void onResult(CheckEntry entry, CheckResult previous, CheckResult current) {
+    metrics.record(entry.name, current);
+    if (previous == null || previous.status() != current.status()) {
+      if (current.status() == CheckResult.Status.FAIL || previous != null) {
+        LOG.info(
+            "Health check {} is {}{}",
+            entry.name,
+            current.status().text(),
+            previous == null ? "" : " (was " + previous.status().text() + ")");
+      }
+      for (StatusListener listener : listeners) {
+        try {
+          listener.statusChanged(entry.name, entry.options, previous, current);
+        } catch (RuntimeException e) {
+          LOG.warn("Health status listener {} failed for check {}", listener, entry.name, e);
         }
       }
-    };
+    }
   }
 
   private void refresh() {
@@ -194,11 +208,21 @@ public final class HealthRegistry implements AutoCloseable {
     return entry == null ? 0 : entry.runs();
   }
 
-  /** Stops the pool and the timer; checks still running are interrupted. Idempotent. */
+  /** Runs of the named check that timed out, ignored the interrupt and have not returned. */
+  int abandonedRuns(String name) {
+    CheckEntry entry = entries.get(name);
+    return entry == null ? 0 : entry.abandoned();
+  }
+
+  /**
+   * Stops the pool and the timer; checks still running are interrupted, and probes waiting for them
+   * get {@code fail} at once. Idempotent.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
-    pool.shutdownNow();
+    pool.close();
+    entries.values().forEach(CheckEntry::stop);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -214,7 +238,10 @@ public final class HealthRegistry implements AutoCloseable {
     private Duration refreshInterval = Duration.ZERO;
     private int threads = 4;
     private int queue = 64;
+    private int maxAbandonedRuns = 2;
     private Clock clock = Clock.systemUTC();
+    private String serviceId;
+    private String version;
 
     private Builder() {}
 
@@ -254,12 +281,57 @@ public final class HealthRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Threads that run checks; default 4. At most one run per check is in flight. */
+    /**
+     * How many checks run at once; default 4. At most one run per check is in flight; further runs
+     * wait in a queue of 64 and, when their timeout passes first, end as {@code fail} with {@code
+     * timed out after 2s waiting for a thread}. A run abandoned after its timeout gives its place
+     * back even while its thread is still blocked.
+     *
+     * @throws IllegalArgumentException when not in [1, 64]
+     */
     public Builder threads(int threads) {
       if (threads < 1 || threads > 64) {
-        throw new IllegalArgumentException("threads(" + threads + ") must be in [1, 64]");
+        throw new IllegalArgumentException(
+            "threads(" + threads + ") must be in [1, 64]; the default is 4");
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * How many abandoned runs of one check (runs that overran their timeout and ignored the
+     * interrupt, so their thread is still blocked) may be outstanding before the check is no longer
+     * started: it then reports {@code fail} with {@code not run: 2 earlier run(s) timed out,
+     * ignored interruption and still hold 2 threads ...} until one returns. Default 2: a second run
+     * gets its chance (a frozen pooled connection often affects one run only), a check that always
+     * hangs holds at most 2 threads. Exposed as {@code health_check_abandoned_runs{check}}.
+     *
+     * @throws IllegalArgumentException when not in [1, 16]
+     */
+    public Builder maxAbandonedRuns(int runs) {
+      if (runs < 1 || runs > 16) {
+        throw new IllegalArgumentException(
+            "maxAbandonedRuns(" + runs + ") must be in [1, 16]; the default is 2");
+      }
+      this.maxAbandonedRuns = runs;
+      return this;
+    }
+
+    /**
+     * The {@code serviceId} of the health+json documents ({@link HealthReport#toJson(boolean)});
+     * default null = left out. {@code Monitoring} sets the service name.
+     */
+    public Builder serviceId(String serviceId) {
+      this.serviceId = serviceId;
+      return this;
+    }
+
+    /**
+     * The {@code version} of the health+json documents; default null = left out. {@code Monitoring}
+     * sets the service version.
+     */
+    public Builder version(String version) {
+      this.version = version;
       return this;
     }
 

@@ -5,6 +5,10 @@ import static com.aicompanion.monitoring.health.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.aicompanion.monitoring.Monitoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -17,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class HealthEndpointTest {
   private static final String TOKEN = "endpoint-token-123";
@@ -37,7 +42,8 @@ class HealthEndpointTest {
 
   @Test
   void hangingCheckIsAnsweredAsFailWithinItsTimeoutPlus100ms() {
-    Monitoring monitoring = start(TestHttp.monitoring("hang-test").version("1.4.2"));
+    Monitoring monitoring =
+        start(TestHttp.monitoring("hang-test").version("1.4.2").config("health.details", "always"));
     HealthRegistry health = monitoring.get(HealthRegistry.class);
     health.register(
         "never-returns",
@@ -158,6 +164,53 @@ class HealthEndpointTest {
         .startsWith("SQLException: Connection to jdbc:postgresql://db.internal");
   }
 
+  /** Issue 11, case 10. */
+  @Test
+  void byDefaultWithoutATokenNobodySeesDetailsAndOneInfoLineSaysHowToShowThem() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger("com.aicompanion.monitoring.health");
+    log.start();
+    logger.addAppender(log);
+    try {
+      Monitoring monitoring = start(TestHttp.monitoring("default-details"));
+      monitoring
+          .get(HealthRegistry.class)
+          .register("postgres", () -> CheckResult.fail("db.internal:5432 refused"));
+
+      HttpResponse<String> anonymous = get(monitoring, "/health");
+      HttpResponse<String> withSomeToken = get(monitoring, "/health", "anything");
+
+      for (HttpResponse<String> hidden : List.of(anonymous, withSomeToken)) {
+        assertThat(hidden.statusCode()).isEqualTo(503);
+        assertThat(json(hidden.body()).path("status").asText()).isEqualTo("fail");
+        assertThat(json(hidden.body()).has("checks")).isFalse();
+        assertThat(hidden.body()).doesNotContain("postgres", "db.internal");
+      }
+      assertThat(log.list)
+          .filteredOn(e -> e.getFormattedMessage().startsWith("Health check details are hidden"))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.INFO);
+                assertThat(e.getFormattedMessage())
+                    .contains("MONITORING_ENDPOINT_TOKEN", "MONITORING_HEALTH_DETAILS=always");
+              });
+    } finally {
+      logger.detachAppender(log);
+    }
+  }
+
+  @Test
+  void detailsAlwaysShowsThemToAnonymousCallersWithoutAToken() {
+    Monitoring monitoring =
+        start(TestHttp.monitoring("always-no-token").config("health.details", "always"));
+    monitoring.get(HealthRegistry.class).register("db", () -> CheckResult.fail("down"));
+
+    JsonNode body = json(get(monitoring, "/health").body());
+
+    assertThat(body.path("checks").path("db").path(0).path("output").asText()).isEqualTo("down");
+  }
+
   @Test
   void detailsNeverHidesThemEvenFromAuthorizedCallers() {
     Monitoring monitoring =
@@ -193,7 +246,8 @@ class HealthEndpointTest {
 
   @Test
   void outputWithQuotesAndControlCharactersStaysValidJson() {
-    Monitoring monitoring = start(TestHttp.monitoring("escape-test"));
+    Monitoring monitoring =
+        start(TestHttp.monitoring("escape-test").config("health.details", "always"));
     String nasty = "he said \"no\"\\ \n\t\u0001 \u2028 ünïcödé";
     monitoring.get(HealthRegistry.class).register("odd", () -> CheckResult.fail(nasty));
 
@@ -211,7 +265,8 @@ class HealthEndpointTest {
     String scrape = TestHttp.scrape(monitoring);
 
     assertThat(scrape)
-        .contains("health_check_status{check=\"db\",status=\"pass\"} 1.0")
+        .contains("health_check_status{check=\"db\"} 1.0")
+        .contains("health_check_abandoned_runs{check=\"db\"} 0.0")
         .contains("health_check_duration_seconds_count{check=\"db\",status=\"pass\"} 1");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.aicompanion.monitoring.health.CheckResult.Status;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,31 +56,6 @@ class HealthRegistryTest {
     assertThat(report.checks().get("cache").status()).isEqualTo(Status.WARN);
     assertThat(report.checks().get("cache").output()).isEqualTo("down");
     assertThat(report.checks().get("db").status()).isEqualTo(Status.PASS);
-  }
-
-  @Test
-  void checkThatIgnoresInterruptsTimesOutAndHoldsAtMostOneThread() {
-    AtomicInteger started = new AtomicInteger();
-    health.register(
-        "stuck",
-        () -> {
-          started.incrementAndGet();
-          awaitUninterruptibly(release);
-          return CheckResult.pass();
-        },
-        CheckOptions.critical().timeout(Duration.ofMillis(300)));
-
-    long begin = System.nanoTime();
-    HealthReport first = health.check();
-    long tookMs = (System.nanoTime() - begin) / 1_000_000;
-    HealthReport second = health.check();
-
-    assertThat(tookMs).isBetween(250L, 400L);
-    assertThat(first.checks().get("stuck").output()).isEqualTo("timed out after 300ms");
-    assertThat(second.checks().get("stuck").status()).isEqualTo(Status.FAIL);
-    assertThat(second.checks().get("stuck").output())
-        .isEqualTo("timed out after 300ms; the previous run has not returned yet");
-    assertThat(started).hasValue(1);
   }
 
   @Test
@@ -186,24 +162,39 @@ class HealthRegistryTest {
   }
 
   @Test
-  void metricsFollowTheLatestStatus() {
+  void statusMetricIsOneSeriesPerCheckUpdatedInPlace() {
     AtomicReference<CheckResult> answer = new AtomicReference<>(CheckResult.pass());
     health.register("db", answer::get);
 
     health.check();
-    assertThat(
-            meters.get("health_check_status").tags("check", "db", "status", "pass").gauge().value())
-        .isEqualTo(1.0);
+    Gauge first = meters.get("health_check_status").tags("check", "db").gauge();
+    double passing = first.value();
+    answer.set(CheckResult.warn("slow"));
+    health.check();
+    double warning = first.value();
     answer.set(CheckResult.fail("down"));
     health.check();
 
-    assertThat(meters.find("health_check_status").tags("status", "pass").gauge()).isNull();
-    assertThat(
-            meters.get("health_check_status").tags("check", "db", "status", "fail").gauge().value())
-        .isEqualTo(0.0);
+    assertThat(passing).isEqualTo(1.0);
+    assertThat(warning).isEqualTo(0.5);
+    assertThat(meters.find("health_check_status").gauges()).containsExactly(first);
+    assertThat(first.getId().getTags()).extracting(t -> t.getKey()).containsExactly("check");
+    assertThat(first.value()).isEqualTo(0.0);
     assertThat(meters.get("health_check_duration").tags("check", "db").timers())
         .extracting(t -> t.getId().getTag("status"))
-        .containsExactlyInAnyOrder("pass", "fail");
+        .containsExactlyInAnyOrder("pass", "warn", "fail");
+  }
+
+  @Test
+  void unregisterRemovesTheChecksSeries() {
+    health.register("db", CheckResult::pass);
+    health.check();
+
+    health.unregister("db");
+
+    assertThat(meters.find("health_check_status").gauges()).isEmpty();
+    assertThat(meters.find("health_check_abandoned_runs").gauges()).isEmpty();
+    assertThat(meters.find("health_check_duration").timers()).isEmpty();
   }
 
   @Test

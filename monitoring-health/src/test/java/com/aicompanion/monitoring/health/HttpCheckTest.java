@@ -2,9 +2,11 @@ package com.aicompanion.monitoring.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.aicompanion.monitoring.health.CheckResult.Status;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -72,6 +74,37 @@ class HttpCheckTest {
 
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.output()).isEqualTo("HTTP 500, expected 200-399");
+  }
+
+  /** Issue 11, case 11, for HTTP: a relay that stops forwarding, then forwards again. */
+  @Test
+  void serverBehindARelayThatStopsForwardingFailsInTimeAndPassesOnceItForwardsAgain() {
+    try (TcpRelay relay = TcpRelay.start(server.getAddress().getPort());
+        HealthRegistry health =
+            HealthRegistry.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .cacheInterval(Duration.ZERO)
+                .build()) {
+      URI viaRelay = URI.create("http://127.0.0.1:" + relay.port() + "/ok");
+      health.register(
+          "api",
+          HealthChecks.http(viaRelay),
+          CheckOptions.critical().timeout(Duration.ofMillis(800)));
+      assertThat(health.check().status()).isEqualTo(Status.PASS);
+
+      relay.stopForwarding();
+      long begin = System.nanoTime();
+      CheckResult frozen = health.check().checks().get("api");
+      long tookMs = (System.nanoTime() - begin) / 1_000_000;
+
+      assertThat(tookMs).isLessThan(1200);
+      assertThat(frozen.status()).isEqualTo(Status.FAIL);
+      assertThat(frozen.output()).startsWith("HttpTimeoutException: ");
+      assertThat(health.abandonedRuns("api")).isZero();
+
+      relay.resumeForwarding();
+      await().atMost(Duration.ofSeconds(3)).until(() -> health.check().status() == Status.PASS);
+    }
   }
 
   @Test

@@ -9,10 +9,13 @@ import com.aicompanion.monitoring.health.CheckResult.Status;
 import com.aicompanion.monitoring.testsupport.PostgresServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The JDBC check against a real PostgreSQL that the test starts, stops and starts again. */
 class JdbcCheckPostgresTest {
@@ -86,6 +89,58 @@ class JdbcCheckPostgresTest {
       assertThat(get(monitoring, "/health/live").statusCode()).isEqualTo(200);
       assertThat(get(monitoring, "/health").statusCode()).isEqualTo(200);
     }
+  }
+
+  /**
+   * Issue 11, case 11: HikariCP behind a relay that swallows the traffic of its open connection.
+   * The check's own network timeout ends the run before the registry's timeout, the run's thread
+   * and the pool's connection come back (evicted), and the check passes again at once.
+   */
+  @ParameterizedTest
+  @EnumSource(Prober.Via.class)
+  void frozenPooledConnectionFailsInTimeAndTheCheckRecoversWithThreadAndConnectionBack(
+      Prober.Via via) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TcpRelay relay = TcpRelay.start(postgres.port());
+        HikariDataSource pool = pool("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres");
+        HealthRegistry health =
+            HealthRegistry.builder().meterRegistry(meters).cacheInterval(Duration.ZERO).build();
+        Prober probe = new Prober(via, health)) {
+      health.register(
+          "postgres",
+          HealthChecks.jdbc(pool),
+          CheckOptions.critical().timeout(Duration.ofSeconds(1)));
+      assertThat(probe.ready().httpStatus()).isEqualTo(200);
+
+      relay.freezeOpenConnections();
+      long begin = System.nanoTime();
+      Prober.Answer frozen = probe.ready();
+      long tookMs = (System.nanoTime() - begin) / 1_000_000;
+
+      assertThat(tookMs).isLessThan(1400);
+      assertThat(frozen.httpStatus()).isEqualTo(503);
+      assertThat(frozen.check("postgres").output())
+          .startsWith("SQLException: no answer from the database within")
+          .contains("(network timeout)");
+      assertThat(health.abandonedRuns("postgres")).isZero();
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.ready().httpStatus() == 200);
+      assertThat(meters.get("health_check_abandoned_runs").gauge().value()).isZero();
+    }
+  }
+
+  private static HikariDataSource pool(String jdbcUrl) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(postgres.user());
+    config.setPassword(postgres.password());
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(1000);
+    config.setValidationTimeout(500);
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
   }
 
   private static CheckResult runCatching(HealthCheck check) {

@@ -6,6 +6,7 @@ import com.aicompanion.monitoring.MonitoringContext;
 import com.aicompanion.monitoring.MonitoringModule;
 import com.aicompanion.monitoring.health.AlertNotifier;
 import com.aicompanion.monitoring.health.CheckOptions;
+import com.aicompanion.monitoring.health.HealthDetails;
 import com.aicompanion.monitoring.health.HealthRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -47,17 +48,29 @@ public final class HealthModule implements MonitoringModule {
   @Override
   public void start(MonitoringContext context) {
     MonitoringConfig config = context.config();
-    HealthEndpoint.Details details =
-        HealthEndpoint.Details.valueOf(
+    HealthDetails details =
+        HealthDetails.valueOf(
             config
                 .oneOf("health.details", "authorized", "never", "authorized", "always")
                 .toUpperCase(Locale.ROOT));
+    boolean tokenConfigured = config.get("endpoint.token").isPresent();
+    if (details == HealthDetails.AUTHORIZED && !tokenConfigured) {
+      LOG.info(
+          "Health check details are hidden from every caller: MONITORING_HEALTH_DETAILS is"
+              + " authorized (the default) and no MONITORING_ENDPOINT_TOKEN is set. Set"
+              + " MONITORING_ENDPOINT_TOKEN to show them to callers that send Authorization: Bearer"
+              + " <token>, or MONITORING_HEALTH_DETAILS=always to show them to everyone");
+    }
     Duration cache = config.duration("health.cache.interval", Duration.ofSeconds(1));
     Duration refresh = config.duration(REFRESH_KEY, Duration.ofSeconds(10));
     Optional<URI> alertmanager = config.uri("alertmanager.url");
 
+    String service = config.serviceName();
+    String version = config.serviceVersion();
     HealthRegistry registry =
         HealthRegistry.builder()
+            .serviceId(service)
+            .version(version)
             .meterRegistry(context.registry())
             .cacheInterval(cache)
             .refreshInterval(refresh)
@@ -73,22 +86,20 @@ public final class HealthModule implements MonitoringModule {
       registry.addListener(alerts.healthListener());
     }
 
-    String service = config.serviceName();
-    String version = config.serviceVersion();
     context.route(
         "/health",
         EndpointAccess.PUBLIC,
-        new HealthEndpoint(registry::check, details, service, version));
+        new HealthEndpoint(registry::check, details, tokenConfigured));
     context.route(
         "/health/live",
         EndpointAccess.PUBLIC,
         new HealthEndpoint(
-            () -> registry.check(CheckOptions.Group.LIVENESS), details, service, version));
+            () -> registry.check(CheckOptions.Group.LIVENESS), details, tokenConfigured));
     context.route(
         "/health/ready",
         EndpointAccess.PUBLIC,
         new HealthEndpoint(
-            () -> registry.check(CheckOptions.Group.READINESS), details, service, version));
+            () -> registry.check(CheckOptions.Group.READINESS), details, tokenConfigured));
     context.publish(HealthRegistry.class, registry);
     context.publish(AlertNotifier.class, alerts);
     LOG.debug(

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -21,29 +22,58 @@ public final class RedisPing {
   private RedisPing() {}
 
   /**
-   * Connects, authenticates if {@code password} is not null, pings and closes.
+   * Connects, authenticates if {@code password} is not null, pings and closes, all within {@code
+   * timeout}: connecting and every read share one deadline.
    *
-   * @throws IOException when Redis is unreachable, slow, or answers anything but {@code +OK} /
-   *     {@code +PONG} (the error line Redis sent is in the message, e.g. {@code NOAUTH ...})
+   * @throws IOException when Redis is unreachable, slow ({@code Redis at host:port did not answer
+   *     PING within 900ms}), or answers anything but {@code +OK} / {@code +PONG} (the error line
+   *     Redis sent is in the message, e.g. {@code NOAUTH ...})
    */
   public static void ping(String host, int port, String password, Duration timeout)
       throws IOException {
-    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    long deadline = System.nanoTime() + timeout.toNanos();
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), millis);
-      socket.setSoTimeout(millis);
+      socket.connect(
+          new InetSocketAddress(host, port), remainingMillis(deadline, host, port, "connect"));
       socket.setTcpNoDelay(true);
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream());
       if (password != null) {
         out.write(command("AUTH", password));
         out.flush();
-        expect(readLine(in), "+OK", "AUTH");
+        expect(answer(socket, in, deadline, host, port, "AUTH"), "+OK", "AUTH");
       }
       out.write(command("PING"));
       out.flush();
-      expect(readLine(in), "+PONG", "PING");
+      expect(answer(socket, in, deadline, host, port, "PING"), "+PONG", "PING");
+    } catch (SocketTimeoutException e) {
+      throw new SocketTimeoutException(
+          "Redis at "
+              + host
+              + ":"
+              + port
+              + " did not answer within "
+              + timeout.toMillis()
+              + "ms ("
+              + e.getMessage()
+              + ")");
     }
+  }
+
+  private static String answer(
+      Socket socket, InputStream in, long deadline, String host, int port, String command)
+      throws IOException {
+    socket.setSoTimeout(remainingMillis(deadline, host, port, command));
+    return readLine(in, deadline);
+  }
+
+  private static int remainingMillis(long deadline, String host, int port, String step)
+      throws SocketTimeoutException {
+    long ms = (deadline - System.nanoTime()) / 1_000_000;
+    if (ms <= 0) {
+      throw new SocketTimeoutException("no time left before " + step);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, ms);
   }
 
   /** A command as a RESP array of bulk strings. */
@@ -70,8 +100,8 @@ public final class RedisPing {
     }
   }
 
-  /** One CRLF-terminated line of at most {@value #MAX_LINE} bytes. */
-  static String readLine(InputStream in) throws IOException {
+  /** One CRLF-terminated line of at most {@value #MAX_LINE} bytes, read before {@code deadline}. */
+  static String readLine(InputStream in, long deadline) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int previous = -1;
     while (true) {
@@ -88,6 +118,9 @@ public final class RedisPing {
       }
       line.write(b);
       previous = b;
+      if (System.nanoTime() - deadline > 0) {
+        throw new SocketTimeoutException("the answer trickled in past the deadline");
+      }
     }
   }
 }
