@@ -3,6 +3,7 @@ package com.aicompanion.monitoring;
 import com.aicompanion.monitoring.internal.EndpointServer;
 import com.aicompanion.monitoring.internal.MetricsEndpoint;
 import com.aicompanion.monitoring.internal.RecordingErrors;
+import com.aicompanion.monitoring.internal.RequestWatchdog.ServerLimits;
 import com.aicompanion.monitoring.internal.ShutdownSequence;
 import com.aicompanion.monitoring.internal.SwitchableSpanContext;
 import io.micrometer.core.instrument.Clock;
@@ -178,6 +179,7 @@ public final class Monitoring implements AutoCloseable {
     private Map<String, String> env = System.getenv();
     private Properties properties = System.getProperties();
     private boolean registerGlobal = true;
+    private ServerLimits endpointLimits = ServerLimits.DEFAULT;
 
     private Builder(String serviceName) {
       this.serviceName = serviceName;
@@ -304,6 +306,15 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Test seam: the endpoint server's request and response time limits (default 10 s and 60 s), so
+     * that tests can show them with short ones.
+     */
+    Builder endpointLimits(Duration request, Duration response) {
+      this.endpointLimits = new ServerLimits(request, response);
+      return this;
+    }
+
     static String methodFor(String key) {
       return switch (key) {
         case "environment" -> "environment(";
@@ -352,6 +363,7 @@ public final class Monitoring implements AutoCloseable {
                 config.metricsPort(),
                 config.endpointToken().orElse(null),
                 config.describe("metrics.port"),
+                endpointLimits,
                 new RecordingErrors(registry));
       } catch (RuntimeException e) {
         shutdown.run(config.shutdownTimeout());

@@ -63,5 +63,16 @@ public final class RecordingTestModule implements MonitoringModule {
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
         });
+    // 64 MiB, more than any socket buffer holds: a client that does not read blocks the writer
+    context.route(
+        "/test-large",
+        EndpointAccess.PUBLIC,
+        (exchange, authorized) -> {
+          byte[] chunk = new byte[64 * 1024];
+          exchange.sendResponseHeaders(200, 1024L * chunk.length);
+          for (int i = 0; i < 1024; i++) {
+            exchange.getResponseBody().write(chunk);
+          }
+        });
   }
 }
