@@ -8,10 +8,12 @@ import com.aicompanion.monitoring.health.AlertNotifier;
 import com.aicompanion.monitoring.health.CheckOptions;
 import com.aicompanion.monitoring.health.HealthRegistry;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +86,41 @@ public final class HealthModule implements MonitoringModule {
         EndpointAccess.PUBLIC,
         new HealthEndpoint(
             () -> registry.check(CheckOptions.Group.LIVENESS), details, service, version));
+    HealthEndpoint ready =
+        new HealthEndpoint(
+            () -> registry.check(CheckOptions.Group.READINESS), details, service, version);
+    // from close() on, readiness fails so that traffic drains while the server still answers
+    AtomicBoolean draining = new AtomicBoolean();
+    context.onDrain(() -> draining.set(true));
+    String shuttingDown =
+        new Json()
+            .beginObject()
+            .name("status")
+            .value("fail")
+            .name("serviceId")
+            .value(service)
+            .name("version")
+            .value(version)
+            .name("output")
+            .value("shutting down")
+            .endObject()
+            .toString();
     context.route(
         "/health/ready",
         EndpointAccess.PUBLIC,
-        new HealthEndpoint(
-            () -> registry.check(CheckOptions.Group.READINESS), details, service, version));
+        (exchange, authorized) -> {
+          if (!draining.get()) {
+            ready.handle(exchange, authorized);
+            return;
+          }
+          byte[] body = shuttingDown.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", HealthEndpoint.CONTENT_TYPE);
+          boolean head = exchange.getRequestMethod().equals("HEAD");
+          exchange.sendResponseHeaders(503, head ? -1 : body.length);
+          if (!head) {
+            exchange.getResponseBody().write(body);
+          }
+        });
     context.publish(HealthRegistry.class, registry);
     context.publish(AlertNotifier.class, alerts);
     LOG.debug(
