@@ -71,6 +71,11 @@ final class ModuleContext implements MonitoringContext {
   }
 
   @Override
+  public void onDrain(Runnable action) {
+    shutdown.onDrain(action);
+  }
+
+  @Override
   public void exemplars(io.prometheus.metrics.tracer.common.SpanContext context) {
     if (spanContext == null) {
       throw new IllegalStateException(

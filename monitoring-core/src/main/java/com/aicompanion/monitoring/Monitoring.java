@@ -3,15 +3,14 @@ package com.aicompanion.monitoring;
 import com.aicompanion.monitoring.internal.EndpointServer;
 import com.aicompanion.monitoring.internal.MetricsEndpoint;
 import com.aicompanion.monitoring.internal.RecordingErrors;
+import com.aicompanion.monitoring.internal.RequestWatchdog.ServerLimits;
 import com.aicompanion.monitoring.internal.ShutdownSequence;
 import com.aicompanion.monitoring.internal.SwitchableSpanContext;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,13 +37,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Configuration comes from defaults &lt; environment ({@code MONITORING_*}) &lt; system
  * properties ({@code monitoring.*}) &lt; the builder. A bad value fails {@code start()} with a
- * {@link MonitoringException} naming the key, the value and the fix. {@link #close()} flushes every
- * module and stops the server within {@code MONITORING_SHUTDOWN_TIMEOUT} (default 10s); a JVM
- * shutdown hook calls it too.
+ * {@link MonitoringException} naming the key, the value and the fix.
+ *
+ * <p>{@link #close()} first lets readiness answer 503 for {@code MONITORING_SHUTDOWN_DRAIN}
+ * (default 5s; skipped when no module serves readiness) while {@code /metrics} and liveness still
+ * answer, then flushes every module and stops the server within {@code MONITORING_SHUTDOWN_TIMEOUT}
+ * (default 10s). A JVM shutdown hook calls it; {@link Builder#shutdownHook(boolean) shutdownHook
+ * (false)} leaves that to the application, which then calls {@code close()} at the end of its own
+ * hook, so that its last lines come first.
  */
 public final class Monitoring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
   private static final AtomicReference<Monitoring> GLOBAL = new AtomicReference<>();
+
+  /** The default drain period of {@link #close()}: {@value #DEFAULT_DRAIN_SECONDS} seconds. */
+  public static final long DEFAULT_DRAIN_SECONDS = 5;
+
+  static final Duration DEFAULT_SHUTDOWN_DRAIN = Duration.ofSeconds(DEFAULT_DRAIN_SECONDS);
 
   private final MonitoringConfig config;
   private final Monitor monitor;
@@ -144,8 +153,9 @@ public final class Monitoring implements AutoCloseable {
   }
 
   /**
-   * Closes every module in reverse order, then the endpoint server, within the shutdown deadline.
-   * Idempotent.
+   * Drains, then closes every module in reverse order and the endpoint server, within the shutdown
+   * deadline; logs {@code Monitoring for <service> closed} last. Idempotent; blocks for the drain
+   * period plus at most the shutdown timeout.
    */
   @Override
   public void close() {
@@ -160,6 +170,7 @@ public final class Monitoring implements AutoCloseable {
         // the JVM is already shutting down
       }
     }
+    shutdown.drain(config.shutdownDrain(), config.serviceName());
     int problems = shutdown.run(config.shutdownTimeout());
     LOG.info(
         "Monitoring for {} closed{}",
@@ -178,6 +189,8 @@ public final class Monitoring implements AutoCloseable {
     private Map<String, String> env = System.getenv();
     private Properties properties = System.getProperties();
     private boolean registerGlobal = true;
+    private boolean shutdownHook = true;
+    private ServerLimits endpointLimits = ServerLimits.DEFAULT;
 
     private Builder(String serviceName) {
       this.serviceName = serviceName;
@@ -258,6 +271,33 @@ public final class Monitoring implements AutoCloseable {
     }
 
     /**
+     * How long {@link Monitoring#close()} lets readiness answer 503 before anything closes ({@code
+     * MONITORING_SHUTDOWN_DRAIN}, default {@value Monitoring#DEFAULT_DRAIN_SECONDS}s; {@code
+     * Duration.ZERO} for none). Skipped when no module serves readiness (monitoring-health absent).
+     * Comes on top of the shutdown timeout.
+     *
+     * @throws IllegalArgumentException when {@code drain} is null or negative
+     */
+    public Builder shutdownDrain(Duration drain) {
+      if (drain == null || drain.isNegative()) {
+        throw new IllegalArgumentException(
+            "shutdownDrain(" + drain + ") must be a non-negative duration");
+      }
+      values.put("shutdown.drain", drain.toMillis() + "ms");
+      return this;
+    }
+
+    /**
+     * Whether {@code start()} adds a JVM shutdown hook that calls {@link Monitoring#close()}
+     * (default true). The JVM runs all hooks at once, so an application that logs or drains in its
+     * own hook passes {@code false} and calls {@code monitoring.close()} as its hook's last step.
+     */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    /**
      * Whether to bind the JVM and process metrics ({@code MONITORING_JVM_METRICS}, default true).
      */
     public Builder jvmMetrics(boolean enabled) {
@@ -304,6 +344,15 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Test seam: the endpoint server's request and response time limits (default 10 s and 60 s), so
+     * that tests can show them with short ones.
+     */
+    Builder endpointLimits(Duration request, Duration response) {
+      this.endpointLimits = new ServerLimits(request, response);
+      return this;
+    }
+
     static String methodFor(String key) {
       return switch (key) {
         case "environment" -> "environment(";
@@ -314,6 +363,7 @@ public final class Monitoring implements AutoCloseable {
         case "endpoint.token" -> "endpointToken(";
         case "cardinality.limit" -> "cardinalityLimit(";
         case "shutdown.timeout" -> "shutdownTimeout(";
+        case "shutdown.drain" -> "shutdownDrain(";
         case "jvm.metrics" -> "jvmMetrics(";
         default -> "config(\"" + key + "\", ";
       };
@@ -332,7 +382,7 @@ public final class Monitoring implements AutoCloseable {
       config.validateCore();
       List<MonitoringModule> found = Startup.discoverModules();
       Startup.reportUnknownKeys(config, found);
-      LlmPrices table = pricesWithFile(config);
+      LlmPrices table = Startup.pricesWithFile(prices, config);
 
       // exemplar samplers cost ~145 B per series: only when a module will feed them span contexts
       SwitchableSpanContext spanContext =
@@ -356,6 +406,7 @@ public final class Monitoring implements AutoCloseable {
                 config.metricsPort(),
                 config.endpointToken().orElse(null),
                 config.describe("metrics.port"),
+                endpointLimits,
                 new RecordingErrors(registry));
       } catch (RuntimeException e) {
         shutdown.run(config.shutdownTimeout());
@@ -390,7 +441,9 @@ public final class Monitoring implements AutoCloseable {
           new Monitoring(config, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {
         GLOBAL.set(monitoring);
-        Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
+        if (shutdownHook) {
+          Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
+        }
       }
       LOG.info(
           "Monitoring started for {} (environment {}, version {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
@@ -403,26 +456,6 @@ public final class Monitoring implements AutoCloseable {
           started.isEmpty() ? "none" : String.join(", ", started),
           config.summary().isEmpty() ? "defaults" : config.summary());
       return monitoring;
-    }
-
-    private LlmPrices pricesWithFile(MonitoringConfig config) {
-      String file = config.get("llm.prices.file").orElse(null);
-      if (file == null) {
-        return prices;
-      }
-      try {
-        return prices.withFile(Path.of(file));
-      } catch (IOException e) {
-        throw new MonitoringException(
-            config.describe("llm.prices.file")
-                + " cannot be read ("
-                + e
-                + "); point it at a readable prices file",
-            e);
-      } catch (IllegalArgumentException e) {
-        throw new MonitoringException(
-            config.describe("llm.prices.file") + ": " + e.getMessage(), e);
-      }
     }
   }
 }

@@ -219,6 +219,7 @@ public final class MonitoringConfig {
     metricsPath();
     cardinalityLimit();
     shutdownTimeout();
+    shutdownDrain();
     jvmMetrics();
   }
 
@@ -264,6 +265,11 @@ public final class MonitoringConfig {
 
   Duration shutdownTimeout() {
     return duration("shutdown.timeout", Duration.ofSeconds(10));
+  }
+
+  /** How long close() lets readiness answer 503 before stopping the endpoint server. */
+  Duration shutdownDrain() {
+    return duration("shutdown.drain", Monitoring.DEFAULT_SHUTDOWN_DRAIN);
   }
 
   boolean jvmMetrics() {

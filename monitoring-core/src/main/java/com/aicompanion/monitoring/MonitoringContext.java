@@ -36,6 +36,18 @@ public interface MonitoringContext {
   void onClose(String what, AutoCloseable closer);
 
   /**
+   * Runs {@code action} when {@link Monitoring#close()} begins draining: from then on, for the
+   * drain period ({@code MONITORING_SHUTDOWN_DRAIN}, default 5s), the endpoint server still answers
+   * while a readiness route uses this signal to answer 503, so that load balancers stop sending
+   * traffic before anything closes. When no module registers a drain action, close() does not wait
+   * at all. Actions run once, in registration order, on the closing thread, before any {@link
+   * #onClose} closer; one that throws is logged and the others still run.
+   *
+   * @param action must not be {@code null}; should return at once
+   */
+  void onDrain(Runnable action);
+
+  /**
    * Makes histograms and counters attach the current trace as an exemplar (OpenMetrics scrape). The
    * tracing module calls it; the last call wins.
    */

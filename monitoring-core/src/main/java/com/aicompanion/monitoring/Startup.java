@@ -1,6 +1,8 @@
 package com.aicompanion.monitoring;
 
 import com.aicompanion.monitoring.internal.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -48,5 +50,25 @@ final class Startup {
                                     : c.getPackage().getImplementationVersion())
                         .orElse(null));
     return version == null || version.isBlank() ? "unknown" : version;
+  }
+
+  /** {@code prices} plus the lines of {@code MONITORING_LLM_PRICES_FILE}, when set. */
+  static LlmPrices pricesWithFile(LlmPrices prices, MonitoringConfig config) {
+    String file = config.get("llm.prices.file").orElse(null);
+    if (file == null) {
+      return prices;
+    }
+    try {
+      return prices.withFile(Path.of(file));
+    } catch (IOException e) {
+      throw new MonitoringException(
+          config.describe("llm.prices.file")
+              + " cannot be read ("
+              + e
+              + "); point it at a readable prices file",
+          e);
+    } catch (IllegalArgumentException e) {
+      throw new MonitoringException(config.describe("llm.prices.file") + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -33,8 +33,14 @@ class EndpointMalformedInputTest {
   /** A refusal the server can give at once. */
   private static final Duration QUICK = Duration.ofSeconds(5);
 
-  /** {@code maxReqTime} (10 s) + the JDK's request timer tick (1 s) + slack for a busy machine. */
+  /** The endpoint server's request limit (10 s) + its watchdog's tick (1 s) + slack. */
   private static final Duration STALL_BOUND = Duration.ofSeconds(15);
+
+  /**
+   * A connection that never sends a byte holds no thread; the JDK's idle sweep closes it: idle
+   * interval (30 s) + sweep period (10 s) + slack. No JVM-wide property shortens it any more.
+   */
+  private static final Duration IDLE_BOUND = Duration.ofSeconds(45);
 
   private static final Duration SCRAPE_BOUND = Duration.ofSeconds(3);
   private static final int IDLE_CONNECTIONS = 2_000;
@@ -133,8 +139,10 @@ class EndpointMalformedInputTest {
   @Test
   void stalledTlsAndIdleClientsAreClosedWithinTheirBoundWhileScrapesGoOn() throws Exception {
     List<Duration> scrapes = new CopyOnWriteArrayList<>();
-    try (Selector selector = Selector.open()) {
+    try (Selector selector = Selector.open();
+        Selector idleSelector = Selector.open()) {
       List<SocketChannel> channels = new ArrayList<>();
+      List<SocketChannel> idle = new ArrayList<>();
       // half a request line, then nothing: a slowloris client holds a pool thread while it waits
       for (int i = 0; i < STALLED_CLIENTS; i++) {
         channels.add(open(selector, ascii("GET /metr")));
@@ -144,7 +152,7 @@ class EndpointMalformedInputTest {
       new Random(42).nextBytes(binary);
       channels.add(open(selector, binary));
       for (int i = 0; i < IDLE_CONNECTIONS; i++) {
-        channels.add(open(selector, new byte[0]));
+        idle.add(open(idleSelector, new byte[0]));
       }
       long opened = System.nanoTime();
       scrapes.add(timedScrape());
@@ -160,11 +168,26 @@ class EndpointMalformedInputTest {
                 return statuses.size() == channels.size();
               });
       Duration allClosed = Duration.ofNanos(System.nanoTime() - opened);
+
+      List<Integer> idleStatuses = new CopyOnWriteArrayList<>();
+      await("every idle connection closed")
+          .atMost(IDLE_BOUND)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                collect(idleSelector, idleStatuses);
+                scrapes.add(timedScrape());
+                return idleStatuses.size() == idle.size();
+              });
       for (SocketChannel channel : channels) {
+        channel.close();
+      }
+      for (SocketChannel channel : idle) {
         channel.close();
       }
 
       assertThat(statuses).allSatisfy(s -> assertThat(s == -1 || (s >= 400 && s < 500)).isTrue());
+      assertThat(idleStatuses).containsOnly(-1);
       assertThat(allClosed).isLessThanOrEqualTo(STALL_BOUND);
     }
     scrapes.add(timedScrape());

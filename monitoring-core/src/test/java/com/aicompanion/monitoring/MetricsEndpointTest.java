@@ -195,9 +195,85 @@ class MetricsEndpointTest {
   }
 
   @Test
-  void smallAnswersAreNotHeldBackByNagle() {
-    // set by the first start() in this JVM, since the test run does not choose its own value
-    assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+  void startSetsNoJdkServerProperty() {
+    assertThat(System.getProperties().stringPropertyNames())
+        .noneMatch(name -> name.startsWith("sun.net.httpserver."));
+  }
+
+  @Test
+  void highestWeightedFormatWinsWhateverTheHeaderOrder() {
+    HttpResponse<String> response =
+        TestMonitoring.send(
+            HttpRequest.newBuilder(TestMonitoring.uri(monitoring, "/metrics"))
+                .header(
+                    "Accept",
+                    "text/plain;version=0.0.4;q=0.6,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.3")
+                .build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("text/plain; version=0.0.4");
+    assertThat(response.body()).doesNotContain("# EOF");
+  }
+
+  @Test
+  void protobufIsServedWhenItWeighsMost() {
+    HttpResponse<byte[]> response =
+        sendBytes(
+            HttpRequest.newBuilder(TestMonitoring.uri(monitoring, "/metrics"))
+                .header(
+                    "Accept",
+                    "Application/Vnd.Google.Protobuf; Proto=io.prometheus.client.MetricFamily;"
+                        + " Encoding=Delimited; q=0.9, text/plain; q=0.5")
+                .build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("application/vnd.google.protobuf")
+        .contains("proto=io.prometheus.client.MetricFamily", "encoding=delimited");
+    assertThat(new String(response.body(), StandardCharsets.ISO_8859_1)).contains("app_info");
+  }
+
+  @Test
+  void refusingEveryFormatGets406NamingTheOfferedTypes() {
+    HttpResponse<String> response =
+        TestMonitoring.send(
+            HttpRequest.newBuilder(TestMonitoring.uri(monitoring, "/metrics"))
+                .header("Accept", "application/json, text/plain;q=0")
+                .build());
+    assertThat(response.statusCode()).isEqualTo(406);
+    assertThat(response.body())
+        .contains(
+            "text/plain; version=0.0.4",
+            "application/openmetrics-text; version=1.0.0",
+            "application/vnd.google.protobuf");
+  }
+
+  @Test
+  void anUnknownTypeAloneFallsBackToText() {
+    HttpResponse<String> response =
+        TestMonitoring.send(
+            HttpRequest.newBuilder(TestMonitoring.uri(monitoring, "/metrics"))
+                .header("Accept", "application/json")
+                .build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("text/plain; version=0.0.4");
+  }
+
+  @Test
+  void gzipRefusedWithZeroWeightIsNotUsed() {
+    HttpResponse<String> response =
+        TestMonitoring.send(
+            HttpRequest.newBuilder(TestMonitoring.uri(monitoring, "/metrics"))
+                .header("Accept-Encoding", "gzip;q=0, identity")
+                .build());
+    assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(response.body()).contains("app_info{");
   }
 
   @Test

@@ -28,7 +28,7 @@ public final class RecordingTestModule implements MonitoringModule {
 
   @Override
   public Set<String> configKeys() {
-    return Set.of("test.modules", "test.fail", "test.hang");
+    return Set.of("test.modules", "test.fail", "test.hang", "test.drain");
   }
 
   @Override
@@ -62,6 +62,31 @@ public final class RecordingTestModule implements MonitoringModule {
           byte[] body = ("authorized=" + authorized).getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
+        });
+    if (config.bool("test.drain", false)) {
+      // a readiness route as monitoring-health serves it: 503 once close() begins draining
+      java.util.concurrent.atomic.AtomicBoolean draining =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      context.onDrain(() -> draining.set(true));
+      context.onDrain(
+          () -> {
+            throw new IllegalStateException("a drain action that fails does not stop the others");
+          });
+      context.route(
+          "/test-ready",
+          EndpointAccess.PUBLIC,
+          (exchange, authorized) -> exchange.sendResponseHeaders(draining.get() ? 503 : 200, -1));
+    }
+    // 64 MiB, more than any socket buffer holds: a client that does not read blocks the writer
+    context.route(
+        "/test-large",
+        EndpointAccess.PUBLIC,
+        (exchange, authorized) -> {
+          byte[] chunk = new byte[64 * 1024];
+          exchange.sendResponseHeaders(200, 1024L * chunk.length);
+          for (int i = 0; i < 1024; i++) {
+            exchange.getResponseBody().write(chunk);
+          }
         });
   }
 }

@@ -28,6 +28,7 @@ public final class ConfigKeys {
     add("endpoint.token", CORE, true);
     core("cardinality.limit");
     core("shutdown.timeout");
+    core("shutdown.drain");
     core("jvm.metrics");
     core("llm.prices.file");
     module("health.details", "monitoring-health");

@@ -3,6 +3,8 @@ package com.aicompanion.monitoring.internal;
 import com.aicompanion.monitoring.EndpointAccess;
 import com.aicompanion.monitoring.EndpointHandler;
 import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.internal.RequestWatchdog.ServerLimits;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,16 +30,22 @@ import org.slf4j.LoggerFactory;
  * accepting thread serves the request itself, which slows accepting instead of dropping requests.
  *
  * <pre>{@code
- * EndpointServer server = EndpointServer.bind("127.0.0.1", 0, null, "port 0", errors);
+ * EndpointServer server =
+ *     EndpointServer.bind("127.0.0.1", 0, null, "port 0", ServerLimits.DEFAULT, errors);
  * server.route("/metrics", EndpointAccess.TOKEN, handler);
  * server.start();
  * }</pre>
  *
  * <p>The JDK server reads a request with blocking I/O on a pool thread and, by default, waits
- * forever for a request that never completes. Before the first server of the JVM is created, {@link
- * #SERVER_LIMITS} are set as system properties where the user has not set them (the JDK reads them
- * once per JVM): a request must arrive within 10 s, a response be taken within 60 s, headers stay
- * under 64 KiB and 100 lines, and idle connections are checked every second.
+ * forever for a request that never completes. Its own limits are JVM-wide system properties that
+ * would change the application's JDK servers too, so none is set: the {@link RequestWatchdog} on
+ * this server's pool cuts a request that has not arrived within 10 s and an answer not taken within
+ * 60 s, and the dispatcher refuses a request line over {@value #MAX_URI_CHARS} characters (414) and
+ * headers over {@value #MAX_HEADER_BYTES} bytes or {@value #MAX_HEADER_LINES} lines (431). The
+ * JDK's own defaults stay in force before that (request line and headers up to 380 KiB, 200
+ * distinct header names: larger ones close the connection), as do its idle-connection sweep (30 s
+ * idle, checked every 10 s) and its Nagle setting (no {@code TCP_NODELAY}; see
+ * docs/configuration.md).
  */
 public final class EndpointServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointServer.class);
@@ -49,49 +58,54 @@ public final class EndpointServer implements AutoCloseable {
 
   static final int QUEUE = 256;
 
-  /**
-   * The JDK server's limits we set when the user has not: {@code maxReqTime} (seconds to receive a
-   * request line and headers), {@code maxRspTime} (seconds to send a response), {@code
-   * maxReqHeaderSize} (bytes of request line and headers), {@code maxReqHeaders} (header lines),
-   * {@code clockTick} (milliseconds between idle-connection sweeps; JDK default 10 s), {@code
-   * nodelay} (TCP_NODELAY: without it a small response waits for the client's delayed ACK, ~40 ms
-   * per answer on Linux).
-   */
-  public static final Map<String, String> SERVER_LIMITS =
-      Map.of(
-          "sun.net.httpserver.maxReqTime", "10",
-          "sun.net.httpserver.maxRspTime", "60",
-          "sun.net.httpserver.maxReqHeaderSize", "65536",
-          "sun.net.httpserver.maxReqHeaders", "100",
-          "sun.net.httpserver.clockTick", "1000",
-          "sun.net.httpserver.nodelay", "true");
+  /** Request-target characters beyond which a request gets 414. */
+  static final int MAX_URI_CHARS = 8 * 1024;
+
+  /** Bytes of header names and values (plus ": " and CRLF) beyond which a request gets 431. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
+  /** Header lines beyond which a request gets 431. */
+  static final int MAX_HEADER_LINES = 100;
 
   private record Route(EndpointAccess access, EndpointHandler handler) {}
 
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
+  private final RequestWatchdog watchdog;
   private final byte[] tokenDigest;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final RecordingErrors errors;
 
   private EndpointServer(
-      HttpServer server, ThreadPoolExecutor executor, String token, RecordingErrors errors) {
+      HttpServer server,
+      ThreadPoolExecutor executor,
+      ServerLimits limits,
+      String token,
+      RecordingErrors errors) {
     this.server = server;
     this.executor = executor;
+    this.watchdog = new RequestWatchdog(executor, limits);
     this.tokenDigest = token == null ? null : sha256(token);
     this.errors = errors;
     server.createContext("/", this::dispatch);
-    server.setExecutor(executor);
+    server.setExecutor(watchdog);
   }
 
   /**
    * Binds {@code host:port} (0 for an ephemeral port) without serving yet.
    *
+   * @param token the bearer token that {@link EndpointAccess#TOKEN} routes require, or {@code null}
    * @param portSetting how the user set the port, for the error message
+   * @param limits this server's request and response time limits
    * @throws MonitoringException when the port is taken or the host cannot be bound
    */
   public static EndpointServer bind(
-      String host, int port, String token, String portSetting, RecordingErrors errors) {
+      String host,
+      int port,
+      String token,
+      String portSetting,
+      ServerLimits limits,
+      RecordingErrors errors) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     if (address.isUnresolved()) {
       throw new MonitoringException(
@@ -99,7 +113,6 @@ public final class EndpointServer implements AutoCloseable {
               + host
               + "\" cannot be resolved; set MONITORING_METRICS_HOST to an address of this machine, e.g. 0.0.0.0");
     }
-    applyServerLimits();
     HttpServer server;
     try {
       server = HttpServer.create(address, 128);
@@ -132,19 +145,7 @@ public final class EndpointServer implements AutoCloseable {
             },
             new ThreadPoolExecutor.CallerRunsPolicy());
     executor.allowCoreThreadTimeOut(true);
-    return new EndpointServer(server, executor, token, errors);
-  }
-
-  /**
-   * Sets each of {@link #SERVER_LIMITS} that is not set yet. Effective only before the JVM's first
-   * {@code HttpServer} is created (the JDK reads them once); an explicit {@code -D} always wins.
-   */
-  static synchronized void applyServerLimits() {
-    for (Map.Entry<String, String> limit : SERVER_LIMITS.entrySet()) {
-      if (System.getProperty(limit.getKey()) == null) {
-        System.setProperty(limit.getKey(), limit.getValue());
-      }
-    }
+    return new EndpointServer(server, executor, limits, token, errors);
   }
 
   /** Serves {@code handler} at exactly {@code path}. */
@@ -170,10 +171,29 @@ public final class EndpointServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    watchdog.close();
   }
 
   private void dispatch(HttpExchange exchange) {
+    watchdog.responding();
     try {
+      if (exchange.getRequestURI().toString().length() > MAX_URI_CHARS) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        sendText(exchange, 414, "URI Too Long: at most " + MAX_URI_CHARS + " characters\n");
+        return;
+      }
+      if (headersTooLarge(exchange.getRequestHeaders())) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        sendText(
+            exchange,
+            431,
+            "Request Header Fields Too Large: at most "
+                + MAX_HEADER_LINES
+                + " lines and "
+                + MAX_HEADER_BYTES
+                + " bytes\n");
+        return;
+      }
       Route route = routes.get(exchange.getRequestURI().getRawPath());
       String method = exchange.getRequestMethod();
       if (route == null) {
@@ -208,6 +228,18 @@ public final class EndpointServer implements AutoCloseable {
     } finally {
       exchange.close();
     }
+  }
+
+  static boolean headersTooLarge(Headers headers) {
+    int lines = 0;
+    long bytes = 0;
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      for (String value : header.getValue()) {
+        lines++;
+        bytes += header.getKey().length() + value.length() + 4;
+      }
+    }
+    return lines > MAX_HEADER_LINES || bytes > MAX_HEADER_BYTES;
   }
 
   private boolean isAuthorized(HttpExchange exchange) {

@@ -3,7 +3,10 @@ package com.aicompanion.monitoring.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,7 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Closers run in reverse order of registration, all within one deadline: each gets what is left of
  * it, and one that overruns is abandoned (its daemon thread keeps going) so that the rest still
- * run.
+ * run. Before them, {@link #drain} runs the drain actions and waits the drain period, so that
+ * readiness answers 503 while the endpoint server still serves.
+ *
+ * <pre>{@code
+ * ShutdownSequence shutdown = new ShutdownSequence();
+ * shutdown.add("endpoint server", server::close);
+ * shutdown.onDrain(() -> draining.set(true));
+ * shutdown.drain(Duration.ofSeconds(5));
+ * shutdown.run(Duration.ofSeconds(10));
+ * }</pre>
  */
 public final class ShutdownSequence {
   private static final Logger LOG =
@@ -24,9 +36,50 @@ public final class ShutdownSequence {
   private record Step(String what, AutoCloseable closer) {}
 
   private final Deque<Step> steps = new ArrayDeque<>();
+  private final List<Runnable> drainActions = new CopyOnWriteArrayList<>();
 
   public synchronized void add(String what, AutoCloseable closer) {
     steps.push(new Step(what, closer));
+  }
+
+  /** Runs {@code action} once when {@link #drain} begins. */
+  public void onDrain(Runnable action) {
+    drainActions.add(Objects.requireNonNull(action, "action"));
+  }
+
+  /**
+   * Runs the drain actions in registration order (one that throws is logged, the others still run),
+   * then waits {@code period} while everything keeps serving. Without drain actions nobody would
+   * notice the period, so it is skipped.
+   *
+   * @return whether it waited
+   */
+  public boolean drain(Duration period, String service) {
+    if (drainActions.isEmpty()) {
+      return false;
+    }
+    for (Runnable action : drainActions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("A drain action failed; going on", e);
+      }
+    }
+    drainActions.clear();
+    if (period.isZero() || period.isNegative()) {
+      return false;
+    }
+    LOG.info(
+        "Monitoring for {} is draining for {}: readiness answers 503, /metrics and liveness still"
+            + " answer",
+        service,
+        period);
+    try {
+      Thread.sleep(period.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
   }
 
   /**

@@ -144,16 +144,50 @@ public final class HealthRegistry implements AutoCloseable {
     return check(entry -> true);
   }
 
-  /** Runs (or reuses) the checks of {@code group}; an empty group is {@code pass}. */
+  /**
+   * Runs (or reuses) the checks of {@code group}; an empty group is {@code pass}. After {@link
+   * #drain()}, {@code READINESS} is {@code fail} at once with the single check {@value
+   * #DRAIN_CHECK}: {@code shutting down} (also the document's own {@code output}, which anonymous
+   * callers see), and no check runs for it.
+   */
   public HealthReport check(CheckOptions.Group group) {
     Objects.requireNonNull(group, "group");
+    if (draining && group == CheckOptions.Group.READINESS) {
+      return new HealthReport(
+          Map.of(DRAIN_CHECK, CheckResult.fail("shutting down")),
+          serviceId,
+          version,
+          "shutting down");
+    }
     return check(entry -> entry.options.groups().contains(group));
+  }
+
+  /** The name of the check that readiness reports during a drain. */
+  public static final String DRAIN_CHECK = "shutdown";
+
+  /**
+   * Starts a graceful shutdown: from now on readiness ({@link #check(CheckOptions.Group)} with
+   * {@code READINESS}) answers {@code fail}, so that load balancers and Kubernetes stop sending
+   * traffic while the service still serves what is in flight; liveness and {@link #check()} are
+   * unchanged. {@link com.aicompanion.monitoring.Monitoring#close()} calls it at the start of its
+   * drain period ({@code MONITORING_SHUTDOWN_DRAIN}); a service using this registry alone calls it
+   * from its own shutdown hook. Idempotent; there is no way back.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Whether {@link #drain()} was called. */
+  public boolean isDraining() {
+    return draining;
   }
 
   /** Names of the registered checks, sorted. */
   public List<String> names() {
     return new ArrayList<>(entries.keySet());
   }
+
+  private volatile boolean draining;
 
   private HealthReport check(Predicate<CheckEntry> selected) {
     List<CheckEntry> chosen = new ArrayList<>();

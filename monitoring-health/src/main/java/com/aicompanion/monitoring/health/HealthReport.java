@@ -31,8 +31,17 @@ public final class HealthReport {
   private final Map<String, CheckResult> checks;
   private final String serviceId;
   private final String version;
+  private final String output;
 
   HealthReport(Map<String, CheckResult> checks, String serviceId, String version) {
+    this(checks, serviceId, version, null);
+  }
+
+  /**
+   * @param output the document's own {@code output}, shown to every caller: only for facts that are
+   *     safe to publish, such as a shutdown in progress
+   */
+  HealthReport(Map<String, CheckResult> checks, String serviceId, String version, String output) {
     CheckResult.Status worst = CheckResult.Status.PASS;
     for (CheckResult result : checks.values()) {
       worst = worst.worst(result.status());
@@ -41,6 +50,7 @@ public final class HealthReport {
     this.checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     this.serviceId = serviceId;
     this.version = version;
+    this.output = output;
   }
 
   /** The overall status; never null. */
@@ -64,10 +74,11 @@ public final class HealthReport {
   /**
    * This report as an {@code application/health+json} document (the IETF health-check draft):
    * {@code status}, then {@code serviceId} and {@code version} when the registry was given them,
-   * and with {@code details} the {@code checks} object: per check an array of one object with
-   * {@code status}, {@code time}, {@code observedValue}/{@code observedUnit} and {@code output}
-   * where present. Without details no check name, output or timing appears, so the document is safe
-   * for anonymous callers. Strings are escaped per RFC 8259; never throws.
+   * the document's {@code output} when it has one (readiness during a drain: {@code shutting
+   * down}), and with {@code details} the {@code checks} object: per check an array of one object
+   * with {@code status}, {@code time}, {@code observedValue}/{@code observedUnit} and {@code
+   * output} where present. Without details no check name, output or timing appears, so the document
+   * is safe for anonymous callers. Strings are escaped per RFC 8259; never throws.
    *
    * @param details whether to include {@code checks}
    */
@@ -76,6 +87,7 @@ public final class HealthReport {
     json.name("status").value(status.text());
     json.field("serviceId", serviceId);
     json.field("version", version);
+    json.field("output", output);
     if (details) {
       json.name("checks").beginObject();
       for (Map.Entry<String, CheckResult> check : checks.entrySet()) {

@@ -213,4 +213,20 @@ class JsonLoggingTest {
     assertThat(sink.json().stream().filter(d -> d.get("message").asText().startsWith("line ")))
         .hasSize(500);
   }
+
+  @Test
+  void linesLoggedAfterCloseStillReachTheConsoleSynchronously() {
+    install(JsonLogging.builder("chat-api"));
+    LOG.info("before close");
+    logging.close();
+
+    LOG.info("after close, as a shutdown hook logs");
+
+    // no waiting: written on the caller's thread
+    assertThat(sink.json())
+        .extracting(d -> d.get("message").asText())
+        .containsSubsequence("before close", "after close, as a shutdown hook logs");
+    assertThat(sink.json().get(sink.json().size() - 1).get("service.name").asText())
+        .isEqualTo("chat-api");
+  }
 }

@@ -76,6 +76,8 @@ public final class HealthModule implements MonitoringModule {
             .refreshInterval(refresh)
             .build();
     context.onClose("health checks", registry);
+    // from close() on, readiness fails so that traffic drains while the server still answers
+    context.onDrain(registry::drain);
     AlertNotifier alerts =
         AlertNotifier.builder(alertmanager.orElse(null))
             .config(config)

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LogbackSetup implements AutoCloseable {
+  private static final String ASYNC_CONSOLE = "monitoring-async-console";
+
   /** Everything install() needs, resolved and validated by the public builder. */
   public record Options(
       EcsEncoders.Identity identity,
@@ -44,11 +46,22 @@ public final class LogbackSetup implements AutoCloseable {
   private final List<Appender<ILoggingEvent>> attached;
   private final boolean fileConfigured;
 
+  /** The console's encoder and stream, to write synchronously after close(); null with a file. */
+  private final Encoder<ILoggingEvent> consoleEncoder;
+
+  private final OutputStream consoleOutput;
+
   private LogbackSetup(
-      LoggerContext context, List<Appender<ILoggingEvent>> attached, boolean fileConfigured) {
+      LoggerContext context,
+      List<Appender<ILoggingEvent>> attached,
+      boolean fileConfigured,
+      Encoder<ILoggingEvent> consoleEncoder,
+      OutputStream consoleOutput) {
     this.context = context;
     this.attached = attached;
     this.fileConfigured = fileConfigured;
+    this.consoleEncoder = consoleEncoder;
+    this.consoleOutput = consoleOutput;
   }
 
   /** The Logback context SLF4J is bound to; fails naming the binding when it is not Logback. */
@@ -69,6 +82,7 @@ public final class LogbackSetup implements AutoCloseable {
     boolean fileConfigured = fileConfigured(context);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     List<Appender<ILoggingEvent>> attached = new ArrayList<>();
+    Encoder<ILoggingEvent> consoleEncoder = null;
     // console JSON and shipper share one encoder: an event both write is encoded once
     Encoder<ILoggingEvent> ecs =
         !fileConfigured && options.json() && options.elasticsearch() != null
@@ -87,17 +101,12 @@ public final class LogbackSetup implements AutoCloseable {
                   ? ecs
                   : EcsEncoders.create(context, options.identity(), options.masker())
               : textEncoder(context, options.masker());
-      OutputStreamAppender<ILoggingEvent> out = new OutputStreamAppender<>();
-      out.setName("monitoring-console");
-      out.setContext(context);
-      out.setEncoder(encoder);
-      out.setOutputStream(new NonClosingStream(options.output()));
-      out.setImmediateFlush(true);
-      out.start();
+      consoleEncoder = encoder;
+      OutputStreamAppender<ILoggingEvent> out = console(context, encoder, options.output());
 
       TraceAwareAsyncAppender async =
           new TraceAwareAsyncAppender(options.counters().consoleDropped());
-      async.setName("monitoring-async-console");
+      async.setName(ASYNC_CONSOLE);
       async.setContext(context);
       async.setQueueSize(options.consoleQueue());
       async.setDiscardingThreshold(0);
@@ -119,7 +128,24 @@ public final class LogbackSetup implements AutoCloseable {
       root.addAppender(shipper);
       attached.add(shipper);
     }
-    return new LogbackSetup(context, attached, fileConfigured);
+    return new LogbackSetup(
+        context,
+        attached,
+        fileConfigured,
+        consoleEncoder,
+        fileConfigured ? null : options.output());
+  }
+
+  private static OutputStreamAppender<ILoggingEvent> console(
+      LoggerContext context, Encoder<ILoggingEvent> encoder, OutputStream output) {
+    OutputStreamAppender<ILoggingEvent> out = new OutputStreamAppender<>();
+    out.setName("monitoring-console");
+    out.setContext(context);
+    out.setEncoder(encoder);
+    out.setOutputStream(new NonClosingStream(output));
+    out.setImmediateFlush(true);
+    out.start();
+    return out;
   }
 
   /**
@@ -154,16 +180,25 @@ public final class LogbackSetup implements AutoCloseable {
     attached.add(appender);
   }
 
-  /** Flushes (each appender within its own deadline) and detaches, in reverse order. */
+  /**
+   * Flushes (each appender within its own deadline) and detaches, in reverse order. The console
+   * then stays, written synchronously, so that lines logged later in the JVM's shutdown (the
+   * library's "closed" line, an application hook's last words) still reach it.
+   */
   @Override
   public void close() {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    boolean hadConsole = false;
     for (int i = attached.size() - 1; i >= 0; i--) {
       Appender<ILoggingEvent> appender = attached.get(i);
+      hadConsole |= appender.getName() != null && appender.getName().equals(ASYNC_CONSOLE);
       root.detachAppender(appender);
       appender.stop();
     }
     attached.clear();
+    if (hadConsole && consoleEncoder != null) {
+      root.addAppender(console(context, consoleEncoder, consoleOutput));
+    }
   }
 
   /** Stopping the appender closes its stream; stdout must stay open. */
