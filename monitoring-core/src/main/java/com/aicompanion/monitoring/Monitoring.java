@@ -1,6 +1,8 @@
 package com.aicompanion.monitoring;
 
+import com.aicompanion.monitoring.internal.ConfigLoader;
 import com.aicompanion.monitoring.internal.EndpointServer;
+import com.aicompanion.monitoring.internal.MetricNames;
 import com.aicompanion.monitoring.internal.MetricsEndpoint;
 import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.RequestWatchdog.ServerLimits;
@@ -170,8 +172,8 @@ public final class Monitoring implements AutoCloseable {
         // the JVM is already shutting down
       }
     }
-    shutdown.drain(config.shutdownDrain(), config.serviceName());
-    int problems = shutdown.run(config.shutdownTimeout());
+    shutdown.drain(config.get(MonitoringConfig.SHUTDOWN_DRAIN), config.serviceName());
+    int problems = shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
     LOG.info(
         "Monitoring for {} closed{}",
         config.serviceName(),
@@ -184,12 +186,13 @@ public final class Monitoring implements AutoCloseable {
    */
   public static final class Builder {
     private final String serviceName;
-    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, ConfigLoader.Value> values = new LinkedHashMap<>();
     private LlmPrices prices = LlmPrices.defaults();
     private Map<String, String> env = System.getenv();
     private Properties properties = System.getProperties();
     private boolean registerGlobal = true;
     private boolean shutdownHook = true;
+    private final Map<String, String> commonTags = new LinkedHashMap<>();
     private ServerLimits endpointLimits = ServerLimits.DEFAULT;
 
     private Builder(String serviceName) {
@@ -200,22 +203,19 @@ public final class Monitoring implements AutoCloseable {
      * The environment label and log field ({@code MONITORING_ENVIRONMENT}, default {@code dev}).
      */
     public Builder environment(String environment) {
-      values.put("environment", environment);
-      return this;
+      return set(MonitoringConfig.ENVIRONMENT, "environment", environment, true);
     }
 
     /**
      * The version label ({@code MONITORING_SERVICE_VERSION}, default the jar's manifest version).
      */
     public Builder version(String version) {
-      values.put("service.version", version);
-      return this;
+      return set(MonitoringConfig.SERVICE_VERSION, "version", version, true);
     }
 
     /** The endpoint server's address ({@code MONITORING_METRICS_HOST}, default {@code 0.0.0.0}). */
     public Builder metricsHost(String host) {
-      values.put("metrics.host", host);
-      return this;
+      return set(MonitoringConfig.METRICS_HOST, "metricsHost", host, true);
     }
 
     /**
@@ -226,14 +226,12 @@ public final class Monitoring implements AutoCloseable {
         throw new IllegalArgumentException(
             "metricsPort(" + port + ") is not a port number (0-65535)");
       }
-      values.put("metrics.port", Integer.toString(port));
-      return this;
+      return set(MonitoringConfig.METRICS_PORT, "metricsPort", Integer.toString(port), false);
     }
 
     /** The metrics path ({@code MONITORING_METRICS_PATH}, default {@code /metrics}). */
     public Builder metricsPath(String path) {
-      values.put("metrics.path", path);
-      return this;
+      return set(MonitoringConfig.METRICS_PATH, "metricsPath", path, true);
     }
 
     /**
@@ -241,8 +239,7 @@ public final class Monitoring implements AutoCloseable {
      * MONITORING_ENDPOINT_TOKEN}).
      */
     public Builder endpointToken(String token) {
-      values.put("endpoint.token", token);
-      return this;
+      return set(MonitoringConfig.ENDPOINT_TOKEN, "endpointToken", token, true);
     }
 
     /**
@@ -253,8 +250,8 @@ public final class Monitoring implements AutoCloseable {
       if (limit < 1) {
         throw new IllegalArgumentException("cardinalityLimit(" + limit + ") must be at least 1");
       }
-      values.put("cardinality.limit", Integer.toString(limit));
-      return this;
+      return set(
+          MonitoringConfig.CARDINALITY_LIMIT, "cardinalityLimit", Integer.toString(limit), false);
     }
 
     /**
@@ -266,8 +263,8 @@ public final class Monitoring implements AutoCloseable {
         throw new IllegalArgumentException(
             "shutdownTimeout(" + timeout + ") must be a non-negative duration");
       }
-      values.put("shutdown.timeout", timeout.toMillis() + "ms");
-      return this;
+      return set(
+          MonitoringConfig.SHUTDOWN_TIMEOUT, "shutdownTimeout", timeout.toMillis() + "ms", false);
     }
 
     /**
@@ -283,8 +280,7 @@ public final class Monitoring implements AutoCloseable {
         throw new IllegalArgumentException(
             "shutdownDrain(" + drain + ") must be a non-negative duration");
       }
-      values.put("shutdown.drain", drain.toMillis() + "ms");
-      return this;
+      return set(MonitoringConfig.SHUTDOWN_DRAIN, "shutdownDrain", drain.toMillis() + "ms", false);
     }
 
     /**
@@ -301,7 +297,29 @@ public final class Monitoring implements AutoCloseable {
      * Whether to bind the JVM and process metrics ({@code MONITORING_JVM_METRICS}, default true).
      */
     public Builder jvmMetrics(boolean enabled) {
-      values.put("jvm.metrics", Boolean.toString(enabled));
+      return set(MonitoringConfig.JVM_METRICS, "jvmMetrics", Boolean.toString(enabled), false);
+    }
+
+    /**
+     * Adds a tag to every meter, JVM ones included, from the start ({@code MONITORING_COMMON_TAGS},
+     * e.g. {@code region=eu,team=chat}; builder tags are added to those). A meter's own tag of the
+     * same key wins.
+     *
+     * @throws IllegalArgumentException when {@code key} is not a Prometheus label name or {@code
+     *     value} is null or empty
+     */
+    public Builder commonTag(String key, String value) {
+      if (key == null || MetricNames.checkLabelKey("common tags", key) != null) {
+        throw new IllegalArgumentException(
+            "commonTag("
+                + key
+                + ", ...): the key must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
+      }
+      if (value == null || value.isEmpty()) {
+        throw new IllegalArgumentException(
+            "commonTag(\"" + key + "\", " + value + "): pass a non-empty value");
+      }
+      commonTags.put(key, value);
       return this;
     }
 
@@ -325,9 +343,29 @@ public final class Monitoring implements AutoCloseable {
     public Builder config(String key, String value) {
       if (key == null || key.isBlank()) {
         throw new IllegalArgumentException(
-            "config key is blank: use the canonical form, e.g. \"elasticsearch.url\"");
+            "config("
+                + key
+                + ", ...): the key is blank; use the canonical form, e.g. \"elasticsearch.url\"");
       }
-      values.put(key, value);
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "config(\"" + key + "\", null): pass a value; to keep the default, do not set the key");
+      }
+      values.put(key, new ConfigLoader.Value(value, "config(\"" + key + "\"", true));
+      return this;
+    }
+
+    private Builder set(ConfigKey<?> key, String method, String value, boolean quoted) {
+      if (value == null) {
+        throw new IllegalArgumentException(
+            method
+                + "(null): pass a value; to keep the default ("
+                + (key.defaultText().isEmpty() ? "unset" : key.defaultText())
+                + "), do not call "
+                + method
+                + "()");
+      }
+      values.put(key.name(), new ConfigLoader.Value(value, method, quoted));
       return this;
     }
 
@@ -353,22 +391,6 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
-    static String methodFor(String key) {
-      return switch (key) {
-        case "environment" -> "environment(";
-        case "service.version" -> "version(";
-        case "metrics.host" -> "metricsHost(";
-        case "metrics.port" -> "metricsPort(";
-        case "metrics.path" -> "metricsPath(";
-        case "endpoint.token" -> "endpointToken(";
-        case "cardinality.limit" -> "cardinalityLimit(";
-        case "shutdown.timeout" -> "shutdownTimeout(";
-        case "shutdown.drain" -> "shutdownDrain(";
-        case "jvm.metrics" -> "jvmMetrics(";
-        default -> "config(\"" + key + "\", ";
-      };
-    }
-
     /**
      * Reads the configuration, binds the endpoint server, starts every module found on the
      * classpath and serves.
@@ -377,11 +399,12 @@ public final class Monitoring implements AutoCloseable {
      *     failed to start; nothing stays running
      */
     public Monitoring start() {
-      MonitoringConfig config =
-          MonitoringConfig.load(serviceName, Startup.callerVersion(), env, properties, values);
-      config.validateCore();
       List<MonitoringModule> found = Startup.discoverModules();
-      Startup.reportUnknownKeys(config, found);
+      MonitoringConfig config =
+          MonitoringConfig.load(serviceName, Startup.applicationVersion(), env, properties, values)
+              .declaring(Startup.moduleKeys(found));
+      config.validate();
+      config.unknownKeyWarnings().forEach(LOG::warn);
       LlmPrices table = Startup.pricesWithFile(prices, config);
 
       // exemplar samplers cost ~145 B per series: only when a module will feed them span contexts
@@ -392,8 +415,11 @@ public final class Monitoring implements AutoCloseable {
       PrometheusMeterRegistry registry =
           new PrometheusMeterRegistry(
               PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, spanContext);
-      StandardMeters.configureFilters(registry);
-      Monitor monitor = Monitor.create(registry, config.cardinalityLimit(), table);
+      Map<String, String> tags = new LinkedHashMap<>(config.get(MonitoringConfig.COMMON_TAGS));
+      tags.putAll(commonTags);
+      StandardMeters.configureFilters(registry, tags);
+      Monitor monitor =
+          Monitor.create(registry, config.get(MonitoringConfig.CARDINALITY_LIMIT), table);
       ShutdownSequence shutdown = new ShutdownSequence();
       shutdown.add("meter registry", registry::close);
       StandardMeters.bind(config, registry, shutdown);
@@ -402,18 +428,18 @@ public final class Monitoring implements AutoCloseable {
       try {
         server =
             EndpointServer.bind(
-                config.metricsHost(),
-                config.metricsPort(),
-                config.endpointToken().orElse(null),
-                config.describe("metrics.port"),
+                config.get(MonitoringConfig.METRICS_HOST),
+                config.get(MonitoringConfig.METRICS_PORT),
+                config.find(MonitoringConfig.ENDPOINT_TOKEN).orElse(null),
+                config.describe(MonitoringConfig.METRICS_PORT),
                 endpointLimits,
                 new RecordingErrors(registry));
       } catch (RuntimeException e) {
-        shutdown.run(config.shutdownTimeout());
+        shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
         throw e;
       }
       server.route(
-          config.metricsPath(),
+          config.get(MonitoringConfig.METRICS_PATH),
           EndpointAccess.TOKEN,
           new MetricsEndpoint(registry.getPrometheusRegistry()));
       shutdown.add("endpoint server", server::close);
@@ -427,7 +453,7 @@ public final class Monitoring implements AutoCloseable {
           module.start(context);
           started.add(module.name());
         } catch (Exception e) {
-          shutdown.run(config.shutdownTimeout());
+          shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
           if (e instanceof MonitoringException me) {
             throw me;
           }
@@ -446,13 +472,15 @@ public final class Monitoring implements AutoCloseable {
         }
       }
       LOG.info(
-          "Monitoring started for {} (environment {}, version {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
+          "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
           config.serviceName(),
           config.environment(),
           config.serviceVersion(),
-          config.metricsHost(),
+          config.identity().instanceId(),
+          config.identitySources(),
+          config.get(MonitoringConfig.METRICS_HOST),
           server.address().getPort(),
-          config.metricsPath(),
+          config.get(MonitoringConfig.METRICS_PATH),
           started.isEmpty() ? "none" : String.join(", ", started),
           config.summary().isEmpty() ? "defaults" : config.summary());
       return monitoring;

@@ -2,300 +2,340 @@ package com.aicompanion.monitoring;
 
 import com.aicompanion.monitoring.internal.ConfigKeys;
 import com.aicompanion.monitoring.internal.ConfigLoader;
-import java.net.URI;
-import java.net.URISyntaxException;
+import com.aicompanion.monitoring.internal.MetricNames;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The frozen configuration of one monitored service: defaults &lt; environment &lt; system
- * properties &lt; builder. Keys are written in their canonical dotted form ({@code metrics.port}),
- * read from {@code MONITORING_METRICS_PORT} and {@code -Dmonitoring.metrics.port}.
+ * properties &lt; builder, read through the {@link ConfigKey}s that core and each module declare.
  *
  * <pre>{@code
- * MonitoringConfig config = MonitoringConfig.fromEnvironment("ai-companion");
- * Optional<URI> es = config.uri("elasticsearch.url");
+ * MonitoringConfig config = monitoring.config();
+ * int port = config.get(MonitoringConfig.METRICS_PORT);          // MONITORING_METRICS_PORT, default 8000
+ * ServiceIdentity id = config.identity();
  * }</pre>
  *
- * <p>The typed getters throw {@link MonitoringException} naming the key as the user spelled it, the
- * bad value and the rule, e.g. {@code MONITORING_METRICS_PORT=abc is not a port number (0-65535)}.
- * Secret values never appear in messages.
+ * <p>{@link #get(ConfigKey)} throws {@link MonitoringException} naming the key as the user spelled
+ * it, the bad value (masked for secrets) and the rule, e.g. {@code MONITORING_METRICS_PORT=abc is
+ * not a whole number in [0, 65535]}. {@link Monitoring#start} reads every declared key once before
+ * anything runs, so a bad value fails start-up, never later.
  */
 public final class MonitoringConfig {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  /** The service name; see {@link ServiceIdentity} for the precedence with {@code OTEL_*}. */
+  public static final ConfigKey<String> SERVICE_NAME =
+      ConfigKey.string(
+              "service.name",
+              null,
+              "The service name on every signal (else OTEL_SERVICE_NAME, else the name given to"
+                  + " start())")
+          .defaultText("the name given to start()");
+
+  public static final ConfigKey<String> ENVIRONMENT =
+      ConfigKey.string(
+              "environment",
+              null,
+              "The environment label and log field, e.g. prod (else deployment.environment.name in"
+                  + " OTEL_RESOURCE_ATTRIBUTES)")
+          .defaultText("dev");
+
+  public static final ConfigKey<String> SERVICE_VERSION =
+      ConfigKey.string(
+              "service.version",
+              null,
+              "The application's version (else service.version in OTEL_RESOURCE_ATTRIBUTES, else"
+                  + " the application jar's Implementation-Version)")
+          .defaultText("the application jar's version, else unknown");
+
+  public static final ConfigKey<String> SERVICE_INSTANCE_ID =
+      ConfigKey.string(
+              "service.instance.id",
+              null,
+              "This instance (else service.instance.id in OTEL_RESOURCE_ATTRIBUTES, else HOSTNAME)")
+          .defaultText("the host name");
+
+  public static final ConfigKey<String> METRICS_HOST =
+      ConfigKey.string("metrics.host", "0.0.0.0", "The endpoint server's bind address");
+
+  public static final ConfigKey<Integer> METRICS_PORT =
+      ConfigKey.port("metrics.port", 8000, "The endpoint server's port; 0 = ephemeral");
+
+  public static final ConfigKey<String> METRICS_PATH =
+      ConfigKey.string("metrics.path", "/metrics", "The path of the Prometheus endpoint");
+
+  public static final ConfigKey<String> ENDPOINT_TOKEN =
+      ConfigKey.string(
+              "endpoint.token",
+              null,
+              "When set, /metrics and health details need Authorization: Bearer <token>")
+          .secret();
+
+  public static final ConfigKey<Integer> CARDINALITY_LIMIT =
+      ConfigKey.integer(
+          "cardinality.limit",
+          1000,
+          1,
+          1_000_000,
+          "Distinct label sets per metric before further sets fold into OTHER");
+
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      ConfigKey.duration(
+          "shutdown.timeout", Duration.ofSeconds(10), "The deadline for closing every module");
+
+  public static final ConfigKey<Duration> SHUTDOWN_DRAIN =
+      ConfigKey.duration(
+          "shutdown.drain",
+          Duration.ofSeconds(Monitoring.DEFAULT_DRAIN_SECONDS),
+          "How long close() lets readiness answer 503 before anything stops (skipped without a"
+              + " readiness route)");
+
+  public static final ConfigKey<Boolean> JVM_METRICS =
+      ConfigKey.bool("jvm.metrics", true, "Whether to bind the JVM and process metrics");
+
+  public static final ConfigKey<String> LLM_PRICES_FILE =
+      ConfigKey.string("llm.prices.file", null, "A file of LLM prices (see LlmPrices)");
+
+  public static final ConfigKey<Map<String, String>> COMMON_TAGS =
+      ConfigKey.map(
+          "common.tags",
+          "Tags added to every meter, JVM ones included, from the start, e.g. region=eu,team=chat",
+          (key, value) -> {
+            String problem = MetricNames.checkLabelKey("common.tags", key);
+            if (problem != null) {
+              throw new IllegalArgumentException(
+                  "has the tag key \"" + key + "\", which is not a Prometheus label name");
+            }
+            if (value.isEmpty()) {
+              throw new IllegalArgumentException("has an empty value for tag \"" + key + "\"");
+            }
+          });
+
+  /** Every key core declares. */
+  public static final List<ConfigKey<?>> CORE_KEYS =
+      List.of(
+          SERVICE_NAME,
+          ENVIRONMENT,
+          SERVICE_VERSION,
+          SERVICE_INSTANCE_ID,
+          METRICS_HOST,
+          METRICS_PORT,
+          METRICS_PATH,
+          ENDPOINT_TOKEN,
+          CARDINALITY_LIMIT,
+          SHUTDOWN_TIMEOUT,
+          SHUTDOWN_DRAIN,
+          JVM_METRICS,
+          LLM_PRICES_FILE,
+          COMMON_TAGS);
 
   private final Map<String, ConfigLoader.Value> values;
-  private final String serviceName;
-  private final String environment;
-  private final String serviceVersion;
+  private final Map<String, ConfigKey<?>> declared;
+  private final ServiceIdentity identity;
+  private final Map<String, String> identitySources;
+  private final Map<String, String> env;
+  private final Properties properties;
 
-  MonitoringConfig(
-      Map<String, ConfigLoader.Value> values, String defaultName, String defaultVersion) {
+  private MonitoringConfig(
+      Map<String, ConfigLoader.Value> values,
+      Map<String, ConfigKey<?>> declared,
+      ServiceIdentity.Sourced identity,
+      Map<String, String> env,
+      Properties properties) {
     this.values = Map.copyOf(values);
-    this.serviceName = nonBlank("service.name", defaultName);
-    this.environment = nonBlank("environment", "dev");
-    this.serviceVersion = nonBlank("service.version", defaultVersion);
+    this.declared = Map.copyOf(declared);
+    this.identity = identity.identity();
+    this.identitySources = Map.copyOf(identity.sources());
+    this.env = env;
+    this.properties = properties;
   }
 
   /**
    * The configuration of {@code serviceName} from the environment and system properties alone, for
    * modules installed without {@link Monitoring}.
+   *
+   * @throws IllegalArgumentException when {@code serviceName} is null or blank
    */
   public static MonitoringConfig fromEnvironment(String serviceName) {
-    return load(serviceName, "unknown", System.getenv(), System.getProperties(), Map.of());
+    return load(
+        serviceName,
+        Startup.applicationVersion(),
+        System.getenv(),
+        System.getProperties(),
+        Map.of());
   }
 
   static MonitoringConfig load(
       String serviceName,
-      String defaultVersion,
+      String applicationVersion,
       Map<String, String> env,
       Properties properties,
-      Map<String, String> builder) {
+      Map<String, ConfigLoader.Value> builder) {
     if (serviceName == null || serviceName.isBlank()) {
       throw new IllegalArgumentException(
           "service name is "
               + (serviceName == null ? "null" : "blank")
               + ": pass the service's name, e.g. Monitoring.start(\"ai-companion\")");
     }
-    ConfigLoader loader =
-        ConfigLoader.load(env, properties, builder, Monitoring.Builder::methodFor);
-    return new MonitoringConfig(loader.values(), serviceName, defaultVersion);
+    ConfigLoader loader = ConfigLoader.load(env, properties, builder);
+    Map<String, ConfigKey<?>> declared = new LinkedHashMap<>();
+    CORE_KEYS.forEach(k -> declared.put(k.name(), k));
+    return new MonitoringConfig(
+        loader.values(),
+        declared,
+        resolveIdentity(loader.values(), env, properties, serviceName, applicationVersion),
+        env,
+        properties);
+  }
+
+  private static ServiceIdentity.Sourced resolveIdentity(
+      Map<String, ConfigLoader.Value> values,
+      Map<String, String> env,
+      Properties properties,
+      String startName,
+      String applicationVersion) {
+    Map<String, String[]> raw = new HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          ConfigKey<?> declaredKey =
+              CORE_KEYS.stream().filter(k -> k.name().equals(key)).findFirst().orElse(null);
+          raw.put(
+              key,
+              new String[] {
+                value.value(), value.describe(declaredKey != null && declaredKey.isSecret())
+              });
+        });
+    return ServiceIdentity.resolve(raw, env, properties, startName, applicationVersion);
   }
 
   /**
-   * The service name: {@code MONITORING_SERVICE_NAME}, else {@code OTEL_SERVICE_NAME}, else the
-   * name given to start().
+   * This configuration with the keys of {@code modules} declared too, so that {@link #describe}
+   * masks their secrets and {@link #unknownKeyWarnings()} knows them.
    */
+  MonitoringConfig declaring(Collection<ConfigKey<?>> moduleKeys) {
+    Map<String, ConfigKey<?>> all = new LinkedHashMap<>(declared);
+    moduleKeys.forEach(k -> all.put(k.name(), k));
+    return new MonitoringConfig(
+        values, all, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
+  }
+
+  /**
+   * This configuration with {@code values} set in code on top, e.g. by a module's own builder used
+   * without {@link Monitoring}: each value is named in messages as {@code method(value)}.
+   *
+   * @param values canonical key -> value; a null value is ignored
+   * @param methods canonical key -> the builder method that set it, e.g. {@code elasticsearch}
+   */
+  public MonitoringConfig withBuilderValues(
+      Map<String, String> values, Map<String, String> methods) {
+    Map<String, ConfigLoader.Value> merged = new LinkedHashMap<>(this.values);
+    values.forEach(
+        (key, value) -> {
+          if (value != null) {
+            String method = methods.getOrDefault(key, "config(\"" + key + "\"");
+            merged.put(key, new ConfigLoader.Value(value, method, true));
+          }
+        });
+    return new MonitoringConfig(
+        merged, declared, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
+  }
+
+  /** Who is monitored: name, environment, version, instance, resolved once. */
+  public ServiceIdentity identity() {
+    return identity;
+  }
+
+  /** The service name; see {@link ServiceIdentity}. */
   public String serviceName() {
-    return serviceName;
+    return identity.name();
   }
 
-  /** {@code MONITORING_ENVIRONMENT}, default {@code dev}. */
+  /** The environment, default {@code dev}; see {@link ServiceIdentity}. */
   public String environment() {
-    return environment;
+    return identity.environment();
   }
 
-  /**
-   * {@code MONITORING_SERVICE_VERSION}, default the application jar's manifest version, else {@code
-   * unknown}.
-   */
+  /** The application's version, else {@code unknown}; see {@link ServiceIdentity}. */
   public String serviceVersion() {
-    return serviceVersion;
+    return identity.version();
   }
 
   /**
-   * The raw value of {@code key} (canonical form, e.g. {@code elasticsearch.url}), if set and not
-   * blank.
+   * The value of {@code key}: the configured value parsed by the key's type, else its default (null
+   * for a key without one; use {@link #find} for those).
+   *
+   * @throws MonitoringException naming how the user set the key, the value and the rule
    */
-  public Optional<String> get(String key) {
-    ConfigLoader.Value v = values.get(key);
-    return v == null || v.value().isBlank() ? Optional.empty() : Optional.of(v.value());
+  public <T> T get(ConfigKey<T> key) {
+    return find(key).orElse(key.defaultValue());
+  }
+
+  /** The configured value of {@code key}, parsed, if it is set and not blank. */
+  public <T> Optional<T> find(ConfigKey<T> key) {
+    ConfigLoader.Value v = values.get(key.name());
+    if (v == null || v.value().isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(key.parse(v.value()));
+    } catch (IllegalArgumentException e) {
+      throw new MonitoringException(describe(key) + " " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code key} is set (to a non-blank value). */
+  public boolean isSet(ConfigKey<?> key) {
+    ConfigLoader.Value v = values.get(key.name());
+    return v != null && !v.value().isBlank();
   }
 
   /**
    * How the user set {@code key}, for messages: {@code MONITORING_LOG_LEVEL=TRACEE}, {@code
-   * -Dmonitoring.log.level=x}, {@code metricsPort(70000)}; the environment name when unset. Secret
-   * values are masked.
+   * -Dmonitoring.log.level=x}, {@code metricsPort(70000)}, {@code config("cardinality.limit",
+   * "x")}; the environment name when unset. Secret values are masked.
    */
-  public String describe(String key) {
-    ConfigLoader.Value v = values.get(key);
-    return v == null ? ConfigKeys.envName(key) : v.describe(key);
+  public String describe(ConfigKey<?> key) {
+    ConfigLoader.Value v = values.get(key.name());
+    return v == null ? key.envName() : v.describe(key.isSecret());
   }
 
-  /** {@code key} as a string, or {@code defaultValue}. */
-  public String string(String key, String defaultValue) {
-    return get(key).orElse(defaultValue);
-  }
-
-  /** {@code key} as an int within [min, max], or {@code defaultValue}. */
-  public int integer(String key, int defaultValue, int min, int max) {
-    Optional<String> raw = get(key);
-    if (raw.isEmpty()) {
-      return defaultValue;
+  /** Reads every declared key that is set, so that a bad value fails now. */
+  void validate() {
+    for (ConfigKey<?> key : declared.values()) {
+      find(key);
     }
-    try {
-      int value = Integer.parseInt(raw.get());
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the rule
-    }
-    throw new MonitoringException(
-        describe(key) + " is not a whole number in [" + min + ", " + max + "]");
-  }
-
-  /** {@code key} as {@code true}/{@code false}, or {@code defaultValue}. */
-  public boolean bool(String key, boolean defaultValue) {
-    Optional<String> raw = get(key);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    return switch (raw.get().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default ->
-          throw new MonitoringException(describe(key) + " is not a boolean: use true or false");
-    };
-  }
-
-  /**
-   * {@code key} as a duration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, a plain number
-   * of seconds, or ISO-8601 ({@code PT10S}); else {@code defaultValue}.
-   */
-  public Duration duration(String key, Duration defaultValue) {
-    Optional<String> raw = get(key);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    String text = raw.get().toLowerCase(Locale.ROOT);
-    Matcher m = DURATION.matcher(text);
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofSeconds(amount);
-      };
-    }
-    try {
-      Duration parsed = Duration.parse(raw.get().toUpperCase(Locale.ROOT));
-      if (!parsed.isNegative()) {
-        return parsed;
-      }
-    } catch (DateTimeParseException e) {
-      // reported below with the rule
-    }
-    throw new MonitoringException(
-        describe(key) + " is not a duration: use e.g. 500ms, 10s, 5m or PT10S");
-  }
-
-  /** {@code key} as an absolute http(s) URI, if set. */
-  public Optional<URI> uri(String key) {
-    Optional<String> raw = get(key);
-    if (raw.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      URI uri = new URI(raw.get());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return Optional.of(uri);
-      }
-    } catch (URISyntaxException e) {
-      // reported below with the rule
-    }
-    throw new MonitoringException(
-        describe(key) + " is not an http(s) URL: use e.g. http://localhost:9200");
-  }
-
-  /** One of {@code allowed} (case-insensitive, returned in lower case), or {@code defaultValue}. */
-  public String oneOf(String key, String defaultValue, String... allowed) {
-    Optional<String> raw = get(key);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    String value = raw.get().toLowerCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(value)) {
-        return value;
-      }
-    }
-    throw new MonitoringException(describe(key) + " is not one of " + String.join(", ", allowed));
-  }
-
-  /** Parses every core key once, so that a bad value fails start() before anything runs. */
-  void validateCore() {
-    metricsHost();
-    metricsPort();
-    metricsPath();
-    cardinalityLimit();
-    shutdownTimeout();
-    shutdownDrain();
-    jvmMetrics();
-  }
-
-  // core keys
-
-  String metricsHost() {
-    return string("metrics.host", "0.0.0.0");
-  }
-
-  int metricsPort() {
-    Optional<String> raw = get("metrics.port");
-    if (raw.isEmpty()) {
-      return 8000;
-    }
-    try {
-      int port = Integer.parseInt(raw.get());
-      if (port >= 0 && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the rule
-    }
-    throw new MonitoringException(describe("metrics.port") + " is not a port number (0-65535)");
-  }
-
-  String metricsPath() {
-    String path = string("metrics.path", "/metrics");
+    String path = get(METRICS_PATH);
     if (!path.startsWith("/") || path.length() < 2 || path.contains("?") || path.contains(" ")) {
       throw new MonitoringException(
-          describe("metrics.path")
+          describe(METRICS_PATH)
               + " is not a path: it must start with \"/\" and name a path, e.g. /metrics");
     }
-    return path;
   }
 
-  Optional<String> endpointToken() {
-    return get("endpoint.token");
+  /** WARN lines for configured keys that no loaded module declares. */
+  List<String> unknownKeyWarnings() {
+    return ConfigLoader.unknownKeyWarnings(values, declared.keySet());
   }
 
-  int cardinalityLimit() {
-    return integer("cardinality.limit", 1000, 1, 1_000_000);
-  }
-
-  Duration shutdownTimeout() {
-    return duration("shutdown.timeout", Duration.ofSeconds(10));
-  }
-
-  /** How long close() lets readiness answer 503 before stopping the endpoint server. */
-  Duration shutdownDrain() {
-    return duration("shutdown.drain", Monitoring.DEFAULT_SHUTDOWN_DRAIN);
-  }
-
-  boolean jvmMetrics() {
-    return bool("jvm.metrics", true);
-  }
-
-  private String nonBlank(String key, String defaultValue) {
-    ConfigLoader.Value v = values.get(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    if (v.value().isBlank()) {
-      throw new MonitoringException(describe(key) + " is blank: set a value or unset it");
-    }
-    return v.value();
-  }
-
-  /** The summary logged at start: every set key, secrets masked. */
+  /** The summary logged at start: every set key, secrets masked, and the identity's sources. */
   String summary() {
     StringBuilder text = new StringBuilder();
     values.forEach(
-        (key, value) -> text.append(text.length() == 0 ? "" : ", ").append(value.describe(key)));
+        (key, value) -> {
+          ConfigKey<?> k = declared.get(key);
+          boolean secret = k != null ? k.isSecret() : ConfigKeys.looksSecret(key);
+          text.append(text.length() == 0 ? "" : ", ").append(value.describe(secret));
+        });
     return text.toString();
   }
 
-  Map<String, ConfigLoader.Value> values() {
-    return values;
+  /** Where each identity field came from, for the start-up line. */
+  Map<String, String> identitySources() {
+    return identitySources;
   }
 }

@@ -1,6 +1,6 @@
 package com.aicompanion.monitoring;
 
-import java.util.Set;
+import java.util.List;
 
 /**
  * The one extension point: a module of the library (logging, tracing, health) that {@link
@@ -35,11 +35,12 @@ public interface MonitoringModule {
   int order();
 
   /**
-   * Canonical configuration keys (e.g. {@code health.cache.interval}) that this module reads beyond
-   * those that {@code monitoring-core} documents, so that they are not reported as unknown.
+   * Every configuration key this module reads, declared with its type, default, unit, secrecy and
+   * description ({@link ConfigKey}). Core validates them at start, reports keys that no module
+   * declares, and docs/configuration.md is generated from the declarations. Default: none.
    */
-  default Set<String> configKeys() {
-    return Set.of();
+  default List<ConfigKey<?>> configKeys() {
+    return List.of();
   }
 
   /**

@@ -4,6 +4,7 @@ import com.aicompanion.monitoring.internal.ShutdownSequence;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -15,14 +16,25 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The meters every service gets: {@code app_info} and the JVM and process binders. */
 final class StandardMeters {
   private StandardMeters() {}
 
-  /** Filters must be in place before the first meter registers. */
-  static void configureFilters(PrometheusMeterRegistry registry) {
+  /**
+   * Filters must be in place before the first meter registers: the common tags (so that every
+   * meter, JVM ones included, carries them; a meter's own tag of the same key wins) and the renames
+   * below.
+   */
+  static void configureFilters(PrometheusMeterRegistry registry, Map<String, String> commonTags) {
+    if (!commonTags.isEmpty()) {
+      List<Tag> tags = new ArrayList<>();
+      commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));
+      registry.config().meterFilter(MeterFilter.commonTags(tags));
+    }
     // Micrometer's process.cpu.time is in nanoseconds, which Prometheus linters reject;
     // bindStandardMeters exposes the standard process_cpu_seconds_total instead
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
@@ -48,7 +60,7 @@ final class StandardMeters {
         .tag("version", config.serviceVersion())
         .tag("environment", config.environment())
         .register(registry);
-    if (!config.jvmMetrics()) {
+    if (!config.get(MonitoringConfig.JVM_METRICS)) {
       return;
     }
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();

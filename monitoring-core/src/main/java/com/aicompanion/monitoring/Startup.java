@@ -1,15 +1,12 @@
 package com.aicompanion.monitoring;
 
-import com.aicompanion.monitoring.internal.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,21 +24,27 @@ final class Startup {
     return found;
   }
 
-  static void reportUnknownKeys(MonitoringConfig config, Collection<MonitoringModule> modules) {
-    Set<String> moduleKeys = new HashSet<>();
-    modules.forEach(m -> moduleKeys.addAll(m.configKeys()));
-    ConfigLoader.unknownKeyWarnings(config.values(), moduleKeys).forEach(LOG::warn);
+  /** The keys every module declares. */
+  static List<ConfigKey<?>> moduleKeys(Collection<MonitoringModule> modules) {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    modules.forEach(m -> keys.addAll(m.configKeys()));
+    return keys;
   }
 
-  /** The Implementation-Version of the jar whose code called start(), when it has one. */
-  static String callerVersion() {
+  /**
+   * The Implementation-Version of the application: of the jar of the first class on the calling
+   * stack that is neither this library's ({@code com.aicompanion.monitoring.*}, whichever jar or
+   * folder it comes from) nor the JDK's; null when that class has none (a classes folder, a jar
+   * without the manifest entry). Never the library's own version.
+   */
+  static String applicationVersion() {
     String version =
         StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
             .walk(
                 frames ->
                     frames
                         .map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(c -> !c.getName().startsWith(Monitoring.class.getName()))
+                        .filter(c -> !isLibraryOrJdk(c.getName()))
                         .findFirst()
                         .map(
                             c ->
@@ -49,12 +52,21 @@ final class Startup {
                                     ? null
                                     : c.getPackage().getImplementationVersion())
                         .orElse(null));
-    return version == null || version.isBlank() ? "unknown" : version;
+    return version == null || version.isBlank() ? null : version;
+  }
+
+  private static boolean isLibraryOrJdk(String className) {
+    return className.startsWith("com.aicompanion.monitoring.")
+        || className.startsWith("java.")
+        || className.startsWith("javax.")
+        || className.startsWith("jdk.")
+        || className.startsWith("sun.")
+        || className.startsWith("com.sun.");
   }
 
   /** {@code prices} plus the lines of {@code MONITORING_LLM_PRICES_FILE}, when set. */
   static LlmPrices pricesWithFile(LlmPrices prices, MonitoringConfig config) {
-    String file = config.get("llm.prices.file").orElse(null);
+    String file = config.find(MonitoringConfig.LLM_PRICES_FILE).orElse(null);
     if (file == null) {
       return prices;
     }
@@ -62,13 +74,14 @@ final class Startup {
       return prices.withFile(Path.of(file));
     } catch (IOException e) {
       throw new MonitoringException(
-          config.describe("llm.prices.file")
+          config.describe(MonitoringConfig.LLM_PRICES_FILE)
               + " cannot be read ("
               + e
               + "); point it at a readable prices file",
           e);
     } catch (IllegalArgumentException e) {
-      throw new MonitoringException(config.describe("llm.prices.file") + ": " + e.getMessage(), e);
+      throw new MonitoringException(
+          config.describe(MonitoringConfig.LLM_PRICES_FILE) + ": " + e.getMessage(), e);
     }
   }
 }

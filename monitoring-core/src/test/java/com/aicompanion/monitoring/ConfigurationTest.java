@@ -69,9 +69,9 @@ class ConfigurationTest {
           .hasMessage(
               "port "
                   + port
-                  + " is already in use on 127.0.0.1 (metricsPort(\""
+                  + " is already in use on 127.0.0.1 (metricsPort("
                   + port
-                  + "\")); set MONITORING_METRICS_PORT or metricsPort(...) to a free port, or 0 for an ephemeral one");
+                  + ")); set MONITORING_METRICS_PORT or metricsPort(...) to a free port, or 0 for an ephemeral one");
     }
   }
 
@@ -144,7 +144,7 @@ class ConfigurationTest {
                         "svc", Map.of("MONITORING_SHUTDOWN_TIMEOUT", "soon"), props())
                     .start())
         .hasMessage(
-            "MONITORING_SHUTDOWN_TIMEOUT=soon is not a duration: use e.g. 500ms, 10s, 5m or PT10S");
+            "MONITORING_SHUTDOWN_TIMEOUT=soon is not a duration: use e.g. 500ms, 10s, 5m, 1h or PT10S (not negative)");
     assertThatThrownBy(
             () ->
                 TestMonitoring.builder("svc", Map.of("MONITORING_CARDINALITY_LIMIT", "0"), props())
@@ -165,31 +165,35 @@ class ConfigurationTest {
                   assertThat(line)
                       .contains("Monitoring started for svc", "MONITORING_ENDPOINT_TOKEN=****"));
       assertThat(String.join("\n", log.messages())).doesNotContain("tok-123456789");
-      assertThat(m.config().describe("endpoint.token")).isEqualTo("MONITORING_ENDPOINT_TOKEN=****");
+      assertThat(m.config().describe(MonitoringConfig.ENDPOINT_TOKEN))
+          .isEqualTo("MONITORING_ENDPOINT_TOKEN=****");
     }
   }
 
   @Test
-  void typedGettersForModulesNameTheKey() {
+  void typedGettersNameTheKeyAsTheUserSpelledIt() {
+    ConfigKey<java.net.URI> url = ConfigKey.url("elasticsearch.url", "where logs go");
+    ConfigKey<String> details =
+        ConfigKey.oneOf("health.details", "authorized", "who sees details", "never", "always");
     MonitoringConfig config =
         MonitoringConfig.load(
             "svc",
-            "unknown",
+            null,
             Map.of(
                 "MONITORING_ELASTICSEARCH_URL",
                 "es:9200",
                 "MONITORING_HEALTH_DETAILS",
                 "sometimes"),
-            props("monitoring.log.level", "DEBUG"),
+            props("monitoring.log.timeout", "PT5S"),
             Map.of());
-    assertThatThrownBy(() -> config.uri("elasticsearch.url"))
+    assertThatThrownBy(() -> config.get(url))
         .hasMessage(
             "MONITORING_ELASTICSEARCH_URL=es:9200 is not an http(s) URL: use e.g. http://localhost:9200");
-    assertThatThrownBy(
-            () -> config.oneOf("health.details", "authorized", "never", "authorized", "always"))
-        .hasMessage("MONITORING_HEALTH_DETAILS=sometimes is not one of never, authorized, always");
-    assertThat(config.string("log.level", "INFO")).isEqualTo("DEBUG");
-    assertThat(config.duration("x.y", java.time.Duration.ofSeconds(3))).hasSeconds(3);
+    assertThatThrownBy(() -> config.get(details))
+        .hasMessage("MONITORING_HEALTH_DETAILS=sometimes is not one of never, always");
+    assertThat(config.get(ConfigKey.duration("log.timeout", null, "a timeout"))).hasSeconds(5);
+    assertThat(config.get(ConfigKey.duration("x.y", java.time.Duration.ofSeconds(3), "unset")))
+        .hasSeconds(3);
   }
 
   @Test

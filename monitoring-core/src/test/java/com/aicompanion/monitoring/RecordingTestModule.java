@@ -3,7 +3,6 @@ package com.aicompanion.monitoring;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,29 +25,36 @@ public final class RecordingTestModule implements MonitoringModule {
     return 50;
   }
 
+  static final ConfigKey<String> MODULES =
+      ConfigKey.string("test.modules", "", "Comma-separated parts the test module starts");
+  static final ConfigKey<String> FAIL = ConfigKey.string("test.fail", "", "The part that fails");
+  static final ConfigKey<String> HANG = ConfigKey.string("test.hang", "", "The part that hangs");
+  static final ConfigKey<Boolean> DRAIN =
+      ConfigKey.bool("test.drain", false, "Whether the test module serves a readiness route");
+
   @Override
-  public Set<String> configKeys() {
-    return Set.of("test.modules", "test.fail", "test.hang", "test.drain");
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(MODULES, FAIL, HANG, DRAIN);
   }
 
   @Override
   public void start(MonitoringContext context) {
     MonitoringConfig config = context.config();
-    String parts = config.string("test.modules", "");
+    String parts = config.get(MODULES);
     if (parts.isEmpty()) {
       return;
     }
     List<String> events =
         EVENTS.computeIfAbsent(config.serviceName(), k -> new CopyOnWriteArrayList<>());
     for (String part : parts.split(",")) {
-      if (part.equals(config.string("test.fail", ""))) {
+      if (part.equals(config.get(FAIL))) {
         throw new MonitoringException("TEST_FAIL=" + part + " makes this part fail");
       }
       events.add("start " + part);
       context.onClose(
           part,
           () -> {
-            if (part.equals(config.string("test.hang", ""))) {
+            if (part.equals(config.get(HANG))) {
               new CountDownLatch(1).await();
             }
             events.add("close " + part);
@@ -63,7 +69,7 @@ public final class RecordingTestModule implements MonitoringModule {
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
         });
-    if (config.bool("test.drain", false)) {
+    if (config.get(DRAIN)) {
       // a readiness route as monitoring-health serves it: 503 once close() begins draining
       java.util.concurrent.atomic.AtomicBoolean draining =
           new java.util.concurrent.atomic.AtomicBoolean();

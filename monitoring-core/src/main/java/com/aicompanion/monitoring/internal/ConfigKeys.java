@@ -1,72 +1,38 @@
 package com.aicompanion.monitoring.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every documented configuration key, in its canonical dotted form ({@code metrics.port}), with the
- * artifact that reads it and whether its value is a secret. A key is spelled {@code
- * MONITORING_METRICS_PORT} in the environment and {@code monitoring.metrics.port} as a system
- * property.
+ * Spelling rules of configuration keys, and which first-party artifact owns each key name space, so
+ * that a key of a module that is not on the classpath is reported as such instead of as a typo. The
+ * keys themselves are declared by their modules as {@link com.aicompanion.monitoring.ConfigKey}s.
  */
 public final class ConfigKeys {
-  public static final String CORE = "monitoring-core";
-
-  /** One documented key. */
-  public record Key(String name, String artifact, boolean secret) {}
-
-  private static final Map<String, Key> KEYS = new LinkedHashMap<>();
-
-  static {
-    core("service.name");
-    core("environment");
-    core("service.version");
-    core("metrics.host");
-    core("metrics.port");
-    core("metrics.path");
-    add("endpoint.token", CORE, true);
-    core("cardinality.limit");
-    core("shutdown.timeout");
-    core("shutdown.drain");
-    core("jvm.metrics");
-    core("llm.prices.file");
-    module("health.details", "monitoring-health");
-    module("health.cache.interval", "monitoring-health");
-    module("alertmanager.url", "monitoring-health");
-    module("log.format", "monitoring-logging");
-    module("log.level", "monitoring-logging");
-    module("elasticsearch.url", "monitoring-logging");
-    add("elasticsearch.api.key", "monitoring-logging", true);
-    module("elasticsearch.username", "monitoring-logging");
-    add("elasticsearch.password", "monitoring-logging", true);
-  }
+  /**
+   * Name space (the key's first word, or its first two for {@code service.}) -> the artifact whose
+   * module declares the keys in it.
+   */
+  private static final Map<String, String> OWNERS =
+      Map.of(
+          "log", "monitoring-logging",
+          "elasticsearch", "monitoring-logging",
+          "sentry", "monitoring-logging",
+          "tracing", "monitoring-tracing",
+          "health", "monitoring-health",
+          "alertmanager", "monitoring-health",
+          "alert", "monitoring-health");
 
   private ConfigKeys() {}
 
-  private static void core(String name) {
-    add(name, CORE, false);
+  /** The first-party artifact that declares keys named like {@code key}, or null. */
+  public static String artifactOf(String key) {
+    int dot = key.indexOf('.');
+    return OWNERS.get(dot < 0 ? key : key.substring(0, dot));
   }
 
-  private static void module(String name, String artifact) {
-    add(name, artifact, false);
-  }
-
-  private static void add(String name, String artifact, boolean secret) {
-    KEYS.put(name, new Key(name, artifact, secret));
-  }
-
-  public static Map<String, Key> all() {
-    return KEYS;
-  }
-
-  public static boolean isSecret(String key) {
-    Key k = KEYS.get(key);
-    return k != null ? k.secret() : looksSecret(key);
-  }
-
-  /** Keys that modules add are secret when their name says so. */
-  static boolean looksSecret(String key) {
+  /** Undeclared keys are secret when their name says so. */
+  public static boolean looksSecret(String key) {
     return key.contains("password")
         || key.contains("token")
         || key.contains("secret")

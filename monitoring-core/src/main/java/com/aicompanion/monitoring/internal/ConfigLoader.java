@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 
 /**
  * Merges the configuration sources in their order of precedence, defaults &lt; environment &lt;
@@ -14,13 +13,23 @@ import java.util.function.Function;
  * from so that an error can name it as the user wrote it.
  */
 public final class ConfigLoader {
-  /** A configured value and the words that name its source in an error message. */
-  public record Value(String value, String source) {
-    /** The source and value as the user wrote them; secrets masked. */
-    public String describe(String key) {
-      String shown = ConfigKeys.isSecret(key) ? "****" : value;
-      boolean call = source.endsWith("(") || source.endsWith(", ");
-      return call ? source + "\"" + shown + "\")" : source + "=" + shown;
+  /**
+   * A configured value and how the user set it: {@code source} is the environment variable, the
+   * system property ({@code -Dmonitoring.x}), or the builder call without its argument ({@code
+   * metricsPort}, or {@code config("metrics.port"} for the generic setter); {@code quoted} says
+   * whether a builder call took a string.
+   */
+  public record Value(String value, String source, boolean quoted) {
+    /** The source and value as the user wrote them, e.g. {@code metricsPort(70000)}. */
+    public String describe(boolean secret) {
+      String shown = secret ? "****" : value;
+      if (source.startsWith("MONITORING_") || source.startsWith("-D")) {
+        return source + "=" + shown;
+      }
+      String argument = quoted && !secret ? "\"" + shown + "\"" : shown;
+      return source.startsWith("config(")
+          ? source + ", " + argument + ")"
+          : source + "(" + argument + ")";
     }
   }
 
@@ -33,19 +42,11 @@ public final class ConfigLoader {
    *
    * @param env the environment (System.getenv() outside tests)
    * @param properties the system properties
-   * @param builder values set in code, by canonical key; their source is {@code builderNames}
-   * @param builderNames how a builder value is named in errors, e.g. {@code metricsPort(}
+   * @param builder values set in code, by canonical key, with their builder call
    */
   public static ConfigLoader load(
-      Map<String, String> env,
-      Properties properties,
-      Map<String, String> builder,
-      Function<String, String> builderNames) {
+      Map<String, String> env, Properties properties, Map<String, Value> builder) {
     ConfigLoader loader = new ConfigLoader();
-    String otelName = env.get("OTEL_SERVICE_NAME");
-    if (otelName != null && !otelName.isBlank()) {
-      loader.values.put("service.name", new Value(otelName.trim(), "OTEL_SERVICE_NAME"));
-    }
     env.forEach(
         (name, value) -> {
           if (name.startsWith("MONITORING_")) {
@@ -57,8 +58,7 @@ public final class ConfigLoader {
         loader.put(ConfigKeys.fromProperty(name), properties.getProperty(name), "-D" + name);
       }
     }
-    builder.forEach(
-        (key, value) -> loader.values.put(key, new Value(value, builderNames.apply(key))));
+    loader.values.putAll(builder);
     return loader;
   }
 
@@ -66,7 +66,7 @@ public final class ConfigLoader {
     if (value == null) {
       return;
     }
-    values.put(key, new Value(value.trim(), source));
+    values.put(key, new Value(value.trim(), source, false));
   }
 
   public Map<String, Value> values() {
@@ -74,25 +74,39 @@ public final class ConfigLoader {
   }
 
   /**
-   * A WARN message for each key under our prefix that neither core nor an installed module reads,
-   * naming the nearest known key.
+   * A WARN message for each configured key that no loaded module declares: one naming the artifact
+   * to add when the key belongs to a first-party module that is not on the classpath, else one
+   * naming the nearest declared key.
    *
-   * @param moduleKeys keys that the installed modules declare beyond the documented ones
+   * @param declared every key declared by core and the loaded modules
    */
   public static List<String> unknownKeyWarnings(
-      Map<String, Value> values, Collection<String> moduleKeys) {
+      Map<String, Value> values, Collection<String> declared) {
     List<String> warnings = new ArrayList<>();
     values.forEach(
         (key, value) -> {
-          if (ConfigKeys.all().containsKey(key)
-              || moduleKeys.contains(key)
-              || value.source().startsWith("OTEL_")) {
+          if (declared.contains(key)) {
             return;
           }
-          String nearest = nearest(key, ConfigKeys.all().keySet(), moduleKeys);
+          String shown =
+              value.source().startsWith("config(") ? value.source() + ", ...)" : value.source();
+          String artifact = ConfigKeys.artifactOf(key);
+          if (artifact != null) {
+            warnings.add(
+                "Configuration key "
+                    + shown
+                    + " belongs to "
+                    + artifact
+                    + ", which is not on the classpath, so it is ignored: add the dependency"
+                    + " com.aicompanion.monitoring:"
+                    + artifact
+                    + ", or remove the setting");
+            return;
+          }
+          String nearest = nearest(key, declared);
           warnings.add(
               "Unknown configuration key "
-                  + value.source().replaceAll("[(, ]+$", "")
+                  + shown
                   + " is ignored"
                   + (nearest == null
                       ? ""
@@ -106,22 +120,20 @@ public final class ConfigLoader {
     if (source.startsWith("-D")) {
       return "-D" + ConfigKeys.propertyName(key);
     }
-    if (source.startsWith("config(")) {
+    if (!source.startsWith("MONITORING_")) {
       return "config(\"" + key + "\", ...)";
     }
     return ConfigKeys.envName(key);
   }
 
-  static String nearest(String key, Collection<String> known, Collection<String> more) {
+  static String nearest(String key, Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (Collection<String> keys : java.util.List.of(known, more)) {
-      for (String candidate : keys) {
-        int d = distance(key, candidate);
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = candidate;
-        }
+    for (String candidate : known) {
+      int d = distance(key, candidate);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
       }
     }
     // a suggestion more different than similar helps nobody

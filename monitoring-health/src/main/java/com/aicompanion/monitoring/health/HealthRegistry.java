@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.health;
 
 import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.health.internal.HealthKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
@@ -268,8 +269,8 @@ public final class HealthRegistry implements AutoCloseable {
   /** Settings of a {@link HealthRegistry}, frozen at {@link #build()}. */
   public static final class Builder {
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private Duration cacheInterval = Duration.ofSeconds(1);
-    private Duration refreshInterval = Duration.ZERO;
+    private Duration cacheInterval = HealthKeys.CACHE_INTERVAL.defaultValue();
+    private Duration refreshInterval = HealthKeys.REFRESH_INTERVAL.defaultValue();
     private int threads = 4;
     private int queue = 64;
     private int maxAbandonedRuns = 2;
@@ -279,10 +280,16 @@ public final class HealthRegistry implements AutoCloseable {
 
     private Builder() {}
 
-    /** Reads {@code MONITORING_HEALTH_CACHE_INTERVAL} and {@code _REFRESH_INTERVAL} from config. */
+    /**
+     * Reads {@code MONITORING_HEALTH_CACHE_INTERVAL} and {@code MONITORING_HEALTH_REFRESH_INTERVAL}
+     * from {@code config}, with the same defaults as {@link #cacheInterval} and {@link
+     * #refreshInterval}.
+     *
+     * @throws com.aicompanion.monitoring.MonitoringException for a bad value, naming it
+     */
     public Builder config(MonitoringConfig config) {
-      cacheInterval(config.duration("health.cache.interval", cacheInterval));
-      return refreshInterval(config.duration("health.refresh.interval", refreshInterval));
+      cacheInterval(config.get(HealthKeys.CACHE_INTERVAL));
+      return refreshInterval(config.get(HealthKeys.REFRESH_INTERVAL));
     }
 
     /** Where the health metrics go; default Micrometer's global registry. */
@@ -305,7 +312,8 @@ public final class HealthRegistry implements AutoCloseable {
 
     /**
      * Runs all checks in the background this often, so that status listeners (and alerts) react
-     * without probes; default 0 = only when probed ({@code MONITORING_HEALTH_REFRESH_INTERVAL}).
+     * without probes; default 10s, the same as through {@code Monitoring} ({@code
+     * MONITORING_HEALTH_REFRESH_INTERVAL}); {@code Duration.ZERO} runs checks only when probed.
      */
     public Builder refreshInterval(Duration interval) {
       if (interval == null || interval.isNegative()) {

@@ -7,9 +7,7 @@ import static com.aicompanion.monitoring.tracing.internal.TracingKeys.PROTOCOL;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.SAMPLING_RATIO;
 
 import com.aicompanion.monitoring.MonitoringConfig;
-import com.aicompanion.monitoring.MonitoringException;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The builder's settings merged over the {@code MONITORING_*} configuration, validated.
@@ -38,7 +36,7 @@ record TracingOptions(
       endpoint = b.endpoint.toString();
       endpointSource = "otlpEndpoint(" + endpoint + ")";
     } else {
-      endpoint = cfg.get(ENDPOINT).orElse(null);
+      endpoint = cfg.find(ENDPOINT).map(Object::toString).orElse(null);
       endpointSource = cfg.describe(ENDPOINT);
     }
     String protocol;
@@ -47,10 +45,11 @@ record TracingOptions(
       protocol = b.protocol;
       protocolSource = "protocol(" + protocol + ")";
     } else {
-      protocol = cfg.get(PROTOCOL).orElse(null);
+      protocol = cfg.find(PROTOCOL).orElse(null);
       protocolSource = cfg.describe(PROTOCOL);
     }
-    Double ratio = b.samplingRatio != null ? b.samplingRatio : ratio(cfg);
+    Double ratio =
+        b.samplingRatio != null ? b.samplingRatio : cfg.find(SAMPLING_RATIO).orElse(null);
     return new TracingOptions(
         cfg.serviceName(),
         b.version != null ? b.version : cfg.serviceVersion(),
@@ -60,29 +59,8 @@ record TracingOptions(
         protocol,
         protocolSource,
         ratio,
-        b.captureContent != null ? b.captureContent : cfg.bool(CAPTURE_CONTENT, false),
-        b.captureMaxLength != null
-            ? b.captureMaxLength
-            : cfg.integer(CAPTURE_MAX_LENGTH, 1000, 1, 1_000_000),
-        b.shutdownTimeout != null
-            ? b.shutdownTimeout
-            : cfg.duration("shutdown.timeout", Duration.ofSeconds(10)));
-  }
-
-  private static Double ratio(MonitoringConfig cfg) {
-    Optional<String> raw = cfg.get(SAMPLING_RATIO);
-    if (raw.isEmpty()) {
-      return null;
-    }
-    try {
-      double value = Double.parseDouble(raw.get());
-      if (value >= 0.0 && value <= 1.0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the rule
-    }
-    throw new MonitoringException(
-        cfg.describe(SAMPLING_RATIO) + " is not a ratio: use a number from 0.0 to 1.0, e.g. 0.25");
+        b.captureContent != null ? b.captureContent : cfg.get(CAPTURE_CONTENT),
+        b.captureMaxLength != null ? b.captureMaxLength : cfg.get(CAPTURE_MAX_LENGTH),
+        b.shutdownTimeout != null ? b.shutdownTimeout : cfg.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
   }
 }

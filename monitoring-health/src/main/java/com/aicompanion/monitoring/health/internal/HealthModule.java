@@ -1,5 +1,6 @@
 package com.aicompanion.monitoring.health.internal;
 
+import com.aicompanion.monitoring.ConfigKey;
 import com.aicompanion.monitoring.EndpointAccess;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringContext;
@@ -10,9 +11,9 @@ import com.aicompanion.monitoring.health.HealthDetails;
 import com.aicompanion.monitoring.health.HealthRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthModule implements MonitoringModule {
   private static final Logger LOG = LoggerFactory.getLogger(HealthModule.class);
-  static final String REFRESH_KEY = "health.refresh.interval";
 
   @Override
   public String name() {
@@ -41,19 +41,16 @@ public final class HealthModule implements MonitoringModule {
   }
 
   @Override
-  public Set<String> configKeys() {
-    return Set.of(REFRESH_KEY);
+  public List<ConfigKey<?>> configKeys() {
+    return HealthKeys.ALL;
   }
 
   @Override
   public void start(MonitoringContext context) {
     MonitoringConfig config = context.config();
     HealthDetails details =
-        HealthDetails.valueOf(
-            config
-                .oneOf("health.details", "authorized", "never", "authorized", "always")
-                .toUpperCase(Locale.ROOT));
-    boolean tokenConfigured = config.get("endpoint.token").isPresent();
+        HealthDetails.valueOf(config.get(HealthKeys.DETAILS).toUpperCase(Locale.ROOT));
+    boolean tokenConfigured = config.isSet(MonitoringConfig.ENDPOINT_TOKEN);
     if (details == HealthDetails.AUTHORIZED && !tokenConfigured) {
       LOG.info(
           "Health check details are hidden from every caller: MONITORING_HEALTH_DETAILS is"
@@ -61,9 +58,9 @@ public final class HealthModule implements MonitoringModule {
               + " MONITORING_ENDPOINT_TOKEN to show them to callers that send Authorization: Bearer"
               + " <token>, or MONITORING_HEALTH_DETAILS=always to show them to everyone");
     }
-    Duration cache = config.duration("health.cache.interval", Duration.ofSeconds(1));
-    Duration refresh = config.duration(REFRESH_KEY, Duration.ofSeconds(10));
-    Optional<URI> alertmanager = config.uri("alertmanager.url");
+    Duration cache = config.get(HealthKeys.CACHE_INTERVAL);
+    Duration refresh = config.get(HealthKeys.REFRESH_INTERVAL);
+    Optional<URI> alertmanager = config.find(HealthKeys.ALERTMANAGER_URL);
 
     String service = config.serviceName();
     String version = config.serviceVersion();

@@ -1,10 +1,11 @@
 package com.aicompanion.monitoring.logging.internal;
 
+import com.aicompanion.monitoring.ConfigKey;
 import com.aicompanion.monitoring.MonitoringContext;
 import com.aicompanion.monitoring.MonitoringModule;
 import com.aicompanion.monitoring.logging.JsonLogging;
 import com.aicompanion.monitoring.logging.SentrySetup;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Installs {@link JsonLogging} (and {@link SentrySetup} when {@code SENTRY_DSN} is set) when {@code
@@ -27,8 +28,8 @@ public final class LoggingModule implements MonitoringModule {
   }
 
   @Override
-  public Set<String> configKeys() {
-    return LoggingSettings.EXTRA_KEYS;
+  public List<ConfigKey<?>> configKeys() {
+    return LoggingSettings.KEYS;
   }
 
   @Override

@@ -1,12 +1,12 @@
 package com.aicompanion.monitoring.logging.internal;
 
 import ch.qos.logback.classic.Level;
+import com.aicompanion.monitoring.ConfigKey;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.ServiceIdentity;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,68 +27,141 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class LoggingSettings {
-  /** Keys this module reads beyond those monitoring-core documents. */
-  public static final Set<String> EXTRA_KEYS =
-      Set.of(
+  public static final ConfigKey<String> FORMAT =
+      ConfigKey.oneOf(
+          "log.format", "json", "json (ECS lines) or text (for a terminal)", "json", "text");
+  public static final ConfigKey<String> LEVEL =
+      ConfigKey.string(
+          "log.level", "INFO", "The root log level: TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+  public static final ConfigKey<Map<String, String>> LEVELS =
+      ConfigKey.map(
           "log.levels",
-          "log.mask.emails",
+          "Per-logger levels, e.g. com.zaxxer=WARN,org.eclipse.jetty=INFO",
+          (logger, level) -> {
+            if (Level.toLevel(level.toUpperCase(Locale.ROOT), null) == null) {
+              throw new IllegalArgumentException(
+                  "has the level "
+                      + level
+                      + " for "
+                      + logger
+                      + ", which is not one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+            }
+          });
+  public static final ConfigKey<Boolean> MASK_EMAILS =
+      ConfigKey.bool("log.mask.emails", false, "Whether e-mail addresses are masked too");
+  public static final ConfigKey<Integer> QUEUE_CAPACITY =
+      ConfigKey.integer(
           "log.queue.capacity",
-          "log.close.timeout",
+          8192,
+          16,
+          10_000_000,
+          "Lines the stdout queue holds before dropping");
+  public static final ConfigKey<Duration> CLOSE_TIMEOUT =
+      ConfigKey.duration(
+          "log.close.timeout", Duration.ofSeconds(5), "How long close() may take to flush");
+  public static final ConfigKey<URI> ES_URL =
+      ConfigKey.url("elasticsearch.url", "Ship logs to this Elasticsearch/OpenSearch; unset = off");
+  public static final ConfigKey<String> ES_API_KEY =
+      ConfigKey.string("elasticsearch.api.key", null, "An Elasticsearch API key (base64 id:key)")
+          .secret();
+  public static final ConfigKey<String> ES_USERNAME =
+      ConfigKey.string("elasticsearch.username", null, "Basic-auth user (with the password)");
+  public static final ConfigKey<String> ES_PASSWORD =
+      ConfigKey.string("elasticsearch.password", null, "Basic-auth password").secret();
+  public static final ConfigKey<Integer> ES_QUEUE_CAPACITY =
+      ConfigKey.integer(
           "elasticsearch.queue.capacity",
-          "elasticsearch.batch.size",
-          "elasticsearch.batch.bytes",
+          10_000,
+          1,
+          10_000_000,
+          "Events the shipping queue holds before dropping");
+  public static final ConfigKey<Integer> ES_BATCH_SIZE =
+      ConfigKey.integer("elasticsearch.batch.size", 500, 1, 100_000, "Events per _bulk request");
+  public static final ConfigKey<Integer> ES_BATCH_BYTES =
+      ConfigKey.integer(
+              "elasticsearch.batch.bytes",
+              5 * 1024 * 1024,
+              1024,
+              100 * 1024 * 1024,
+              "The largest _bulk body")
+          .unit("bytes");
+  public static final ConfigKey<Duration> ES_FLUSH_INTERVAL =
+      ConfigKey.duration(
           "elasticsearch.flush.interval",
-          "elasticsearch.max.backoff");
+          Duration.ofSeconds(1),
+          "How often a partial batch is sent");
+  public static final ConfigKey<Duration> ES_MAX_BACKOFF =
+      ConfigKey.duration(
+          "elasticsearch.max.backoff", Duration.ofSeconds(5), "The longest wait between retries");
+
+  /** Every key this module reads. */
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          FORMAT,
+          LEVEL,
+          LEVELS,
+          MASK_EMAILS,
+          QUEUE_CAPACITY,
+          CLOSE_TIMEOUT,
+          ES_URL,
+          ES_API_KEY,
+          ES_USERNAME,
+          ES_PASSWORD,
+          ES_QUEUE_CAPACITY,
+          ES_BATCH_SIZE,
+          ES_BATCH_BYTES,
+          ES_FLUSH_INTERVAL,
+          ES_MAX_BACKOFF);
+
+  /** The builder method that sets each key, for messages. */
+  private static final Map<String, String> METHODS =
+      Map.of(
+          FORMAT.name(), "format",
+          LEVEL.name(), "level",
+          MASK_EMAILS.name(), "maskEmails",
+          ES_URL.name(), "elasticsearch",
+          ES_API_KEY.name(), "elasticsearchApiKey",
+          ES_USERNAME.name(), "elasticsearchBasicAuth",
+          ES_PASSWORD.name(), "elasticsearchBasicAuth");
 
   private final MonitoringConfig config;
-  private final Map<String, String> builder;
   private final Map<String, String> levels;
   private final List<Pattern> extraMasks;
 
   private LoggingSettings(
-      MonitoringConfig config,
-      Map<String, String> builder,
-      Map<String, String> levels,
-      List<Pattern> extraMasks) {
+      MonitoringConfig config, Map<String, String> levels, List<Pattern> extraMasks) {
     this.config = config;
-    this.builder = builder;
     this.levels = levels;
     this.extraMasks = extraMasks;
   }
 
+  /**
+   * @param builder values the module's builder set, by canonical key; they win over {@code config}
+   */
   public static LoggingSettings resolve(
       MonitoringConfig config,
       Map<String, String> builder,
       Map<String, String> levels,
       List<Pattern> extraMasks) {
-    return new LoggingSettings(config, Map.copyOf(builder), Map.copyOf(levels), extraMasks);
+    return new LoggingSettings(
+        config.withBuilderValues(builder, METHODS), Map.copyOf(levels), extraMasks);
   }
 
   /** Validates every setting and freezes them. */
   public LogbackSetup.Options options(OutputStream output, ShippingCounters counters) {
-    String format = raw("log.format").orElse("json").toLowerCase(Locale.ROOT);
-    if (!format.equals("json") && !format.equals("text")) {
-      throw bad("log.format", "is not one of json, text");
-    }
-    Level root = level("log.level", raw("log.level").orElse("INFO"));
+    String format = config.get(FORMAT);
+    Level root = level(config.describe(LEVEL), config.get(LEVEL));
     Map<String, Level> perLogger = new LinkedHashMap<>();
-    raw("log.levels")
-        .ifPresent(
-            list -> {
-              for (String item : list.split(",")) {
-                String[] parts = item.trim().split("=", 2);
-                if (parts.length != 2 || parts[0].isBlank()) {
-                  throw bad("log.levels", "is not a list of logger=LEVEL, e.g. com.zaxxer=WARN");
-                }
-                perLogger.put(parts[0].trim(), level("log.levels", parts[1].trim()));
-              }
-            });
-    levels.forEach((name, value) -> perLogger.put(name, level(name, value)));
-    SecretMasker masker = SecretMasker.defaults(bool("log.mask.emails", false), extraMasks);
-    Duration closeTimeout = duration("log.close.timeout", Duration.ofSeconds(5));
+    config
+        .get(LEVELS)
+        .forEach((logger, value) -> perLogger.put(logger, level(config.describe(LEVELS), value)));
+    levels.forEach(
+        (name, value) -> perLogger.put(name, level("level(\"" + name + "\", ...)", value)));
+    SecretMasker masker = SecretMasker.defaults(config.get(MASK_EMAILS), extraMasks);
+    Duration closeTimeout = config.get(CLOSE_TIMEOUT);
+    ServiceIdentity id = config.identity();
     EcsEncoders.Identity identity =
-        new EcsEncoders.Identity(
-            config.serviceName(), config.serviceVersion(), config.environment(), hostname());
+        new EcsEncoders.Identity(id.name(), id.version(), id.environment(), id.instanceId());
     return new LogbackSetup.Options(
         identity,
         format.equals("json"),
@@ -97,46 +169,35 @@ public final class LoggingSettings {
         perLogger,
         masker,
         output == null ? System.out : output,
-        integer("log.queue.capacity", 8192, 16, 10_000_000),
+        config.get(QUEUE_CAPACITY),
         closeTimeout,
         elasticsearch(closeTimeout),
         counters);
   }
 
   private ElasticsearchAppender.Settings elasticsearch(Duration closeTimeout) {
-    Optional<String> url = raw("elasticsearch.url");
+    Optional<URI> url = config.find(ES_URL);
     if (url.isEmpty()) {
       return null;
     }
-    URI uri;
-    try {
-      uri = new URI(url.get());
-    } catch (java.net.URISyntaxException e) {
-      uri = null;
-    }
-    if (uri == null
-        || uri.getHost() == null
-        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw bad("elasticsearch.url", "is not an http(s) URL: use e.g. http://localhost:9200");
-    }
     String authorization = null;
-    Optional<String> apiKey = raw("elasticsearch.api.key");
-    Optional<String> user = raw("elasticsearch.username");
-    Optional<String> password = raw("elasticsearch.password");
+    Optional<String> apiKey = config.find(ES_API_KEY);
+    Optional<String> user = config.find(ES_USERNAME);
+    Optional<String> password = config.find(ES_PASSWORD);
     if (apiKey.isPresent() && user.isPresent()) {
       throw new MonitoringException(
-          describe("elasticsearch.api.key")
+          config.describe(ES_API_KEY)
               + " and "
-              + describe("elasticsearch.username")
+              + config.describe(ES_USERNAME)
               + " are both set: use either an API key or a username and password");
     }
     if (apiKey.isPresent()) {
       authorization = "ApiKey " + apiKey.get();
     } else if (user.isPresent() != password.isPresent()) {
       throw new MonitoringException(
-          describe(user.isPresent() ? "elasticsearch.username" : "elasticsearch.password")
+          config.describe(user.isPresent() ? ES_USERNAME : ES_PASSWORD)
               + " is set without "
-              + (user.isPresent() ? "MONITORING_ELASTICSEARCH_PASSWORD" : "_USERNAME")
+              + (user.isPresent() ? ES_PASSWORD.envName() : ES_USERNAME.envName())
               + ": set both for basic auth");
     } else if (user.isPresent()) {
       String pair = user.get() + ":" + password.get();
@@ -144,42 +205,21 @@ public final class LoggingSettings {
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return new ElasticsearchAppender.Settings(
-        uri,
+        url.get(),
         authorization,
         config.serviceName(),
         config.environment(),
-        integer("elasticsearch.queue.capacity", 10_000, 1, 10_000_000),
-        integer("elasticsearch.batch.size", 500, 1, 100_000),
-        integer("elasticsearch.batch.bytes", 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-        duration("elasticsearch.flush.interval", Duration.ofSeconds(1)),
+        config.get(ES_QUEUE_CAPACITY),
+        config.get(ES_BATCH_SIZE),
+        config.get(ES_BATCH_BYTES),
+        config.get(ES_FLUSH_INTERVAL),
         closeTimeout,
-        duration("elasticsearch.max.backoff", Duration.ofSeconds(5)));
+        config.get(ES_MAX_BACKOFF));
   }
 
-  private Optional<String> raw(String key) {
-    String value = builder.get(key);
-    if (value != null) {
-      return value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-    }
-    return config.get(key).map(String::trim);
-  }
-
-  private String describe(String key) {
-    if (builder.containsKey(key)) {
-      boolean secret = key.contains("password") || key.endsWith(".key");
-      return "config(\"" + key + "\", " + (secret ? "****" : "\"" + builder.get(key) + "\"") + ")";
-    }
-    return config.describe(key);
-  }
-
-  private MonitoringException bad(String key, String rule) {
-    return new MonitoringException(describe(key) + " " + rule);
-  }
-
-  private Level level(String key, String value) {
+  private static Level level(String where, String value) {
     Level level = Level.toLevel(value.toUpperCase(Locale.ROOT), null);
     if (level == null) {
-      String where = builder.containsKey(key) || config.get(key).isPresent() ? describe(key) : key;
       throw new MonitoringException(
           where
               + " has the level "
@@ -187,64 +227,5 @@ public final class LoggingSettings {
               + ", which is not one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
     }
     return level;
-  }
-
-  private int integer(String key, int defaultValue, int min, int max) {
-    Optional<String> value = raw(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.get());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the rule
-    }
-    throw bad(key, "is not a whole number in [" + min + ", " + max + "]");
-  }
-
-  private boolean bool(String key, boolean defaultValue) {
-    Optional<String> value = raw(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    return switch (value.get().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default -> throw bad(key, "is not a boolean: use true or false");
-    };
-  }
-
-  private Duration duration(String key, Duration defaultValue) {
-    Optional<String> value = raw(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    java.util.regex.Matcher m =
-        Pattern.compile("(\\d+)\\s*(ms|s|m)?").matcher(value.get().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw bad(key, "is not a duration: use e.g. 500ms, 10s or 1m");
-    }
-    long amount = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofSeconds(amount);
-    };
-  }
-
-  private static String hostname() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
   }
 }

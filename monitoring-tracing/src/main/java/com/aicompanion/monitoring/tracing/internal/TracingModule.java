@@ -1,10 +1,11 @@
 package com.aicompanion.monitoring.tracing.internal;
 
+import com.aicompanion.monitoring.ConfigKey;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringContext;
 import com.aicompanion.monitoring.MonitoringModule;
 import com.aicompanion.monitoring.tracing.Tracing;
-import java.util.Set;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,20 +34,20 @@ public final class TracingModule implements MonitoringModule {
   }
 
   @Override
-  public Set<String> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return TracingKeys.ALL;
   }
 
   /** Trace ids as exemplars on the HTTP and LLM histograms, unless tracing is off. */
   @Override
   public boolean suppliesExemplars(MonitoringConfig config) {
-    return config.bool(TracingKeys.ENABLED, true);
+    return config.get(TracingKeys.ENABLED);
   }
 
   @Override
   public void start(MonitoringContext context) {
     MonitoringConfig config = context.config();
-    if (!config.bool(TracingKeys.ENABLED, true)) {
+    if (!config.get(TracingKeys.ENABLED)) {
       LOG.info("Tracing is off: {}", config.describe(TracingKeys.ENABLED));
       return;
     }
