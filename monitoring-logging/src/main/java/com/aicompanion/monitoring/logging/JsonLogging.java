@@ -140,6 +140,7 @@ public final class JsonLogging implements AutoCloseable {
   public static final class Builder {
     private final String serviceName;
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> methods = new LinkedHashMap<>();
     private final Map<String, String> levels = new LinkedHashMap<>();
     private final List<Pattern> extraMasks = new ArrayList<>();
     private MonitoringConfig config;
@@ -165,14 +166,12 @@ public final class JsonLogging implements AutoCloseable {
 
     /** {@code json} (default) or {@code text} for a terminal ({@code MONITORING_LOG_FORMAT}). */
     public Builder format(String format) {
-      values.put("log.format", format);
-      return this;
+      return set("log.format", "format", format);
     }
 
     /** The root level, e.g. {@code DEBUG} ({@code MONITORING_LOG_LEVEL}, default {@code INFO}). */
     public Builder level(String level) {
-      values.put("log.level", level);
-      return this;
+      return set("log.level", "level", level);
     }
 
     /**
@@ -180,20 +179,26 @@ public final class JsonLogging implements AutoCloseable {
      * list of {@code logger=LEVEL}).
      */
     public Builder level(String logger, String level) {
+      if (logger == null || level == null) {
+        throw new IllegalArgumentException(
+            "level("
+                + logger
+                + ", "
+                + level
+                + "): pass a logger name and a level, e.g. level(\"com.zaxxer\", \"WARN\")");
+      }
       levels.put(logger, level);
       return this;
     }
 
     /** Ships to this Elasticsearch ({@code MONITORING_ELASTICSEARCH_URL}, default off). */
     public Builder elasticsearch(URI url) {
-      values.put("elasticsearch.url", url.toString());
-      return this;
+      return set("elasticsearch.url", "elasticsearch", url == null ? null : url.toString());
     }
 
     /** Authenticates with an API key ({@code MONITORING_ELASTICSEARCH_API_KEY}). */
     public Builder elasticsearchApiKey(String apiKey) {
-      values.put("elasticsearch.api.key", apiKey);
-      return this;
+      return set("elasticsearch.api.key", "elasticsearchApiKey", apiKey);
     }
 
     /**
@@ -201,9 +206,8 @@ public final class JsonLogging implements AutoCloseable {
      * _PASSWORD}).
      */
     public Builder elasticsearchBasicAuth(String username, String password) {
-      values.put("elasticsearch.username", username);
-      values.put("elasticsearch.password", password);
-      return this;
+      set("elasticsearch.username", "elasticsearchBasicAuth", username);
+      return set("elasticsearch.password", "elasticsearchBasicAuth", password);
     }
 
     /**
@@ -211,14 +215,29 @@ public final class JsonLogging implements AutoCloseable {
      * config("elasticsearch.queue.capacity", "50000")}; see the module README for the list.
      */
     public Builder config(String key, String value) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException(
+            "config("
+                + key
+                + ", ...): the key is blank; use the canonical form, e.g. \"elasticsearch.url\"");
+      }
+      return set(key, "config(\"" + key + "\"", value);
+    }
+
+    private Builder set(String key, String method, String value) {
+      if (value == null) {
+        throw new IllegalArgumentException(
+            (method.startsWith("config(") ? method + ", null)" : method + "(null)")
+                + ": pass a value; to keep the default, do not set it");
+      }
       values.put(key, value);
+      methods.put(key, method);
       return this;
     }
 
     /** Also masks e-mail addresses ({@code MONITORING_LOG_MASK_EMAILS}, default false). */
     public Builder maskEmails(boolean mask) {
-      values.put("log.mask.emails", Boolean.toString(mask));
-      return this;
+      return set("log.mask.emails", "maskEmails", Boolean.toString(mask));
     }
 
     /** Masks every match of {@code regex} as well as the built-in secrets. */
@@ -250,7 +269,8 @@ public final class JsonLogging implements AutoCloseable {
     public JsonLogging install() {
       MonitoringConfig base =
           config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
-      LoggingSettings settings = LoggingSettings.resolve(base, values, levels, extraMasks);
+      LoggingSettings settings =
+          LoggingSettings.resolve(base.withBuilderValues(values, methods), levels, extraMasks);
       ShippingCounters counters = new ShippingCounters();
       LogbackSetup.Options options = settings.options(output, counters);
       JsonLogging previous = CURRENT.getAndSet(null);

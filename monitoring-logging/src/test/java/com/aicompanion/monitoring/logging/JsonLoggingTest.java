@@ -188,9 +188,7 @@ class JsonLoggingTest {
   void badSettingsFailFastNamingKeyValueAndFix() {
     assertThatThrownBy(() -> install(JsonLogging.builder("chat-api").format("xml")))
         .isInstanceOf(MonitoringException.class)
-        .hasMessageContaining("log.format")
-        .hasMessageContaining("xml")
-        .hasMessageContaining("json, text");
+        .hasMessage("format(\"xml\") is not one of json, text");
     assertThatThrownBy(() -> install(JsonLogging.builder("chat-api").level("LOUD")))
         .isInstanceOf(MonitoringException.class)
         .hasMessageContaining("LOUD")
@@ -200,6 +198,23 @@ class JsonLoggingTest {
         .isInstanceOf(MonitoringException.class)
         .hasMessageContaining("elasticsearch.url")
         .hasMessageContaining("http://localhost:9200");
+  }
+
+  @Test
+  void durationsFollowCoresGrammar() {
+    install(
+        JsonLogging.builder("chat-api")
+            .config("log.close.timeout", "PT5S")
+            .config("elasticsearch.max.backoff", "1h"));
+    LOG.info("configured");
+    logging.close();
+    assertThat(sink.text()).contains("configured");
+    assertThatThrownBy(
+            () -> install(JsonLogging.builder("chat-api").config("log.close.timeout", "-1s")))
+        .isInstanceOf(MonitoringException.class)
+        .hasMessage(
+            "config(\"log.close.timeout\", \"-1s\") is not a duration: use e.g. 500ms, 10s, 5m,"
+                + " 1h or PT10S (not negative)");
   }
 
   @Test

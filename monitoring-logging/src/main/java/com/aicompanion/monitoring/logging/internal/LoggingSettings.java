@@ -113,17 +113,6 @@ public final class LoggingSettings {
           ES_FLUSH_INTERVAL,
           ES_MAX_BACKOFF);
 
-  /** The builder method that sets each key, for messages. */
-  private static final Map<String, String> METHODS =
-      Map.of(
-          FORMAT.name(), "format",
-          LEVEL.name(), "level",
-          MASK_EMAILS.name(), "maskEmails",
-          ES_URL.name(), "elasticsearch",
-          ES_API_KEY.name(), "elasticsearchApiKey",
-          ES_USERNAME.name(), "elasticsearchBasicAuth",
-          ES_PASSWORD.name(), "elasticsearchBasicAuth");
-
   private final MonitoringConfig config;
   private final Map<String, String> levels;
   private final List<Pattern> extraMasks;
@@ -136,15 +125,13 @@ public final class LoggingSettings {
   }
 
   /**
-   * @param builder values the module's builder set, by canonical key; they win over {@code config}
+   * @param config the configuration with the module builder's values on top ({@link
+   *     MonitoringConfig#withBuilderValues})
+   * @param levels per-logger levels set in code
    */
   public static LoggingSettings resolve(
-      MonitoringConfig config,
-      Map<String, String> builder,
-      Map<String, String> levels,
-      List<Pattern> extraMasks) {
-    return new LoggingSettings(
-        config.withBuilderValues(builder, METHODS), Map.copyOf(levels), extraMasks);
+      MonitoringConfig config, Map<String, String> levels, List<Pattern> extraMasks) {
+    return new LoggingSettings(config, Map.copyOf(levels), extraMasks);
   }
 
   /** Validates every setting and freezes them. */
