@@ -1,9 +1,11 @@
 package com.aicompanion.monitoring;
 
 import com.aicompanion.monitoring.internal.GaugeValue;
+import com.aicompanion.monitoring.internal.RecordingErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.noop.NoopMeter;
 
 /**
  * The metrics of one cache under Micrometer's cache names: {@code cache_gets_total{cache,
@@ -22,8 +24,13 @@ public final class CacheMetrics {
   private final Counter puts;
   private final Counter evictions;
   private final GaugeValue size = new GaugeValue();
+  private final RecordingErrors errors;
 
-  CacheMetrics(MeterRegistry registry, String cache) {
+  /** Why the registry did not take these meters (a MeterFilter, a name clash), or null. */
+  private final String refusal;
+
+  CacheMetrics(MeterRegistry registry, String cache, RecordingErrors errors) {
+    this.errors = errors;
     this.hits = gets(registry, cache, "hit");
     this.misses = gets(registry, cache, "miss");
     this.puts =
@@ -36,11 +43,32 @@ public final class CacheMetrics {
             .description("Entries evicted from the cache")
             .tag("cache", cache)
             .register(registry);
-    Gauge.builder("cache.size", size, GaugeValue::get)
-        .description("Entries in the cache")
-        .tag("cache", cache)
-        .strongReference(true)
-        .register(registry);
+    Gauge gauge =
+        Gauge.builder("cache.size", size, GaugeValue::get)
+            .description("Entries in the cache")
+            .tag("cache", cache)
+            .strongReference(true)
+            .register(registry);
+    boolean lost =
+        hits instanceof NoopMeter
+            || misses instanceof NoopMeter
+            || puts instanceof NoopMeter
+            || evictions instanceof NoopMeter
+            || gauge instanceof NoopMeter;
+    this.refusal =
+        lost
+            ? "The cache metrics of \""
+                + cache
+                + "\" were not all registered: the meter registry returned a no-op meter (a"
+                + " MeterFilter denied it, or its name clashes), so recordings are lost"
+            : null;
+  }
+
+  private void record(Counter counter) {
+    if (refusal != null) {
+      errors.refuse(RecordingErrors.Reason.REGISTRY_REJECTED, refusal);
+    }
+    counter.increment();
   }
 
   private static Counter gets(MeterRegistry registry, String cache, String result) {
@@ -52,23 +80,26 @@ public final class CacheMetrics {
   }
 
   public void hit() {
-    hits.increment();
+    record(hits);
   }
 
   public void miss() {
-    misses.increment();
+    record(misses);
   }
 
   public void put() {
-    puts.increment();
+    record(puts);
   }
 
   public void eviction() {
-    evictions.increment();
+    record(evictions);
   }
 
   /** Sets the current number of entries. */
   public void size(long entries) {
+    if (refusal != null) {
+      errors.refuse(RecordingErrors.Reason.REGISTRY_REJECTED, refusal);
+    }
     size.set(entries);
   }
 }

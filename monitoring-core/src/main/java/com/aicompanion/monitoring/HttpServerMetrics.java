@@ -1,9 +1,11 @@
 package com.aicompanion.monitoring;
 
+import com.aicompanion.monitoring.internal.Guarded;
 import com.aicompanion.monitoring.internal.RecordingErrors;
 import com.aicompanion.monitoring.internal.Series;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.noop.NoopMeter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -68,6 +70,15 @@ public final class HttpServerMetrics {
       refuseDuration(amount + " " + unit + ": pass an amount >= 0 and a unit");
       return;
     }
+    if (status < 100 || status > 599) {
+      errors.refuse(
+          RecordingErrors.Reason.INVALID_VALUE,
+          "HTTP status "
+              + status
+              + " for http_server_requests_seconds is not a status code: pass 100 to 599");
+      return;
+    }
+    long nanos = unit.toNanos(amount);
     Key key = new Key(method(method), uri(route, status), status);
     Timer timer = series.find(key);
     if (timer == null) {
@@ -75,7 +86,27 @@ public final class HttpServerMetrics {
           series.getOrCreate(
               key, this::register, () -> register(new Key(Series.OTHER, Series.OTHER, -1)));
     }
-    timer.record(amount, unit);
+    if (timer instanceof NoopMeter) {
+      errors.refuse(
+          RecordingErrors.Reason.REGISTRY_REJECTED,
+          "Metric http_server_requests_seconds was not registered: the meter registry returned a"
+              + " no-op meter (a MeterFilter denied it, or its name clashes), so its recordings are"
+              + " lost");
+      return;
+    }
+    String problem = Guarded.timerProblem(nanos, timer);
+    if (problem != null) {
+      refuseDuration(problem);
+      return;
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Forgets the series when one of their meters left the registry. */
+  void removed(io.micrometer.core.instrument.Meter meter) {
+    if (meter.getId().getName().equals("http.server.requests")) {
+      series.clear();
+    }
   }
 
   private void refuseDuration(String problem) {

@@ -125,6 +125,13 @@ public final class LlmMetrics {
               this::register,
               () -> register(new CallKey(Series.OTHER, Series.OTHER, Series.OTHER)));
     }
+    if (meters.duration instanceof io.micrometer.core.instrument.noop.NoopMeter) {
+      errors.refuse(
+          Reason.REGISTRY_REJECTED,
+          "Metric gen_ai_client_operation_duration_seconds was not registered: the meter registry"
+              + " returned a no-op meter (a MeterFilter denied it, or its name clashes), so LLM call"
+              + " metrics are lost");
+    }
     LlmCallObserver.Handle handle;
     try {
       handle = observer.onStart(key.provider, key.model, key.operation);
@@ -165,6 +172,16 @@ public final class LlmMetrics {
                       new CallKey(Series.OTHER, Series.OTHER, Series.OTHER), Series.OTHER));
     }
     timer.record(Duration.ofNanos(nanos));
+  }
+
+  /** Forgets the series when one of their meters left the registry. */
+  void removed(io.micrometer.core.instrument.Meter meter) {
+    String name = meter.getId().getName();
+    if (name.startsWith("gen_ai.") || name.startsWith("llm.")) {
+      calls.clear();
+      models.clear();
+      failures.clear();
+    }
   }
 
   void invalidTokens(String provider, String model, long in, long out) {

@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring;
 
 import com.aicompanion.monitoring.internal.GaugeValue;
+import com.aicompanion.monitoring.internal.Guarded;
 import com.aicompanion.monitoring.internal.MeterStore;
 import com.aicompanion.monitoring.internal.MeterStore.Kind;
 import com.aicompanion.monitoring.internal.NameSpace;
@@ -45,6 +46,7 @@ import java.util.function.Supplier;
  */
 public final class Monitor {
   private final MeterRegistry registry;
+  private final NameSpace names;
   private final MeterStore store;
   private final RecordingErrors errors;
   private final HttpServerMetrics http;
@@ -56,10 +58,19 @@ public final class Monitor {
     this.errors = new RecordingErrors(registry);
     NameSpace names =
         registry instanceof PrometheusMeterRegistry ? NameSpace.install(registry, errors) : null;
+    this.names = names;
     this.store = new MeterStore(registry, cardinalityLimit, errors, names);
     this.http = new HttpServerMetrics(registry, cardinalityLimit, errors);
     this.llm = new LlmMetrics(registry, cardinalityLimit, prices, errors);
     this.caches = new Series<>("cache", cardinalityLimit, registry);
+    registry
+        .config()
+        .onMeterRemoved(
+            meter -> {
+              store.removed(meter);
+              http.removed(meter);
+              llm.removed(meter);
+            });
   }
 
   /** A facade over {@code registry} with the default limit (1,000) and the default price table. */
@@ -109,9 +120,15 @@ public final class Monitor {
               + ": a counter only goes up by a finite amount; pass a finite amount >= 0");
       return;
     }
-    Object counter = store.meter(name, Kind.COUNTER, labels);
-    if (counter != null) {
-      ((Counter) counter).increment(amount);
+    Object meter = store.meter(name, Kind.COUNTER, labels);
+    if (meter instanceof Counter counter) {
+      String problem = Guarded.counterProblem(amount, counter);
+      if (problem != null) {
+        errors.refuse(
+            Reason.INVALID_VALUE, "Counter \"" + name + "\" was incremented by " + problem);
+        return;
+      }
+      counter.increment(amount);
     }
   }
 
@@ -128,10 +145,7 @@ public final class Monitor {
           Reason.INVALID_VALUE, "Timer \"" + name + "\" was given the duration " + problem);
       return;
     }
-    Object timer = store.meter(name, Kind.TIMER, labels);
-    if (timer != null) {
-      ((Timer) timer).record(duration);
-    }
+    recordTimer(name, labels, duration.toNanos());
   }
 
   /** Records {@code value} in distribution summary {@code name} (count, sum and max). */
@@ -146,21 +160,20 @@ public final class Monitor {
    *     anything else is refused and counted as {@code invalid_value}
    */
   public void recordCustomMetric(String name, double value, Map<String, String> labels) {
-    if (!(value >= 0) || value == Double.POSITIVE_INFINITY) {
-      errors.refuse(
-          Reason.INVALID_VALUE,
-          "Distribution summary \""
-              + name
-              + "\" was given "
-              + value
-              + ": a summary holds finite values >= 0; record the magnitude, or use a gauge for"
-              + " values that can be negative");
-      return;
+    String problem = Guarded.summaryProblem(value, 0);
+    if (problem == null) {
+      Object meter = store.meter(name, Kind.SUMMARY, labels);
+      if (!(meter instanceof DistributionSummary summary)) {
+        return;
+      }
+      problem = Guarded.summaryProblem(value, summary.totalAmount());
+      if (problem == null) {
+        summary.record(value);
+        return;
+      }
     }
-    Object summary = store.meter(name, Kind.SUMMARY, labels);
-    if (summary != null) {
-      ((DistributionSummary) summary).record(value);
-    }
+    errors.refuse(
+        Reason.INVALID_VALUE, "Distribution summary \"" + name + "\" was given " + problem);
   }
 
   /** Sets gauge {@code name} to {@code value}; the gauge keeps the value until the next set. */
@@ -203,10 +216,19 @@ public final class Monitor {
   }
 
   private void recordNanos(String name, Map<String, String> labels, long start) {
-    Object timer = store.meter(name, Kind.TIMER, labels);
-    if (timer != null) {
-      ((Timer) timer)
-          .record(registry.config().clock().monotonicTime() - start, TimeUnit.NANOSECONDS);
+    recordTimer(name, labels, registry.config().clock().monotonicTime() - start);
+  }
+
+  private void recordTimer(String name, Map<String, String> labels, long nanos) {
+    Object meter = store.meter(name, Kind.TIMER, labels);
+    if (meter instanceof Timer timer) {
+      String problem = Guarded.timerProblem(nanos, timer);
+      if (problem != null) {
+        errors.refuse(
+            Reason.INVALID_VALUE, "Timer \"" + name + "\" was given the duration " + problem);
+        return;
+      }
+      timer.record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -218,12 +240,14 @@ public final class Monitor {
    *     a name used with another type or other label keys
    */
   public Counter counter(String name, String... tags) {
-    return (Counter) store.meter(name, Kind.COUNTER, pairs(name, tags), MeterStore.THROW);
+    return Guarded.counter(
+        (Counter) store.meter(name, Kind.COUNTER, pairs(name, tags), MeterStore.THROW), errors);
   }
 
   /** The timer {@code name} with {@code tags} as key/value pairs; see {@link #counter}. */
   public Timer timer(String name, String... tags) {
-    return (Timer) store.meter(name, Kind.TIMER, pairs(name, tags), MeterStore.THROW);
+    return Guarded.timer(
+        (Timer) store.meter(name, Kind.TIMER, pairs(name, tags), MeterStore.THROW), errors);
   }
 
   private static Map<String, String> pairs(String name, String... tags) {
@@ -240,6 +264,13 @@ public final class Monitor {
       labels.put(tags[i], tags[i + 1]);
     }
     return labels;
+  }
+
+  /** Removes meters found to break the exposition; the endpoint calls it before each scrape. */
+  void beforeScrape() {
+    if (names != null) {
+      names.sweep();
+    }
   }
 
   /**
@@ -277,6 +308,8 @@ public final class Monitor {
       return existing;
     }
     return caches.getOrCreate(
-        name, n -> new CacheMetrics(registry, n), () -> new CacheMetrics(registry, Series.OTHER));
+        name,
+        n -> new CacheMetrics(registry, n, errors),
+        () -> new CacheMetrics(registry, Series.OTHER, errors));
   }
 }

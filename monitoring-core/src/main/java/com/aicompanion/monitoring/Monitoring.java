@@ -64,6 +64,8 @@ public final class Monitoring implements AutoCloseable {
   private final ShutdownSequence shutdown;
   private final List<String> modules;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch closeDone =
+      new java.util.concurrent.CountDownLatch(1);
   private final Thread shutdownHook;
 
   private Monitoring(
@@ -162,8 +164,22 @@ public final class Monitoring implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      // a second caller returns only once the first one's close is done
+      try {
+        closeDone.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
+    try {
+      closeOnce();
+    } finally {
+      closeDone.countDown();
+    }
+  }
+
+  private void closeOnce() {
     GLOBAL.compareAndSet(this, null);
     if (Thread.currentThread() != shutdownHook) {
       try {
@@ -441,7 +457,7 @@ public final class Monitoring implements AutoCloseable {
       server.route(
           config.get(MonitoringConfig.METRICS_PATH),
           EndpointAccess.TOKEN,
-          new MetricsEndpoint(registry.getPrometheusRegistry()));
+          new MetricsEndpoint(registry.getPrometheusRegistry(), monitor::beforeScrape));
       shutdown.add("endpoint server", server::close);
 
       Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicompanion.monitoring.testsupport.Promtool;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.noop.NoopMeter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -249,6 +254,136 @@ class MetricNameSpaceTest {
     assertThat(Exposition.require(body, "temperature")).isNaN();
     assertThat(Exposition.require(body, "ceiling")).isInfinite();
     assertThat(errors(body, "invalid_value")).isEqualTo(15.0);
+  }
+
+  @Test
+  void labelsThatAHistogramOrSummaryReservesAreRefusedAndTheScrapeStays200() {
+    MeterRegistry registry = monitor.registry();
+    Timer.builder("h")
+        .tag("le", "a")
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.ofMillis(5));
+    DistributionSummary.builder("job")
+        .tag("quantile", "z")
+        .publishPercentiles(0.9)
+        .register(registry);
+    monitor.recordCustomMetric("job2", 3.0, Map.of("quantile", "p"));
+    monitor.recordCustomMetric("wait", Duration.ofMillis(2), Map.of("le", "hi"));
+    monitor.incrementCounter("reqs_total", Map.of("le", "1", "quantile", "x"));
+
+    String body = scrapeText();
+    assertThat(body).contains("reqs_total{le=\"1\",quantile=\"x\"} 1.0");
+    assertThat(body).doesNotContain("h_seconds").doesNotContain("job2").doesNotContain("wait_");
+    assertThat(errors(body, "invalid_labels")).isEqualTo(4.0);
+    assertThat(log.warnings())
+        .anySatisfy(w -> assertThat(w).contains("reserves for histogram buckets"));
+  }
+
+  @Test
+  void aHistogramFilterAddedAfterStartCannotMixShapesInOneFamily() {
+    monitor.recordCustomMetric("job", Duration.ofMillis(5), Map.of("k", "a"));
+    monitor
+        .registry()
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public DistributionStatisticConfig configure(
+                  Meter.Id id, DistributionStatisticConfig config) {
+                return id.getType() == Meter.Type.TIMER
+                    ? DistributionStatisticConfig.builder()
+                        .percentilesHistogram(true)
+                        .build()
+                        .merge(config)
+                    : config;
+              }
+            });
+    monitor.recordCustomMetric("job", Duration.ofMillis(5), Map.of("k", "b"));
+    Timer.builder("job").tag("k", "c").register(monitor.registry()).record(Duration.ofMillis(1));
+
+    String body = scrapeText();
+    assertThat(body).contains("job_seconds_count{k=\"a\"} 1").doesNotContain("job_seconds_bucket");
+    assertThat(errors(body, "name_conflict")).isPositive();
+  }
+
+  @Test
+  void aCustomMeterClaimsTheNamesOfItsStatisticsWhateverTypeItDeclares() {
+    Meter.builder(
+            "cg",
+            Meter.Type.GAUGE,
+            List.of(
+                new Measurement(() -> 2, Statistic.TOTAL),
+                new Measurement(() -> 5, Statistic.VALUE)))
+        .register(monitor.registry());
+    monitor.incrementCounter("cg_sum", Map.of("statistic", "TOTAL"));
+    monitor.setGauge("cg_value", 4, Map.of("statistic", "VALUE"));
+    monitor.incrementCounter("cg_sum");
+
+    String body = scrapeText();
+    assertThat(body).contains("cg_sum_total{statistic=\"TOTAL\"} 2.0");
+    assertThat(errors(body, "name_conflict")).isEqualTo(3.0);
+  }
+
+  @Test
+  void boundMetersAndLargeValuesFollowTheSameValueRegime() {
+    Counter bound = monitor.counter("bound_c", "k", "v");
+    bound.increment(Double.POSITIVE_INFINITY);
+    bound.increment(Double.NaN);
+    bound.increment(-1);
+    bound.increment(2);
+    Timer boundTimer = monitor.timer("bound_t");
+    boundTimer.record(Duration.ofSeconds(-5));
+    boundTimer.record(Duration.ofMillis(3));
+    monitor.incrementCounter("hc", Double.MAX_VALUE, Map.of());
+    monitor.incrementCounter("hc", Double.MAX_VALUE, Map.of());
+    monitor.recordCustomMetric("s1", Double.MAX_VALUE);
+    monitor.recordCustomMetric("s1", Double.MAX_VALUE);
+    monitor.recordCustomMetric("tt", Duration.ofNanos(Long.MAX_VALUE / 2 + 1));
+    monitor.recordCustomMetric("tt", Duration.ofNanos(Long.MAX_VALUE / 2 + 1));
+    monitor.http().record("GET", "/a", 200, Long.MAX_VALUE, TimeUnit.DAYS);
+    monitor.http().record("GET", "/a", -1, Duration.ofMillis(3));
+    monitor.http().record("GET", "/a", 99999, Duration.ofMillis(3));
+
+    String body = scrapeText();
+    assertThat(Exposition.require(body, "bound_c_total{k=\"v\"}")).isEqualTo(2.0);
+    assertThat(Exposition.require(body, "bound_t_seconds_count")).isEqualTo(1.0);
+    assertThat(Exposition.require(body, "hc_total")).isEqualTo(Double.MAX_VALUE);
+    assertThat(Exposition.require(body, "s1_sum")).isEqualTo(Double.MAX_VALUE);
+    assertThat(Exposition.require(body, "tt_seconds_count")).isEqualTo(1.0);
+    assertThat(Exposition.require(body, "tt_seconds_sum")).isPositive();
+    assertThat(body)
+        .doesNotContain(" +Inf\n")
+        .doesNotContain("status=\"-1\"")
+        .doesNotContain("99999");
+    assertThat(body).doesNotContainPattern("http_server_requests_seconds_count\\{.*\\} [1-9]");
+    assertThat(errors(body, "invalid_value")).isEqualTo(10.0);
+  }
+
+  @Test
+  void deniedStandardFamiliesCountEveryLostRecording() {
+    monitor.registry().config().meterFilter(MeterFilter.denyNameStartsWith("http"));
+    monitor.registry().config().meterFilter(MeterFilter.denyNameStartsWith("cache"));
+    monitor.registry().config().meterFilter(MeterFilter.denyNameStartsWith("gen_ai"));
+    monitor.http().record("GET", "/x", 200, Duration.ofMillis(1));
+    monitor.http().record("GET", "/x", 200, Duration.ofMillis(1));
+    monitor.cache("c").hit();
+    monitor.llm().start("openai", "gpt-4o", "chat").finish(1, 1);
+
+    assertThat(errors(scrapeText(), "registry_rejected")).isEqualTo(4.0);
+  }
+
+  @Test
+  void recordingsAfterTheRegistryWasClearedRegisterAgain() {
+    monitor.incrementCounter("fr");
+    monitor.http().record("GET", "/x", 200, Duration.ofMillis(1));
+    monitor.registry().clear();
+    monitor.incrementCounter("fr");
+    monitor.http().record("GET", "/x", 200, Duration.ofMillis(1));
+
+    String body = scrapeText();
+    assertThat(Exposition.require(body, "fr_total")).isEqualTo(1.0);
+    assertThat(body).contains("http_server_requests_seconds_count{");
   }
 
   private String scrapeText() {

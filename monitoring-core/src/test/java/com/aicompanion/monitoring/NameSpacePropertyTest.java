@@ -71,7 +71,9 @@ class NameSpacePropertyTest {
           Map.of("k", "v1"),
           Map.of("k", "v2"),
           Map.of("j", "v"),
-          Map.of("k", "v1", "j", "w"));
+          Map.of("k", "v1", "j", "w"),
+          Map.of("le", "x"),
+          Map.of("quantile", "q"));
   private static final List<Double> VALUES =
       List.of(
           -1.0,
@@ -155,6 +157,41 @@ class NameSpacePropertyTest {
         case "functionCounter" ->
             FunctionCounter.builder(name, this, d -> 1).tags(tags).register(registry);
         case "longTask" -> LongTaskTimer.builder(name).tags(tags).register(registry);
+        case "percentiles" ->
+            Timer.builder(name)
+                .tags(tags)
+                .publishPercentiles(0.5, 0.9)
+                .register(registry)
+                .record(2, TimeUnit.MILLISECONDS);
+        case "customGauge" ->
+            Meter.builder(
+                    name,
+                    Meter.Type.GAUGE,
+                    List.of(
+                        new Measurement(() -> 1, Statistic.TOTAL),
+                        new Measurement(() -> 2, Statistic.MAX),
+                        new Measurement(() -> 3, Statistic.VALUE)))
+                .tags(tags)
+                .register(registry);
+        case "lateHistogramFilter" ->
+            registry
+                .config()
+                .meterFilter(
+                    new io.micrometer.core.instrument.config.MeterFilter() {
+                      @Override
+                      public io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+                          configure(
+                              Meter.Id id,
+                              io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+                                  config) {
+                        return io.micrometer.core.instrument.distribution
+                            .DistributionStatisticConfig.builder()
+                            .percentilesHistogram(value > 0)
+                            .percentiles(value > 1 ? new double[] {0.99} : null)
+                            .build()
+                            .merge(config);
+                      }
+                    });
         case "custom" ->
             Meter.builder(
                     name,
@@ -236,6 +273,9 @@ class NameSpacePropertyTest {
                     "functionCounter",
                     "longTask",
                     "custom",
+                    "percentiles",
+                    "customGauge",
+                    "lateHistogramFilter",
                     "remove"),
                 directNames,
                 Arbitraries.of(VALUES),

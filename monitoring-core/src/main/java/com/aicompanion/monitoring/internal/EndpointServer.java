@@ -159,8 +159,21 @@ public final class EndpointServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves. The JDK server's dispatcher thread takes the daemon status of the thread that starts
+   * it, so it is started from a daemon thread: the endpoint server never keeps the JVM alive after
+   * the application's own threads end (a batch job exits when its main() returns).
+   */
   public void start() {
-    server.start();
+    Thread starter = new Thread(server::start, "monitoring-http-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MonitoringException("interrupted while starting the endpoint server", e);
+    }
   }
 
   public InetSocketAddress address() {

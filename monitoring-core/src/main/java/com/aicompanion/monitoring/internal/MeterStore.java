@@ -199,6 +199,18 @@ public final class MeterStore {
   /** A refusal kept in place of a family or a series, so that later recordings refuse at once. */
   private record Refused(Reason reason, String message) {}
 
+  /**
+   * A meter left the registry ({@code registry.remove}, {@code clear}): the facade family it
+   * belongs to forgets its series, so that the next recording registers again instead of writing
+   * into a meter no scrape sees.
+   */
+  public void removed(Meter meter) {
+    Family family = byBaseName.get(meter.getId().getName());
+    if (family != null) {
+      family.series = null;
+    }
+  }
+
   /** One metric: its type, its label keys (fixed by the first recording) and its series. */
   final class Family {
     final String baseName;
@@ -293,8 +305,9 @@ public final class MeterStore {
       }
       String rejection = nameSpace == null ? null : nameSpace.takeRejection();
       if (rejection != null) {
-        // a clash of exposed names holds for every label set of the family
-        Refused familyWide = new Refused(Reason.NAME_CONFLICT, rejection);
+        // a clash of exposed names, or a label the family's shape reserves, holds for every
+        // label set of the family
+        Refused familyWide = new Refused(nameSpace.takeRejectionReason(), rejection);
         refused = familyWide;
         return familyWide;
       }

@@ -47,12 +47,24 @@ public final class MetricsEndpoint implements EndpointHandler {
   /** The previous answer's size, so that the next buffer rarely grows. */
   private final AtomicInteger lastSize = new AtomicInteger(16 * 1024);
 
+  private final Runnable beforeScrape;
+
   public MetricsEndpoint(PrometheusRegistry registry) {
+    this(registry, () -> {});
+  }
+
+  /**
+   * @param beforeScrape runs before each scrape: the name space removes meters that turned out to
+   *     break the exposition
+   */
+  public MetricsEndpoint(PrometheusRegistry registry, Runnable beforeScrape) {
     this.registry = registry;
+    this.beforeScrape = beforeScrape;
   }
 
   @Override
   public void handle(HttpExchange exchange, boolean authorized) throws IOException {
+    beforeScrape.run();
     Headers request = exchange.getRequestHeaders();
     Headers response = exchange.getResponseHeaders();
     response.set("Vary", "Accept, Accept-Encoding");

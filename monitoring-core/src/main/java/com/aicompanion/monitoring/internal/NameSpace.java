@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.HistogramSupport;
+import io.micrometer.core.instrument.internal.DefaultMeter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -60,8 +61,20 @@ public final class NameSpace implements MeterFilter {
   /** What a meter would claim. */
   private record Claim(Meter.Id id, Owner owner, Set<String> names) {}
 
+  private final MeterRegistry registry;
   private final NamingConvention convention;
   private final RecordingErrors errors;
+
+  /**
+   * Meters that turned out to break the exposition only once created (a filter after this one gave
+   * a timer another shape than its family's, or reserved labels): removed by {@link #sweep()}
+   * before the next scrape and after each facade registration.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Meter> doomed =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** The doomed meters, whose removal must not release names they never held. */
+  private final Set<Meter> neverCommitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Exposed name -> its owner. Guarded by this. */
   private final Map<String, Owner> owners = new HashMap<>();
@@ -79,11 +92,14 @@ public final class NameSpace implements MeterFilter {
   /** The claim that {@link #accept} approved and the meter-added listener has not seen yet. */
   private Claim pending;
 
-  private final ThreadLocal<String> rejection = new ThreadLocal<>();
+  /** The reason and message of the current thread's last refused registration. */
+  private final ThreadLocal<String[]> rejection = new ThreadLocal<>();
+
   private final ThreadLocal<Boolean> facadeRegistering = new ThreadLocal<>();
 
-  private NameSpace(NamingConvention convention, RecordingErrors errors) {
-    this.convention = convention;
+  private NameSpace(MeterRegistry registry, RecordingErrors errors) {
+    this.registry = registry;
+    this.convention = registry.config().namingConvention();
     this.errors = errors;
   }
 
@@ -92,7 +108,7 @@ public final class NameSpace implements MeterFilter {
    * registration-failed listener. The meters the registry already holds are claimed first.
    */
   public static NameSpace install(MeterRegistry registry, RecordingErrors errors) {
-    NameSpace names = new NameSpace(registry.config().namingConvention(), errors);
+    NameSpace names = new NameSpace(registry, errors);
     for (Meter meter : registry.getMeters()) {
       names.commit(names.claimFor(meter.getId()), meter);
     }
@@ -114,6 +130,18 @@ public final class NameSpace implements MeterFilter {
       return registration.get();
     } finally {
       facadeRegistering.remove();
+      sweep();
+    }
+  }
+
+  /**
+   * Removes the meters found to break the exposition after they were created; the scrape calls it
+   * first. Cheap when there are none.
+   */
+  public void sweep() {
+    Meter meter;
+    while ((meter = doomed.poll()) != null) {
+      registry.remove(meter);
     }
   }
 
@@ -122,9 +150,15 @@ public final class NameSpace implements MeterFilter {
    * {@code null}; clears it.
    */
   public String takeRejection() {
-    String why = rejection.get();
+    String[] why = rejection.get();
+    return why == null ? null : why[1];
+  }
+
+  /** The reason of {@link #takeRejection()}'s refusal, or null; clears both. */
+  public Reason takeRejectionReason() {
+    String[] why = rejection.get();
     rejection.remove();
-    return why;
+    return why == null ? null : Reason.valueOf(why[0]);
   }
 
   /**
@@ -137,12 +171,17 @@ public final class NameSpace implements MeterFilter {
 
   @Override
   public MeterFilterReply accept(Meter.Id id) {
+    String reserved = reservedLabel(id, true, true);
+    if (reserved != null) {
+      deny(Reason.INVALID_LABELS, reserved);
+      return MeterFilterReply.DENY;
+    }
     Claim claim = claimFor(id);
     synchronized (this) {
       String conflict = conflict(claim);
       if (conflict != null) {
         pending = null;
-        deny(conflict);
+        deny(Reason.NAME_CONFLICT, conflict);
         return MeterFilterReply.DENY;
       }
       pending = claim;
@@ -151,27 +190,125 @@ public final class NameSpace implements MeterFilter {
   }
 
   private void added(Meter meter) {
-    Claim claim;
+    String problem = createdProblem(meter);
+    if (problem != null) {
+      // the filters after this one made it break the exposition: it is removed before any scrape
+      doom(meter);
+      deny(Reason.NAME_CONFLICT, problem);
+      synchronized (this) {
+        pending = null;
+      }
+      return;
+    }
     synchronized (this) {
       Claim approved = pending;
       pending = null;
-      if (approved != null && approved.id().equals(meter.getId())) {
-        commit(approved, meter);
-        return;
+      Claim claim =
+          approved != null && approved.id().equals(meter.getId())
+              ? approved
+              : claimFor(meter.getId());
+      if (meter instanceof DefaultMeter) {
+        claim = withStatistics(claim, meter);
       }
-      claim = claimFor(meter.getId());
       String conflict = conflict(claim);
       if (conflict == null) {
         commit(claim, meter);
         return;
       }
-      // accepted by another filter before this one was asked: it exists, so it can only be
-      // reported; its names stay with their first owner
-      deny(conflict + " (another MeterFilter accepted it first, so it was registered anyway)");
+      doom(meter);
+      deny(Reason.NAME_CONFLICT, conflict);
     }
   }
 
+  /**
+   * What the created meter would break, known only now that every filter has shaped it: a histogram
+   * or summary whose family has the other shape, or a label that its shape reserves.
+   */
+  private String createdProblem(Meter meter) {
+    if (!(meter instanceof HistogramSupport distribution)) {
+      return null;
+    }
+    var snapshot = distribution.takeSnapshot();
+    boolean histogram = snapshot.histogramCounts().length > 0;
+    String reserved =
+        reservedLabel(meter.getId(), histogram, snapshot.percentileValues().length > 0);
+    if (reserved != null) {
+      return reserved;
+    }
+    Owner owner = claimFor(meter.getId()).owner();
+    Boolean familyHistogram;
+    synchronized (this) {
+      familyHistogram = histograms.get(owner);
+    }
+    if (familyHistogram == null || familyHistogram == histogram) {
+      return null;
+    }
+    return "Metric \""
+        + meter.getId().getName()
+        + "\" was registered "
+        + (histogram ? "with" : "without")
+        + " histogram buckets (a MeterFilter configured it so), but the other series of "
+        + owner.describe()
+        + (familyHistogram ? " publish buckets" : " publish none")
+        + ": Prometheus cannot mix a histogram and a summary in one family, so it is removed;"
+        + " give every series of a metric the same histogram settings";
+  }
+
+  /**
+   * The message for a label key that Prometheus reserves in a timer's or summary's family ({@code
+   * le} for histogram buckets, {@code quantile} for summary quantiles), or null.
+   */
+  private static String reservedLabel(Meter.Id id, boolean histogram, boolean quantiles) {
+    Meter.Type type = id.getType();
+    if (type != Meter.Type.TIMER
+        && type != Meter.Type.DISTRIBUTION_SUMMARY
+        && type != Meter.Type.LONG_TASK_TIMER) {
+      return null;
+    }
+    for (io.micrometer.core.instrument.Tag tag : id.getTagsAsIterable()) {
+      boolean le = histogram && tag.getKey().equals("le");
+      boolean quantile = quantiles && tag.getKey().equals("quantile");
+      if (le || quantile) {
+        return "Metric \""
+            + id.getName()
+            + "\" ("
+            + typeName(type)
+            + ") has the label \""
+            + tag.getKey()
+            + "\", which Prometheus reserves for "
+            + (le ? "histogram buckets" : "summary quantiles")
+            + ": rename the label";
+      }
+    }
+    return null;
+  }
+
+  /** A custom meter is exposed by statistic, whatever type it declares. */
+  private Claim withStatistics(Claim claim, Meter meter) {
+    String family = claim.owner().family();
+    Set<String> names = new LinkedHashSet<>(claim.names());
+    for (io.micrometer.core.instrument.Measurement m : meter.measure()) {
+      switch (m.getStatistic()) {
+        case TOTAL, TOTAL_TIME -> FamilyKind.COUNTER.addNames(family + "_sum", names);
+        case COUNT -> FamilyKind.COUNTER.addNames(family, names);
+        case MAX -> FamilyKind.GAUGE.addNames(family + "_max", names);
+        case VALUE, UNKNOWN -> FamilyKind.GAUGE.addNames(family + "_value", names);
+        case ACTIVE_TASKS -> FamilyKind.GAUGE.addNames(family + "_active_count", names);
+        case DURATION -> FamilyKind.GAUGE.addNames(family + "_duration_sum", names);
+      }
+    }
+    return new Claim(claim.id(), claim.owner(), names);
+  }
+
+  private void doom(Meter meter) {
+    neverCommitted.add(meter);
+    doomed.add(meter);
+  }
+
   private synchronized void removed(Meter meter) {
+    if (neverCommitted.remove(meter)) {
+      return;
+    }
     Claim claim = claimFor(meter.getId());
     Integer count = holders.get(claim.owner());
     if (count == null) {
@@ -188,17 +325,18 @@ public final class NameSpace implements MeterFilter {
 
   private void registrationFailed(Meter.Id id, String reason) {
     deny(
+        Reason.REGISTRY_REJECTED,
         "Metric \""
             + id.getName()
             + "\" was not registered by the meter registry: "
             + (reason == null ? "no reason given" : reason));
   }
 
-  private void deny(String message) {
+  private void deny(Reason reason, String message) {
     if (facadeRegistering.get() != null) {
-      rejection.set(message);
+      rejection.set(new String[] {reason.name(), message});
     } else {
-      errors.refuse(Reason.NAME_CONFLICT, message);
+      errors.refuse(reason, message);
     }
   }
 

@@ -21,6 +21,12 @@ final class Overflow<M> {
     this.registry = registry;
   }
 
+  /** Forgets the overflow series and counter (their meters were removed from the registry). */
+  synchronized void reset() {
+    series = null;
+    counter = null;
+  }
+
   /** Counts one folded recording and returns the overflow series, made by {@code factory}. */
   M fold(Supplier<M> factory) {
     Counter c = counter;

@@ -70,6 +70,17 @@ public final class Series<K, M> {
     return overflow.fold(overflowFactory);
   }
 
+  /**
+   * Forgets every series, so that the next recordings register their meters again: after meters
+   * were removed from the registry ({@code registry.remove}, {@code clear}), recordings into the
+   * removed meters would be lost.
+   */
+  public synchronized void clear() {
+    series.clear();
+    size.set(0);
+    overflow.reset();
+  }
+
   /** The number of distinct label sets, not counting the overflow series. */
   public int size() {
     return size.get();

@@ -262,8 +262,16 @@ final class CheckEntry {
 
   /** {@code SQLException: Connection refused}; the class alone when there is no message. */
   static String describe(Throwable e) {
-    String message = e.getMessage();
-    String type = e.getClass().getSimpleName();
+    String type =
+        e.getClass().getSimpleName().isEmpty()
+            ? e.getClass().getName()
+            : e.getClass().getSimpleName();
+    String message;
+    try {
+      message = e.getMessage();
+    } catch (Throwable broken) { // NOPMD: a message that cannot be built must not end the run
+      return type + " (its getMessage() threw " + broken.getClass().getName() + ")";
+    }
     return message == null || message.isBlank() ? type : type + ": " + message;
   }
 

@@ -14,6 +14,7 @@ import java.io.OutputStream;
  * HealthRegistry health = HealthRegistry.builder().serviceId("ai-companion").build();
  * health.register("postgres", HealthChecks.jdbc(dataSource));
  * HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
+ * server.setExecutor(Executors.newFixedThreadPool(4));   // else a slow check blocks the dispatcher
  * server.createContext("/health", new HealthHttpHandler(health));      // details hidden
  * // or: new HealthHttpHandler(health, HealthDetails.AUTHORIZED, System.getenv("HEALTH_TOKEN"))
  * server.start();
@@ -23,7 +24,9 @@ import java.io.OutputStream;
  * (liveness group) and {@code P/ready} (readiness group) with {@code application/health+json}: 200
  * for pass and warn, 503 for fail, {@code Cache-Control: no-store}; other paths 404, methods other
  * than GET and HEAD 405. Each request runs (or reuses) the checks and answers within the longest
- * check timeout; the handler never throws for a failing check.
+ * check timeout; the handler never throws for a failing check. The JDK runs a handler on the
+ * server's dispatcher thread when the server has no executor, so give the server one: otherwise a
+ * probe that waits for a slow check delays every other request the server handles.
  */
 public final class HealthHttpHandler implements HttpHandler {
   private final HealthResponder responder;

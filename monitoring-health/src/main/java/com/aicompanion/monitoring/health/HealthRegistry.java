@@ -115,6 +115,13 @@ public final class HealthRegistry implements AutoCloseable {
     }
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(options, "options");
+    if (closed) {
+      throw new IllegalStateException(
+          "health check \""
+              + name
+              + "\" registered after the registry was closed: register checks"
+              + " before close()");
+    }
     Duration interval = options.cacheInterval() != null ? options.cacheInterval() : cacheInterval;
     CheckEntry entry =
         new CheckEntry(
@@ -189,6 +196,7 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   private volatile boolean draining;
+  private volatile boolean closed;
 
   private HealthReport check(Predicate<CheckEntry> selected) {
     List<CheckEntry> chosen = new ArrayList<>();
@@ -210,6 +218,10 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   private void onResult(CheckEntry entry, CheckResult previous, CheckResult current) {
+    if (entries.get(entry.name) != entry) {
+      // the check was unregistered (perhaps re-registered under its name) while this run went on
+      return;
+    }
     metrics.record(entry.name, current);
     if (previous == null || previous.status() != current.status()) {
       if (current.status() == CheckResult.Status.FAIL || previous != null) {
@@ -222,7 +234,7 @@ public final class HealthRegistry implements AutoCloseable {
       for (StatusListener listener : listeners) {
         try {
           listener.statusChanged(entry.name, entry.options, previous, current);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // NOPMD: a listener must not end the run's thread
           LOG.warn("Health status listener {} failed for check {}", listener, entry.name, e);
         }
       }
@@ -255,6 +267,7 @@ public final class HealthRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     timer.shutdownNow();
     pool.close();
     entries.values().forEach(CheckEntry::stop);

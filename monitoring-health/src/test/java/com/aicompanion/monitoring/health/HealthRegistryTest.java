@@ -238,4 +238,63 @@ class HealthRegistryTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void anExceptionWhoseMessageCannotBeBuiltStillEndsTheRunAndLaterRunsHappen() {
+    AtomicInteger calls = new AtomicInteger();
+    health.register(
+        "weird",
+        () -> {
+          calls.incrementAndGet();
+          throw new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+              throw new IllegalStateException("lazy message failed");
+            }
+          };
+        },
+        CheckOptions.critical().timeout(Duration.ofMillis(300)));
+    for (int i = 0; i < 5; i++) {
+      HealthReport report = health.check();
+      assertThat(report.checks().get("weird").status()).isEqualTo(Status.FAIL);
+      assertThat(report.checks().get("weird").output())
+          .contains("its getMessage() threw java.lang.IllegalStateException");
+    }
+    assertThat(calls).hasValue(5);
+  }
+
+  @Test
+  void aRunOfAnUnregisteredCheckDoesNotReportForItsSuccessor() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    health.register(
+        "db",
+        () -> {
+          gate.await();
+          return CheckResult.fail("old");
+        },
+        CheckOptions.critical().timeout(Duration.ofSeconds(5)));
+    List<String> changes = new CopyOnWriteArrayList<>();
+    health.addListener((name, options, previous, current) -> changes.add(current.output()));
+    java.util.concurrent.CompletableFuture<HealthReport> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(health::check);
+    await().until(() -> health.names().contains("db"));
+    health.unregister("db");
+    health.register("db", CheckResult::pass, CheckOptions.critical());
+    assertThat(health.check().status()).isEqualTo(Status.PASS);
+    gate.countDown();
+    first.get();
+    assertThat(health.check().status()).isEqualTo(Status.PASS);
+    assertThat(meters.get("health_check_status").tag("check", "db").gauge().value()).isEqualTo(1.0);
+    assertThat(changes).doesNotContain("old");
+  }
+
+  @Test
+  void registeringAfterCloseIsAClearError() {
+    health.close();
+    assertThatThrownBy(() -> health.register("late", CheckResult::pass))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("registered after the registry was closed");
+  }
 }
