@@ -30,11 +30,13 @@ class GlobalTracingTest {
 
   @Test
   void twoInstallsOneAfterTheOtherBothExportAndTheGlobalFollowsTheCurrentOne() throws Exception {
-    // an instrumentation library keeps the tracer it got once, e.g. in a static field
-    Tracer kept = GlobalOpenTelemetry.getTracer("kept-by-a-library");
+    Tracer kept;
     try (OtlpHttpReceiver first = OtlpHttpReceiver.start();
         OtlpHttpReceiver second = OtlpHttpReceiver.start()) {
       try (Tracing tracing = install("first-install", first)) {
+        // an instrumentation library keeps the tracer it got once, e.g. in a static field (a
+        // GlobalOpenTelemetry.get() before the first install would fix the no-op as the global)
+        kept = GlobalOpenTelemetry.getTracer("kept-by-a-library");
         Spans.inSpan("first-spans", () -> {});
         GlobalOpenTelemetry.getTracer("app").spanBuilder("first-global").startSpan().end();
         kept.spanBuilder("first-kept").startSpan().end();
