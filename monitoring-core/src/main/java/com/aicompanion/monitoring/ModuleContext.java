@@ -15,6 +15,7 @@ final class ModuleContext implements MonitoringContext {
   private final Map<Class<?>, Object> components;
   private final ShutdownSequence shutdown;
   private final SwitchableSpanContext spanContext;
+  private final boolean registerGlobal;
 
   ModuleContext(
       MonitoringConfig config,
@@ -23,7 +24,8 @@ final class ModuleContext implements MonitoringContext {
       EndpointServer server,
       Map<Class<?>, Object> components,
       ShutdownSequence shutdown,
-      SwitchableSpanContext spanContext) {
+      SwitchableSpanContext spanContext,
+      boolean registerGlobal) {
     this.config = config;
     this.monitor = monitor;
     this.registry = registry;
@@ -31,6 +33,12 @@ final class ModuleContext implements MonitoringContext {
     this.components = components;
     this.shutdown = shutdown;
     this.spanContext = spanContext;
+    this.registerGlobal = registerGlobal;
+  }
+
+  @Override
+  public boolean registerGlobal() {
+    return registerGlobal;
   }
 
   @Override

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Monitoring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
-  private static final AtomicReference<Monitoring> GLOBAL = new AtomicReference<>();
+  private static final GlobalSlot<Monitoring> GLOBAL = new GlobalSlot<>("Monitoring.global()");
 
   /** The default drain period of {@link #close()}: {@value #DEFAULT_DRAIN_SECONDS} seconds. */
   public static final long DEFAULT_DRAIN_SECONDS = 5;
@@ -97,12 +96,14 @@ public final class Monitoring implements AutoCloseable {
   }
 
   /**
-   * The instance that the latest {@link #start} registered and that is not closed.
+   * The running instance that {@link #start} registered (builders default to {@link
+   * Builder#registerGlobal(boolean) registerGlobal(true)}); after its {@link #close()} there is
+   * none until the next start. Never null.
    *
    * @throws IllegalStateException when none is running
    */
   public static Monitoring global() {
-    Monitoring current = GLOBAL.get();
+    Monitoring current = GLOBAL.current();
     if (current == null) {
       throw new IllegalStateException(
           "Monitoring has not been started (or was closed): call Monitoring.start(\"your-service\") in main() first");
@@ -180,7 +181,7 @@ public final class Monitoring implements AutoCloseable {
   }
 
   private void closeOnce() {
-    GLOBAL.compareAndSet(this, null);
+    GLOBAL.release(this);
     if (Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -392,8 +393,15 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
-    /** Test seam: whether start() replaces {@link Monitoring#global()} and adds a shutdown hook. */
-    Builder registerGlobal(boolean register) {
+    /**
+     * Whether this instance becomes {@link Monitoring#global()} and its modules' components the
+     * JVM-wide current ones: the current {@code JsonLogging}, the tracing that {@code Spans} and
+     * {@code GlobalOpenTelemetry} use (default true). With {@code false} it claims none of them and
+     * runs beside an instance that holds them, e.g. in tests. One owner at a time: {@link #start()}
+     * fails while another open instance holds {@link Monitoring#global()}; after that one's {@link
+     * Monitoring#close()}, a new start registers again.
+     */
+    public Builder registerGlobal(boolean register) {
       this.registerGlobal = register;
       return this;
     }
@@ -411,10 +419,14 @@ public final class Monitoring implements AutoCloseable {
      * Reads the configuration, binds the endpoint server, starts every module found on the
      * classpath and serves.
      *
-     * @throws MonitoringException for a bad configuration value, a port in use or a module that
-     *     failed to start; nothing stays running
+     * @throws MonitoringException for a bad configuration value, a port in use, a module that
+     *     failed to start, or (with {@code registerGlobal(true)}) another open instance holding
+     *     {@link Monitoring#global()}, named in the message; nothing stays running
      */
     public Monitoring start() {
+      if (registerGlobal) {
+        GLOBAL.checkFree("Monitoring for " + serviceName);
+      }
       List<MonitoringModule> found = Startup.discoverModules();
       MonitoringConfig config =
           MonitoringConfig.load(serviceName, Startup.applicationVersion(), env, properties, values)
@@ -463,7 +475,8 @@ public final class Monitoring implements AutoCloseable {
       Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();
       List<String> started = new ArrayList<>();
       ModuleContext context =
-          new ModuleContext(config, monitor, registry, server, components, shutdown, spanContext);
+          new ModuleContext(
+              config, monitor, registry, server, components, shutdown, spanContext, registerGlobal);
       for (MonitoringModule module : found) {
         try {
           module.start(context);
@@ -477,15 +490,19 @@ public final class Monitoring implements AutoCloseable {
               "module " + module.name() + " failed to start: " + e.getMessage(), e);
         }
       }
-      server.start();
-
       Monitoring monitoring =
           new Monitoring(config, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {
-        GLOBAL.set(monitoring);
-        if (shutdownHook) {
-          Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
+        try {
+          GLOBAL.claim(monitoring, "Monitoring for " + config.serviceName());
+        } catch (MonitoringException e) {
+          shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
+          throw e;
         }
+      }
+      server.start();
+      if (shutdownHook) {
+        Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
       }
       LOG.info(
           "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics at http://{}:{}{}; modules: {}; settings: {}",

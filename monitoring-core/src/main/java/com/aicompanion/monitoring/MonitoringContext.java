@@ -10,6 +10,16 @@ import io.prometheus.metrics.tracer.common.SpanContext;
 public interface MonitoringContext {
   MonitoringConfig config();
 
+  /**
+   * Whether the module's components become the JVM-wide current ones ({@code
+   * Monitoring.builder(..).registerGlobal(..)}, default true): a module passes it to its own
+   * builder's {@code registerGlobal(boolean)}, so that one seam decides for every module. See
+   * {@link GlobalSlot} for the rule.
+   */
+  default boolean registerGlobal() {
+    return true;
+  }
+
   Monitor monitor();
 
   /** The Prometheus-backed registry that {@code /metrics} exposes. */

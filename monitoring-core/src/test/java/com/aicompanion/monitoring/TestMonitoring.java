@@ -25,6 +25,7 @@ final class TestMonitoring {
     return Monitoring.builder(service)
         .sources(env, properties)
         .registerGlobal(false)
+        .shutdownHook(false)
         .metricsHost("127.0.0.1")
         .metricsPort(0)
         .jvmMetrics(true);

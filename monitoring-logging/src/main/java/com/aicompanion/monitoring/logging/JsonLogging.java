@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.logging;
 
 import ch.qos.logback.classic.Level;
+import com.aicompanion.monitoring.GlobalSlot;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +41,16 @@ import org.slf4j.LoggerFactory;
  * MONITORING_LOG_LEVEL}, {@code MONITORING_ELASTICSEARCH_URL}, ...) &lt; system properties &lt; the
  * builder; a bad value fails {@link Builder#install()} with a {@link MonitoringException} naming
  * the key, the value and the fix. When a {@code logback.xml} configured Logback, its appenders and
- * levels are kept and only the Elasticsearch shipper is added. Installing again closes the previous
- * installation first.
+ * levels are kept and only the Elasticsearch shipper is added.
+ *
+ * <p>Logback's root logger has one owner at a time: the installation built with {@link
+ * Builder#registerGlobal(boolean) registerGlobal(true)} (the default) until its {@link #close()};
+ * installing another one meanwhile fails naming it. After the close a new installation takes over
+ * again.
  */
 public final class JsonLogging implements AutoCloseable {
-  private static final AtomicReference<JsonLogging> CURRENT = new AtomicReference<>();
+  private static final GlobalSlot<JsonLogging> CURRENT =
+      new GlobalSlot<>("the current JsonLogging (owner of Logback's root logger)");
 
   private final LogbackSetup setup;
   private final SecretMasker masker;
@@ -112,6 +117,11 @@ public final class JsonLogging implements AutoCloseable {
     return setup.fileConfigured();
   }
 
+  /** The installation that owns Logback's root logger now, or {@code null}. */
+  static JsonLogging current() {
+    return CURRENT.current();
+  }
+
   LogbackSetup setup() {
     return setup;
   }
@@ -129,7 +139,7 @@ public final class JsonLogging implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    CURRENT.compareAndSet(this, null);
+    CURRENT.release(this);
     if (logbackMetrics != null) {
       logbackMetrics.close();
     }
@@ -146,6 +156,7 @@ public final class JsonLogging implements AutoCloseable {
     private MonitoringConfig config;
     private MeterRegistry registry;
     private OutputStream output;
+    private boolean registerGlobal = true;
 
     private Builder(String serviceName) {
       if (serviceName == null || serviceName.isBlank()) {
@@ -262,9 +273,23 @@ public final class JsonLogging implements AutoCloseable {
     }
 
     /**
+     * Whether this installation owns Logback's root logger (default true): it replaces Logback's
+     * default appenders, sets the levels, and is the current one until its {@link
+     * JsonLogging#close()}. With {@code false} it only adds its own appenders beside the existing
+     * ones, changes no level, and can run while another installation owns the root logger (e.g. in
+     * tests); {@code Monitoring.builder(..).registerGlobal(false)} passes {@code false} here.
+     */
+    public Builder registerGlobal(boolean register) {
+      this.registerGlobal = register;
+      return this;
+    }
+
+    /**
      * Configures Logback and starts shipping.
      *
-     * @throws MonitoringException for a bad setting, naming the key, the value and the fix
+     * @throws MonitoringException for a bad setting, naming the key, the value and the fix; or,
+     *     with {@code registerGlobal(true)}, when another open installation owns the root logger
+     *     (the message names it)
      */
     public JsonLogging install() {
       MonitoringConfig base =
@@ -273,11 +298,11 @@ public final class JsonLogging implements AutoCloseable {
           LoggingSettings.resolve(base.withBuilderValues(values, methods), levels, extraMasks);
       ShippingCounters counters = new ShippingCounters();
       LogbackSetup.Options options = settings.options(output, counters);
-      JsonLogging previous = CURRENT.getAndSet(null);
-      if (previous != null) {
-        previous.close();
+      String owner = "JsonLogging for " + options.identity().service();
+      if (registerGlobal) {
+        CURRENT.checkFree(owner);
       }
-      LogbackSetup setup = LogbackSetup.install(options);
+      LogbackSetup setup = LogbackSetup.install(options, registerGlobal);
       LogbackMetrics logbackMetrics = null;
       if (registry != null) {
         counters.bindTo(registry);
@@ -292,7 +317,14 @@ public final class JsonLogging implements AutoCloseable {
               counters,
               logbackMetrics,
               es == null ? null : es.dataStream());
-      CURRENT.set(logging);
+      if (registerGlobal) {
+        try {
+          CURRENT.claim(logging, owner);
+        } catch (MonitoringException e) {
+          logging.close();
+          throw e;
+        }
+      }
       LoggerFactory.getLogger(JsonLogging.class)
           .info(
               "Logging for {} installed: format {}, level {}{}{}",

@@ -20,8 +20,10 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
- * Span helpers over the installed {@link Tracing} (else the global OpenTelemetry): run work in a
- * span that records exceptions and status, add attributes, and carry the trace across HTTP.
+ * Span helpers over the global tracing: the {@link Tracing} installed with {@code
+ * registerGlobal(true)} (the default) until its close, else {@code GlobalOpenTelemetry} (e.g. the
+ * Java agent's). Run work in a span that records exceptions and status, add attributes, and carry
+ * the trace across HTTP.
  *
  * <pre>{@code
  * History h = Spans.inSpan("load-history", () -> repo.load(id));
@@ -40,10 +42,6 @@ import java.util.function.Supplier;
 @SuppressWarnings("try") // the scope is closed by try-with-resources; its name is never used
 public final class Spans {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-
-  private static volatile Installed installed;
-
-  private record Installed(OpenTelemetry openTelemetry, Tracer tracer) {}
 
   private static final TextMapGetter<Map<String, String>> MAP_GETTER =
       new TextMapGetter<>() {
@@ -86,27 +84,17 @@ public final class Spans {
 
   private Spans() {}
 
-  static void use(OpenTelemetry openTelemetry, Tracer tracer) {
-    installed = new Installed(openTelemetry, tracer);
-  }
-
-  static void forget(Tracer tracer) {
-    Installed current = installed;
-    if (current != null && current.tracer == tracer) {
-      installed = null;
-    }
-  }
-
   private static Tracer tracer() {
-    Installed current = installed;
+    Tracing current = TracingInstaller.CURRENT.current();
     return current != null
-        ? current.tracer
+        ? current.tracer()
         : GlobalOpenTelemetry.getOrNoop().getTracer(Tracing.SCOPE);
   }
 
   private static TextMapPropagator propagator() {
-    Installed current = installed;
-    OpenTelemetry otel = current != null ? current.openTelemetry : GlobalOpenTelemetry.getOrNoop();
+    Tracing current = TracingInstaller.CURRENT.current();
+    OpenTelemetry otel =
+        current != null ? current.openTelemetry() : GlobalOpenTelemetry.getOrNoop();
     return otel.getPropagators().getTextMapPropagator();
   }
 

@@ -138,7 +138,8 @@ public final class Tracing implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Spans.forget(tracer);
+    // the global and Spans stop using this SDK before it shuts down
+    TracingInstaller.released(this);
     CompletableResultCode result = sdk.shutdown();
     result.join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!result.isDone()) {
@@ -150,7 +151,6 @@ public final class Tracing implements AutoCloseable {
           shutdownTimeout,
           lost);
     }
-    TracingInstaller.released(this);
   }
 
   /**
@@ -280,8 +280,12 @@ public final class Tracing implements AutoCloseable {
     }
 
     /**
-     * Whether to register as the global OpenTelemetry (default true). {@link Spans} uses the latest
-     * installed {@link Tracing} either way.
+     * Whether this Tracing becomes the global one (default true): {@link Spans} and {@code
+     * GlobalOpenTelemetry.get()} use it until its {@link Tracing#close()}, after which a new
+     * install becomes the global again. One owner at a time: {@link #install()} fails while another
+     * open Tracing holds it, and never replaces an OpenTelemetry that someone else (the Java agent,
+     * the application) registered. With {@code false} it claims nothing and runs beside them; use
+     * {@link Tracing#tracer()} and {@link Tracing#openTelemetry()} directly.
      */
     public Builder registerGlobal(boolean register) {
       this.registerGlobal = register;
@@ -316,9 +320,10 @@ public final class Tracing implements AutoCloseable {
      * Reads the configuration (the builder's settings win over it), starts the SDK, registers it as
      * the global OpenTelemetry and returns it.
      *
-     * @throws MonitoringException for a bad value (naming the key, the value and the fix), a
-     *     protocol that does not match the endpoint's port, or a global OpenTelemetry that someone
-     *     else installed
+     * @throws MonitoringException for a bad value, ours or an {@code OTEL_*} one (naming the key as
+     *     set, the value and the fix), a protocol that does not match the endpoint's port, or (with
+     *     {@code registerGlobal(true)}) another open Tracing or an OpenTelemetry that someone else
+     *     registered globally
      */
     public Tracing install() {
       MonitoringConfig cfg =

@@ -1,17 +1,20 @@
 package com.aicompanion.monitoring.tracing;
 
+import com.aicompanion.monitoring.GlobalSlot;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.AdmissionSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
+import com.aicompanion.monitoring.tracing.internal.OtelPropertyChecks;
+import com.aicompanion.monitoring.tracing.internal.OtelSignals;
 import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
 import com.aicompanion.monitoring.tracing.internal.SdkExportLogging;
 import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
+import com.aicompanion.monitoring.tracing.internal.SwitchableOpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
@@ -25,7 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires OpenTelemetry autoconfigure for {@link Tracing.Builder#install()}: our property layers, the
- * resource, the counting export pipeline and the global registration.
+ * checks of the {@code OTEL_*} settings, the resource, the counting export pipeline and the global
+ * slot.
+ *
+ * <p>The global rule: the Tracing installed with {@code registerGlobal(true)} holds {@link
+ * #CURRENT} until its close. {@link Spans} reads it; {@link
+ * io.opentelemetry.api.GlobalOpenTelemetry} holds, from the first such install on, the one {@link
+ * SwitchableOpenTelemetry} of the JVM, which forwards to the holder's SDK and to the no-op when the
+ * slot is free. An OpenTelemetry that someone else registered first is never replaced.
  *
  * <pre>{@code
  * Tracing tracing = TracingInstaller.install(builder, TracingOptions.resolve(builder, config));
@@ -34,17 +44,18 @@ import org.slf4j.LoggerFactory;
 final class TracingInstaller {
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
-  /** The open Tracing that set the global OpenTelemetry, if any. */
-  private static Tracing globalOwner;
+  /** The Tracing behind {@link Spans} and {@code GlobalOpenTelemetry.get()}. */
+  static final GlobalSlot<Tracing> CURRENT =
+      new GlobalSlot<>("the global tracing (GlobalOpenTelemetry.get() and Spans)");
 
-  /** The tracer provider of the last Tracing of ours that was registered as the global. */
-  private static TracerProvider ourGlobalProvider;
+  private static final SwitchableOpenTelemetry GLOBAL = SwitchableOpenTelemetry.instance();
 
   private TracingInstaller() {}
 
+  /** Frees the slot if {@code tracing} holds it; the global then forwards to the no-op. */
   static synchronized void released(Tracing tracing) {
-    if (globalOwner == tracing) {
-      globalOwner = null;
+    if (CURRENT.release(tracing)) {
+      GLOBAL.switchTo(OpenTelemetry.noop());
     }
   }
 
@@ -58,6 +69,13 @@ final class TracingInstaller {
             o.protocolSource(),
             o.samplingRatio(),
             b.otelProperties);
+    OtelPropertyChecks checks =
+        OtelPropertyChecks.forProcess(
+            b.otelProperties,
+            o.samplingRatio() != null,
+            o.endpoint() != null,
+            o.protocol() != null);
+    OtelSignals signals = new OtelSignals(checks.sources());
     MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
     SpanAccounting accounting = new SpanAccounting(registry);
     Attributes ours =
@@ -67,7 +85,11 @@ final class TracingInstaller {
     AutoConfiguredOpenTelemetrySdkBuilder sdkBuilder =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(settings::defaults)
+            // the user's OTEL_* values are checked first, so that errors name them as set
+            .addPropertiesCustomizer(checks::check)
             .addPropertiesCustomizer(settings::overrides)
+            // last: signals we do not own are off whatever the environment says
+            .addPropertiesCustomizer(signals::overrides)
             // OTEL_RESOURCE_ATTRIBUTES wins over the monitoring config's version and environment
             .addResourceCustomizer((resource, config) -> Resource.create(ours).merge(resource))
             .addSpanExporterCustomizer(
@@ -92,15 +114,21 @@ final class TracingInstaller {
     // our pipeline logs an outage once, then rate-limited; the SDK would log every failure
     SdkExportLogging.quiet();
     synchronized (TracingInstaller.class) {
+      String owner = "Tracing for " + o.serviceName();
       if (b.registerGlobal) {
-        claimGlobal(sdkBuilder);
+        // refuse before anything is built
+        CURRENT.checkFree(owner);
+        if (!GLOBAL.registerIfFree()) {
+          throw foreignGlobal(owner);
+        }
       }
       OpenTelemetrySdk sdk;
       try {
         sdk = sdkBuilder.build().getOpenTelemetrySdk();
       } catch (RuntimeException e) {
-        throw configurationError(e);
+        throw checks.translate(e);
       }
+      signals.logIgnored();
       Tracing tracing =
           new Tracing(
               sdk,
@@ -111,37 +139,31 @@ final class TracingInstaller {
               settings.resolvedEndpoint(),
               settings.resolvedProtocol());
       if (b.registerGlobal) {
-        globalOwner = tracing;
-        ourGlobalProvider = sdk.getTracerProvider();
+        CURRENT.claim(tracing, owner);
+        GLOBAL.switchTo(sdk);
       }
-      Spans.use(tracing.openTelemetry(), tracing.tracer());
       LOG.info(
-          "Tracing started for {}: OTLP {} to {}, prompt capture {}",
+          "Tracing started for {}: OTLP {} to {}, prompt capture {}{}",
           o.serviceName(),
           tracing.otlpProtocol(),
           tracing.otlpEndpoint(),
-          o.captureContent() ? "on (masked, " + o.captureMaxLength() + " chars)" : "off");
+          o.captureContent() ? "on (masked, " + o.captureMaxLength() + " chars)" : "off",
+          b.registerGlobal
+              ? ""
+              : " (not registered globally: Spans and GlobalOpenTelemetry do not use it)");
       return tracing;
     }
   }
 
-  private static void claimGlobal(AutoConfiguredOpenTelemetrySdkBuilder sdkBuilder) {
-    if (GlobalOpenTelemetry.isSet()) {
-      boolean oursAndClosed =
-          globalOwner == null
-              && ourGlobalProvider != null
-              && GlobalOpenTelemetry.getTracerProvider() == ourGlobalProvider;
-      if (!oursAndClosed) {
-        throw new MonitoringException(
-            "OpenTelemetry is already installed globally in this JVM (by the OpenTelemetry Java"
-                + " agent, another SDK, or a Tracing that is still open): close that one first,"
-                + " use Tracing.builder(...).registerGlobal(false), or set"
-                + " MONITORING_TRACING_ENABLED=false");
-      }
-      // our own earlier, closed instance: replace it
-      GlobalOpenTelemetry.resetForTest();
-    }
-    sdkBuilder.setResultAsGlobal();
+  private static MonitoringException foreignGlobal(String owner) {
+    return new MonitoringException(
+        owner
+            + " cannot become the global OpenTelemetry: another one is already installed globally"
+            + " in this JVM (by the OpenTelemetry Java agent, the application, or a"
+            + " GlobalOpenTelemetry.get() before Tracing was installed), and the library never"
+            + " replaces it. Use Tracing.builder(...).registerGlobal(false) or"
+            + " Monitoring.builder(...).registerGlobal(false) to run beside it, or set"
+            + " MONITORING_TRACING_ENABLED=false to leave tracing to it");
   }
 
   private static boolean isBatcher(SpanProcessor processor) {
@@ -150,18 +172,5 @@ final class TracingInstaller {
 
   private static boolean isOtlp(SpanExporter exporter) {
     return exporter.getClass().getName().startsWith("io.opentelemetry.exporter.otlp.");
-  }
-
-  private static MonitoringException configurationError(RuntimeException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof MonitoringException me) {
-        return me;
-      }
-    }
-    return new MonitoringException(
-        "OpenTelemetry could not be configured: "
-            + e.getMessage()
-            + "; check the OTEL_* variables and otel.* system properties",
-        e);
   }
 }

@@ -66,7 +66,6 @@ class CloseWithCollectorDownTest {
         Tracing.builder("closing")
             .otlpEndpoint(URI.create("http://127.0.0.1:" + dying.getLocalPort()))
             .meterRegistry(registry)
-            .registerGlobal(false)
             .shutdownHook(false)
             .otelProperty("otel.bsp.schedule.delay", "20")
             .otelProperty("otel.exporter.otlp.timeout", "30000")
@@ -139,7 +138,6 @@ class CloseWithCollectorDownTest {
         .otlpEndpoint(endpoint)
         .protocol(protocol)
         .meterRegistry(registry)
-        .registerGlobal(false)
         .shutdownHook(false)
         .otelProperty("otel.bsp.schedule.delay", "600000");
   }

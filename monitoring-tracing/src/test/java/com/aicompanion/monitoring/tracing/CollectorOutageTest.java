@@ -33,7 +33,6 @@ class CollectorOutageTest {
                 .otlpEndpoint(receiver.url())
                 .protocol("http/protobuf")
                 .meterRegistry(registry)
-                .registerGlobal(false)
                 .otelProperty("otel.bsp.schedule.delay", "20")
                 .otelProperty("otel.bsp.max.export.batch.size", "16")
                 .otelProperty("otel.bsp.max.queue.size", "64")

@@ -7,15 +7,12 @@ import com.aicompanion.monitoring.LlmCall;
 import com.aicompanion.monitoring.Monitoring;
 import com.aicompanion.monitoring.testsupport.otlp.OtlpHttpReceiver;
 import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,12 +23,6 @@ import org.junit.jupiter.api.Test;
 class MonitoringWithTracingTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  @BeforeEach
-  @AfterEach
-  void resetGlobal() {
-    GlobalOpenTelemetry.resetForTest();
-  }
 
   private static Monitoring start(OtlpHttpReceiver receiver, boolean capture) {
     return Monitoring.builder("chat-service")

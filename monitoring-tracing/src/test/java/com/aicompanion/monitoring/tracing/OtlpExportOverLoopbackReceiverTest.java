@@ -30,7 +30,6 @@ class OtlpExportOverLoopbackReceiverTest {
       tracing.close();
       tracing = null;
     }
-    GlobalOpenTelemetry.resetForTest();
     System.clearProperty("otel.resource.attributes");
   }
 
@@ -67,11 +66,7 @@ class OtlpExportOverLoopbackReceiverTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       tracing =
-          Tracing.builder("counted")
-              .otlpEndpoint(receiver.url())
-              .meterRegistry(registry)
-              .registerGlobal(false)
-              .install();
+          Tracing.builder("counted").otlpEndpoint(receiver.url()).meterRegistry(registry).install();
       for (int i = 0; i < 5; i++) {
         Spans.inSpan("counted-" + i, () -> {});
       }

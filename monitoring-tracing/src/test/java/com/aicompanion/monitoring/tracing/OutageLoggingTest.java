@@ -43,7 +43,6 @@ class OutageLoggingTest {
             .otlpEndpoint(URI.create("http://127.0.0.1:" + portNobodyListensOn()))
             .protocol("http/protobuf")
             .meterRegistry(registry)
-            .registerGlobal(false)
             .otelProperty("otel.bsp.schedule.delay", "20")
             // fail each export at once instead of after seconds of retries
             .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
@@ -96,7 +95,6 @@ class OutageLoggingTest {
             .otlpEndpoint(URI.create("http://127.0.0.1:" + rejecting.getAddress().getPort()))
             .protocol("http/protobuf")
             .meterRegistry(registry)
-            .registerGlobal(false)
             .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
             .install()) {
       Spans.inSpan("rejected", () -> {});

@@ -7,7 +7,6 @@ import com.aicompanion.monitoring.testsupport.otlp.ReceivedSpans;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -47,7 +46,6 @@ class PropagationOverHttpTest {
       front.stop(0);
       back.stop(0);
     }
-    GlobalOpenTelemetry.resetForTest();
   }
 
   @Test
@@ -130,10 +128,7 @@ class PropagationOverHttpTest {
   @Test
   void extractReadsHeadersWhateverTheirCase() {
     try (Tracing tracing =
-        Tracing.builder("extract")
-            .meterRegistry(new SimpleMeterRegistry())
-            .registerGlobal(false)
-            .install()) {
+        Tracing.builder("extract").meterRegistry(new SimpleMeterRegistry()).install()) {
       String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
       String traceId =
           Span.fromContext(Spans.extract(Map.of("TraceParent", traceparent)))

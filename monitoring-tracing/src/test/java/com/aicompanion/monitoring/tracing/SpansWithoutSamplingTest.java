@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,12 +16,6 @@ import org.junit.jupiter.api.Test;
  * made current, so that children and log lines keep its trace id.
  */
 class SpansWithoutSamplingTest {
-  @BeforeEach
-  @AfterEach
-  void reset() {
-    GlobalOpenTelemetry.resetForTest();
-  }
-
   @Test
   void withTracingOffTheWorkRunsAndFailuresPropagate() {
     assertThat(Spans.inSpan("no-tracing", () -> Span.current().getSpanContext()))
@@ -44,7 +35,6 @@ class SpansWithoutSamplingTest {
     try (Tracing tracing =
         Tracing.builder("sampled-out")
             .meterRegistry(new SimpleMeterRegistry())
-            .registerGlobal(false)
             .otlpEndpoint(URI.create("http://127.0.0.1:1"))
             .samplingRatio(0.0)
             .install()) {

@@ -59,7 +59,7 @@ public class SpansBenchmark {
         Tracing.builder("benchmark")
             .otlpEndpoint(java.net.URI.create("http://127.0.0.1:" + closedPort))
             .meterRegistry(new SimpleMeterRegistry())
-            .registerGlobal(false)
+            // Spans uses the global tracing: the one installed with registerGlobal(true)
             .shutdownHook(false)
             .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
             .otelProperty("otel.traces.exporter", exporter)

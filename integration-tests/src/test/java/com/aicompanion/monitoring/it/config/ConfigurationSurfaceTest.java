@@ -79,7 +79,8 @@ class ConfigurationSurfaceTest {
     assertThat(begin).as("docs/configuration.md has the generated section markers").isNotNegative();
     String current = doc.substring(begin, end + END.length());
     if (!current.equals(expected) && Boolean.getBoolean("config.docs.write")) {
-      Files.writeString(DOC, doc.substring(0, begin) + expected + doc.substring(end + END.length()));
+      Files.writeString(
+          DOC, doc.substring(0, begin) + expected + doc.substring(end + END.length()));
       current = expected;
     }
     assertThat(current)
@@ -94,11 +95,16 @@ class ConfigurationSurfaceTest {
     Map<String, List<ConfigKey<?>>> declared = declared();
     Set<String> all = new TreeSet<>();
     List<String> duplicates = new ArrayList<>();
-    declared.values().forEach(list -> list.forEach(k -> {
-      if (!all.add(k.name())) {
-        duplicates.add(k.name());
-      }
-    }));
+    declared
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    k -> {
+                      if (!all.add(k.name())) {
+                        duplicates.add(k.name());
+                      }
+                    }));
     assertThat(duplicates).as("keys declared twice").isEmpty();
     Set<String> held = new TreeSet<>();
     List<Class<?>> anchors = new ArrayList<>();
@@ -120,7 +126,8 @@ class ConfigurationSurfaceTest {
   }
 
   /** The classes in the same jar or classes folder as {@code anchor}, in its base package. */
-  private static List<Class<?>> classesBeside(Class<?> anchor) throws IOException, URISyntaxException {
+  private static List<Class<?>> classesBeside(Class<?> anchor)
+      throws IOException, URISyntaxException {
     Path root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
     if (Files.isDirectory(root)) {
@@ -133,7 +140,11 @@ class ConfigurationSurfaceTest {
       }
     } else {
       try (java.util.jar.JarFile jar = new java.util.jar.JarFile(root.toFile())) {
-        names = jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).collect(Collectors.toList());
+        names =
+            jar.stream()
+                .map(java.util.jar.JarEntry::getName)
+                .filter(n -> n.endsWith(".class"))
+                .collect(Collectors.toList());
       }
     }
     List<Class<?>> classes = new ArrayList<>();

@@ -51,17 +51,22 @@ public final class LogbackSetup implements AutoCloseable {
 
   private final OutputStream consoleOutput;
 
+  /** Whether install() took the root logger over; only then does the console outlive close(). */
+  private final boolean ownRoot;
+
   private LogbackSetup(
       LoggerContext context,
       List<Appender<ILoggingEvent>> attached,
       boolean fileConfigured,
       Encoder<ILoggingEvent> consoleEncoder,
-      OutputStream consoleOutput) {
+      OutputStream consoleOutput,
+      boolean ownRoot) {
     this.context = context;
     this.attached = attached;
     this.fileConfigured = fileConfigured;
     this.consoleEncoder = consoleEncoder;
     this.consoleOutput = consoleOutput;
+    this.ownRoot = ownRoot;
   }
 
   /** The Logback context SLF4J is bound to; fails naming the binding when it is not Logback. */
@@ -77,7 +82,18 @@ public final class LogbackSetup implements AutoCloseable {
             + " from the classpath so that monitoring-logging can configure Logback");
   }
 
+  /** {@link #install(Options, boolean)} as the owner of the root logger. */
   public static LogbackSetup install(Options options) {
+    return install(options, true);
+  }
+
+  /**
+   * Attaches the console (unless a logback.xml configured Logback) and the shipper.
+   *
+   * @param ownRoot whether to take the root logger over (replace its appenders, set the levels);
+   *     {@code false} adds ours beside the existing appenders and changes no level
+   */
+  public static LogbackSetup install(Options options, boolean ownRoot) {
     LoggerContext context = loggerContext();
     boolean fileConfigured = fileConfigured(context);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -90,10 +106,12 @@ public final class LogbackSetup implements AutoCloseable {
                 EcsEncoders.create(context, options.identity(), options.masker()))
             : null;
     if (!fileConfigured) {
-      // replace Logback's default console appender; a logback.xml keeps its own appenders
-      root.detachAndStopAllAppenders();
-      root.setLevel(options.rootLevel());
-      options.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
+      if (ownRoot) {
+        // replace Logback's default console appender; a logback.xml keeps its own appenders
+        root.detachAndStopAllAppenders();
+        root.setLevel(options.rootLevel());
+        options.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
+      }
 
       Encoder<ILoggingEvent> encoder =
           options.json()
@@ -133,7 +151,8 @@ public final class LogbackSetup implements AutoCloseable {
         attached,
         fileConfigured,
         consoleEncoder,
-        fileConfigured ? null : options.output());
+        fileConfigured ? null : options.output(),
+        ownRoot);
   }
 
   private static OutputStreamAppender<ILoggingEvent> console(
@@ -196,7 +215,7 @@ public final class LogbackSetup implements AutoCloseable {
       appender.stop();
     }
     attached.clear();
-    if (hadConsole && consoleEncoder != null) {
+    if (hadConsole && consoleEncoder != null && ownRoot) {
       root.addAppender(console(context, consoleEncoder, consoleOutput));
     }
   }

@@ -39,6 +39,7 @@ public final class LoggingModule implements MonitoringModule {
         JsonLogging.builder(service)
             .config(context.config())
             .meterRegistry(context.registry())
+            .registerGlobal(context.registerGlobal())
             .install();
     context.onClose("logging", logging);
     context.publish(JsonLogging.class, logging);

@@ -56,6 +56,7 @@ public final class TracingModule implements MonitoringModule {
             .config(config)
             .meterRegistry(context.registry())
             .shutdownHook(false)
+            .registerGlobal(context.registerGlobal())
             .install();
     context.onClose("tracing", tracing::close);
     context.exemplars(tracing.exemplarSpanContext());
