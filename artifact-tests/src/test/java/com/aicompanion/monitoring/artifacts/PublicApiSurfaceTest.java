@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +65,31 @@ class PublicApiSurfaceTest {
         .as("API classes checked per published module")
         .allSatisfy((m, n) -> assertThat(n).as(m).isPositive());
     assertThat(violations).as("public signatures that expose an internal type").isEmpty();
+  }
+
+  @Test
+  void everyApiPackageIsNullMarked() {
+    Set<String> apiPackages = new TreeSet<>();
+    for (Path root : publishedClassRoots().values()) {
+      for (String name : classNames(root)) {
+        String pkg = packageOf(name);
+        if (!isInternal(pkg) && isAccessible(load(name))) {
+          apiPackages.add(pkg);
+        }
+      }
+    }
+
+    assertThat(apiPackages)
+        .contains(
+            "com.aicompanion.monitoring",
+            "com.aicompanion.monitoring.logging",
+            "com.aicompanion.monitoring.tracing",
+            "com.aicompanion.monitoring.health")
+        .allSatisfy(
+            pkg ->
+                assertThat(load(pkg + ".package-info").isAnnotationPresent(NullMarked.class))
+                    .as("%s/package-info.java has @NullMarked", pkg)
+                    .isTrue());
   }
 
   @Test
@@ -150,7 +176,7 @@ class PublicApiSurfaceTest {
         throw new IllegalStateException("cannot list " + root, e);
       }
     }
-    names.removeIf(n -> n.endsWith("package-info") || n.endsWith("module-info"));
+    names.removeIf(n -> n.endsWith(".package-info") || n.equals("module-info"));
     return names;
   }
 
