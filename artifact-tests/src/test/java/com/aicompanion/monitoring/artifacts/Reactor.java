@@ -1,7 +1,5 @@
 package com.aicompanion.monitoring.artifacts;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,13 +101,5 @@ final class Reactor {
       }
     }
     return found;
-  }
-
-  static String readString(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file, e);
-    }
   }
 }
