@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP server request metrics: the histogram {@code http_server_requests_seconds{method, uri,
@@ -52,7 +53,8 @@ public final class HttpServerMetrics {
    * @param duration {@code >= 0}; null, negative or longer than {@code Long.MAX_VALUE} nanoseconds
    *     is refused and counted in {@code monitoring_metric_errors_total{reason="invalid_value"}}
    */
-  public void record(String method, String route, int status, Duration duration) {
+  public void record(
+      @Nullable String method, @Nullable String route, int status, Duration duration) {
     String problem = RecordingErrors.durationProblem(duration);
     if (problem != null) {
       refuseDuration(problem);
@@ -65,7 +67,8 @@ public final class HttpServerMetrics {
    * Records one request that took {@code amount} {@code unit}s; a negative amount or a null unit is
    * refused and counted like a bad {@link Duration}.
    */
-  public void record(String method, String route, int status, long amount, TimeUnit unit) {
+  public void record(
+      @Nullable String method, @Nullable String route, int status, long amount, TimeUnit unit) {
     if (amount < 0 || unit == null) {
       refuseDuration(amount + " " + unit + ": pass an amount >= 0 and a unit");
       return;

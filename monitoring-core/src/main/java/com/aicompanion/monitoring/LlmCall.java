@@ -3,6 +3,7 @@ package com.aicompanion.monitoring;
 import com.aicompanion.monitoring.internal.RecordingErrors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One LLM call in progress, from {@link LlmMetrics#start}. End it exactly once with {@link #finish}
@@ -101,7 +102,7 @@ public final class LlmCall {
    * Ends the call as failed: records its duration with {@code error_type}, e.g. {@code timeout},
    * {@code rate_limited}, {@code 500} or an exception's class name.
    */
-  public void fail(String errorType) {
+  public void fail(@Nullable String errorType) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * LLM call metrics after the OpenTelemetry GenAI semantic conventions, with their bucket
@@ -115,7 +116,8 @@ public final class LlmMetrics {
    * @param model the requested model, e.g. {@code gpt-4o}
    * @param operation e.g. {@code chat}, {@code embeddings}, {@code text_completion}
    */
-  public LlmCall start(String provider, String model, String operation) {
+  public LlmCall start(
+      @Nullable String provider, @Nullable String model, @Nullable String operation) {
     CallKey key = new CallKey(orUnknown(provider), orUnknown(model), orUnknown(operation));
     CallMeters meters = calls.find(key);
     if (meters == null) {

@@ -2,6 +2,7 @@ package com.aicompanion.monitoring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.tracer.common.SpanContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Monitoring} hands each {@link MonitoringModule} at start: the configuration, the
@@ -37,7 +38,7 @@ public interface MonitoringContext {
   <T> void publish(Class<T> type, T component);
 
   /** A component an earlier module published, or {@code null}. */
-  <T> T find(Class<T> type);
+  <T> @Nullable T find(Class<T> type);
 
   /**
    * Runs {@code closer} when monitoring closes: reverse order of registration, all within the one

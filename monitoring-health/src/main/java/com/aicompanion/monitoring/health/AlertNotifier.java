@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ public final class AlertNotifier implements AutoCloseable {
    * A notifier for Alertmanager at {@code alertmanagerUrl} (e.g. {@code http://alertmanager:9093});
    * null builds a disabled notifier.
    */
-  public static Builder builder(URI alertmanagerUrl) {
+  public static Builder builder(@Nullable URI alertmanagerUrl) {
     return new Builder(alertmanagerUrl);
   }
 

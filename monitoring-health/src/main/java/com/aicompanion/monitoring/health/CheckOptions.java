@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link HealthRegistry} runs one check: critical or not, its timeout, how long its result is
@@ -102,7 +103,7 @@ public final class CheckOptions {
   }
 
   /** The check's own cache interval, or null for the registry's. */
-  public Duration cacheInterval() {
+  public @Nullable Duration cacheInterval() {
     return cacheInterval;
   }
 

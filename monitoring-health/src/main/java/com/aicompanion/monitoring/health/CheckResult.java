@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one {@link HealthCheck} run: a status, an optional human-readable output and an
@@ -84,27 +85,27 @@ public final class CheckResult {
   }
 
   /** The output, or null. */
-  public String output() {
+  public @Nullable String output() {
     return output;
   }
 
   /** The observed value, or null. */
-  public Double observedValue() {
+  public @Nullable Double observedValue() {
     return observedValue;
   }
 
   /** The observed value's unit, or null. */
-  public String observedUnit() {
+  public @Nullable String observedUnit() {
     return observedUnit;
   }
 
   /** When the check finished (or timed out); null for a result not yet reported by a registry. */
-  public Instant time() {
+  public @Nullable Instant time() {
     return time;
   }
 
   /** How long the check ran; null for a result not yet reported by a registry. */
-  public Duration duration() {
+  public @Nullable Duration duration() {
     return duration;
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Built-in checks for the usual dependencies. Each reports its latency (or the measured quantity)
@@ -88,7 +89,7 @@ public final class HealthChecks {
    *
    * @throws IllegalArgumentException when the port is not in [1, 65535]
    */
-  public static HealthCheck redis(String host, int port, String password) {
+  public static HealthCheck redis(String host, int port, @Nullable String password) {
     Objects.requireNonNull(host, "host");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("redis port " + port + " is not in [1, 65535]");

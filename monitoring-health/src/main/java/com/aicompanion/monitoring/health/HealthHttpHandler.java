@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves {@code /health}, {@code /health/live} and {@code /health/ready} of a {@link
@@ -44,7 +45,7 @@ public final class HealthHttpHandler implements HttpHandler {
    * @throws NullPointerException when registry or details is null
    * @throws IllegalArgumentException when the token is blank
    */
-  public HealthHttpHandler(HealthRegistry registry, HealthDetails details, String token) {
+  public HealthHttpHandler(HealthRegistry registry, HealthDetails details, @Nullable String token) {
     this.responder = new HealthResponder(registry, details, token);
   }
 

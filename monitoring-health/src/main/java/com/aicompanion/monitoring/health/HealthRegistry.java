@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class HealthRegistry implements AutoCloseable {
      * @param previous the previous result, or null for the first one
      */
     void statusChanged(
-        String check, CheckOptions options, CheckResult previous, CheckResult current);
+        String check, CheckOptions options, @Nullable CheckResult previous, CheckResult current);
   }
 
   private final Map<String, CheckEntry> entries = new ConcurrentSkipListMap<>();

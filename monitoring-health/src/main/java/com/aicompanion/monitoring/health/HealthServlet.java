@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves {@code /health}, {@code /health/live} and {@code /health/ready} of a {@link
@@ -39,7 +40,7 @@ public final class HealthServlet extends HttpServlet {
    * @throws NullPointerException when registry or details is null
    * @throws IllegalArgumentException when the token is blank
    */
-  public HealthServlet(HealthRegistry registry, HealthDetails details, String token) {
+  public HealthServlet(HealthRegistry registry, HealthDetails details, @Nullable String token) {
     this.responder = new HealthResponder(registry, details, token);
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ECS 8 JSON encoder with the masking policy and trace ids, for your own {@code logback.xml}
@@ -97,7 +98,7 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] headerBytes() {
+  public byte @Nullable [] headerBytes() {
     return null;
   }
 
@@ -108,7 +109,7 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] footerBytes() {
+  public byte @Nullable [] footerBytes() {
     return null;
   }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -88,7 +89,7 @@ public final class JsonLogging implements AutoCloseable {
   }
 
   /** The data stream events are shipped to ({@code logs-<service>-<environment>}), or null. */
-  public String dataStream() {
+  public @Nullable String dataStream() {
     return dataStream;
   }
 

@@ -1,15 +1,10 @@
 package com.aicompanion.monitoring.logging;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
-import com.aicompanion.monitoring.logging.internal.LogbackSetup;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
-import com.aicompanion.monitoring.logging.internal.SentryMasking;
-import io.sentry.Sentry;
-import io.sentry.logback.SentryAppender;
+import com.aicompanion.monitoring.logging.internal.SentryBridge;
+import com.aicompanion.monitoring.logging.internal.SentrySupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +29,18 @@ import org.slf4j.LoggerFactory;
  * <p>Sentry's own variables apply: {@code SENTRY_DSN}, {@code SENTRY_ENVIRONMENT} (default {@code
  * MONITORING_ENVIRONMENT}), {@code SENTRY_RELEASE} (default the service version) and {@code
  * SENTRY_TRACES_SAMPLE_RATE}.
+ *
+ * <p>Sentry is an optional dependency: add {@code io.sentry:sentry-logback} to the application.
+ * Without it this class still works and stays off; with {@code SENTRY_DSN} set it logs one WARN
+ * naming the artifact to add.
  */
 public final class SentrySetup implements AutoCloseable {
-  private final SentryAppender appender;
-  private final long flushMillis;
+  // null when off; the bridge is the only class that names Sentry's types (optional dependency)
+  private final SentryBridge bridge;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SentrySetup(SentryAppender appender, long flushMillis) {
-    this.appender = appender;
-    this.flushMillis = flushMillis;
+  private SentrySetup(SentryBridge bridge) {
+    this.bridge = bridge;
   }
 
   /**
@@ -68,20 +66,16 @@ public final class SentrySetup implements AutoCloseable {
 
   /** Whether events are sent (a DSN was given). */
   public boolean enabled() {
-    return appender != null;
+    return bridge != null;
   }
 
   /** Flushes pending events within the flush timeout and detaches from Logback. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true) || appender == null) {
+    if (!closed.compareAndSet(false, true) || bridge == null) {
       return;
     }
-    Logger root = LogbackSetup.loggerContext().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.detachAppender(appender);
-    appender.stop();
-    Sentry.flush(flushMillis);
-    Sentry.close();
+    bridge.close();
   }
 
   /** Builds and installs {@link SentrySetup}. */
@@ -165,7 +159,7 @@ public final class SentrySetup implements AutoCloseable {
       String theDsn = first(dsn, env.get("SENTRY_DSN"));
       if (theDsn == null) {
         log.info("Sentry is off: SENTRY_DSN is not set");
-        return new SentrySetup(null, flushMillis);
+        return new SentrySetup(null);
       }
       MonitoringConfig cfg =
           config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
@@ -185,19 +179,15 @@ public final class SentrySetup implements AutoCloseable {
         }
       }
       SecretMasker masker = SecretMasker.defaults(maskEmails, extraMasks);
-      Double sampleRate = rate;
+      if (!SentrySupport.available()) {
+        log.warn(SentrySupport.missingMessage());
+        return new SentrySetup(null);
+      }
+      SentryBridge bridge;
       try {
-        Sentry.init(
-            options -> {
-              options.setDsn(theDsn);
-              options.setEnvironment(theEnvironment);
-              options.setRelease(theRelease);
-              options.setTag("service", cfg.serviceName());
-              options.setTracesSampleRate(sampleRate);
-              options.setShutdownTimeoutMillis(flushMillis);
-              options.setBeforeSend(SentryMasking.beforeSend(masker));
-              options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masker));
-            });
+        bridge =
+            SentryBridge.install(
+                theDsn, theEnvironment, theRelease, cfg.serviceName(), rate, flushMillis, masker);
       } catch (IllegalArgumentException e) {
         throw new MonitoringException(
             "SENTRY_DSN is not a valid Sentry DSN ("
@@ -205,20 +195,12 @@ public final class SentrySetup implements AutoCloseable {
                 + "): use the DSN from the project's settings, e.g. https://key@o1.ingest.sentry.io/42",
             e);
       }
-      LoggerContext context = LogbackSetup.loggerContext();
-      SentryAppender appender = new SentryAppender();
-      appender.setName("sentry");
-      appender.setContext(context);
-      appender.setMinimumEventLevel(Level.ERROR);
-      appender.setMinimumBreadcrumbLevel(Level.INFO);
-      appender.start();
-      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
       log.info(
           "Sentry is on: environment {}, release {}, service {}",
           theEnvironment,
           theRelease,
           cfg.serviceName());
-      return new SentrySetup(appender, flushMillis);
+      return new SentrySetup(bridge);
     }
 
     private static String first(String... values) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Span helpers over the global tracing: the {@link Tracing} installed with {@code
@@ -99,7 +100,7 @@ public final class Spans {
   }
 
   /** Runs {@code work} in a new span named {@code name}, a child of the current span. */
-  public static <T> T inSpan(String name, Supplier<T> work) {
+  public static <T extends @Nullable Object> T inSpan(String name, Supplier<T> work) {
     Span span = tracer().spanBuilder(name).startSpan();
     if (isNoOp(span)) {
       return work.get();
@@ -135,7 +136,8 @@ public final class Spans {
    * Runs {@code work}, which may throw a checked exception, in a new span named {@code name}. (A
    * separate name because a lambda would fit both {@code Supplier} and {@code Callable}.)
    */
-  public static <T> T call(String name, Callable<T> work) throws Exception {
+  public static <T extends @Nullable Object> T call(String name, Callable<T> work)
+      throws Exception {
     Span span = tracer().spanBuilder(name).startSpan();
     if (isNoOp(span)) {
       return work.call();
@@ -155,7 +157,7 @@ public final class Spans {
    * (e.g. {@code HttpExchange.getRequestHeaders()}), with their baggage current; a new trace when
    * they carry none.
    */
-  public static <T> T inServerSpan(
+  public static <T extends @Nullable Object> T inServerSpan(
       String name, Map<String, ? extends List<String>> headers, Supplier<T> work) {
     Context incoming = extractAll(headers);
     Span span =
