@@ -28,7 +28,7 @@ public final class GaugeAssert extends MetricAssert<GaugeAssert> {
    */
   public GaugeAssert hasValue(double expected) {
     DataPointSnapshot point = one();
-    double value = ((GaugeDataPointSnapshot) point).getValue();
+    double value = valueOf(point);
     if (!same(value, expected)) {
       failWithMessage(
           "%nExpected %s to be %s, but it is %s",
@@ -44,11 +44,16 @@ public final class GaugeAssert extends MetricAssert<GaugeAssert> {
    */
   public AbstractDoubleAssert<?> value() {
     DataPointSnapshot point = one();
-    return Assertions.assertThat(((GaugeDataPointSnapshot) point).getValue()).as(seriesName(point));
+    return Assertions.assertThat(valueOf(point)).as(seriesName(point));
   }
 
   @Override
   String describe(DataPointSnapshot point) {
-    return Exposed.number(((GaugeDataPointSnapshot) point).getValue());
+    return Exposed.number(valueOf(point));
+  }
+
+  // an info metric's series are exposed as gauges of value 1
+  private static double valueOf(DataPointSnapshot point) {
+    return point instanceof GaugeDataPointSnapshot gauge ? gauge.getValue() : 1.0;
   }
 }

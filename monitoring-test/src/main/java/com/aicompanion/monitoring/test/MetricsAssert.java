@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSna
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -152,7 +153,8 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
   }
 
   /**
-   * The gauge exposed as {@code name}, e.g. {@code queue_depth}.
+   * The gauge exposed as {@code name}, e.g. {@code queue_depth}; also an info metric such as {@code
+   * app_info}, which the text format exposes as a gauge of value 1.
    *
    * @throws AssertionError when there is no such gauge; the message lists the metrics that exist
    */
@@ -196,8 +198,8 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
     for (MetricSnapshot snapshot : exposedSnapshots()) {
       if (matches(snapshot, name)) {
         failWithMessage(
-            "%nExpected no metric named %s, but there is a %s with:%n%s",
-            name, Exposed.type(snapshot), seriesOf(snapshot));
+            "%nExpected no metric named %s, but there is %s with:%n%s",
+            name, article(Exposed.type(snapshot)), seriesOf(snapshot));
       }
     }
     return this;
@@ -281,8 +283,8 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
     }
     if (wrongType != null) {
       failWithMessage(
-          "%nExpected a %s named %s, but %s is a %s",
-          kind, name, Exposed.name(wrongType), Exposed.type(wrongType));
+          "%nExpected a %s named %s, but %s is %s",
+          kind, name, Exposed.name(wrongType), article(Exposed.type(wrongType)));
     } else {
       failWithMessage(
           "%nExpected a %s named %s, but there is no metric of that name; the metrics are:%n%s",
@@ -294,9 +296,13 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
   private static boolean accepts(String kind, MetricSnapshot snapshot) {
     return switch (kind) {
       case "counter" -> snapshot instanceof CounterSnapshot;
-      case "gauge" -> snapshot instanceof GaugeSnapshot;
+      case "gauge" -> snapshot instanceof GaugeSnapshot || snapshot instanceof InfoSnapshot;
       default -> snapshot instanceof HistogramSnapshot || snapshot instanceof SummarySnapshot;
     };
+  }
+
+  private static String article(String type) {
+    return ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
   }
 
   private static boolean matches(MetricSnapshot snapshot, String name) {
