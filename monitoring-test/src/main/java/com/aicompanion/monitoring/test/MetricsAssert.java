@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.AbstractDoubleAssert;
 import org.assertj.core.api.Assertions;
+import org.assertj.core.api.ListAssert;
 
 /**
  * Assertions on recorded metrics by name, labels and value, read from the registry's Prometheus
@@ -188,6 +189,16 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
   }
 
   /**
+   * The names of every metric exposed, sorted, for any AssertJ list assertion, e.g. {@code
+   * names().noneMatch(n -> n.startsWith("queue_size_"))}.
+   */
+  public ListAssert<String> names() {
+    List<String> names =
+        exposedSnapshots().stream().map(Exposed::name).sorted().distinct().toList();
+    return Assertions.assertThat(names).as("the exposed metric names");
+  }
+
+  /**
    * Checks that no metric is exposed as {@code name} (a counter also by its name without {@code
    * _total}).
    *
@@ -288,7 +299,7 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
     } else {
       failWithMessage(
           "%nExpected a %s named %s, but there is no metric of that name; the metrics are:%n%s",
-          kind, name, names());
+          kind, name, nameList());
     }
     throw new IllegalStateException("unreachable: failWithMessage throws");
   }
@@ -326,7 +337,7 @@ public final class MetricsAssert extends AbstractAssert<MetricsAssert, MetricSna
     return exposed;
   }
 
-  private String names() {
+  private String nameList() {
     Set<String> names = new TreeSet<>();
     for (MetricSnapshot snapshot : exposedSnapshots()) {
       names.add("  " + Exposed.name(snapshot) + " (" + Exposed.type(snapshot) + ")");

@@ -218,6 +218,20 @@ class MetricsAssertTest {
   }
 
   @Test
+  void namesAreTheExposedOnesForListAssertions() {
+    monitor.incrementCounter("jobs");
+    monitor.setGauge("queue_depth", 1);
+
+    MetricsAssert.assertThat(monitor)
+        .names()
+        .contains("jobs_total", "queue_depth")
+        .noneMatch(n -> n.startsWith("queue_depth_"));
+    assertThatThrownBy(() -> MetricsAssert.assertThat(monitor).names().doesNotContain("jobs_total"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("the exposed metric names");
+  }
+
+  @Test
   void refusedRecordingsAreCountedByReason() {
     monitor.incrementCounter("jobs_total");
     MetricsAssert.assertThat(monitor).hasNoRefusals();
