@@ -61,6 +61,25 @@ public final class DistributionAssert extends MetricAssert<DistributionAssert> {
   }
 
   /**
+   * Checks that the metric is a histogram with buckets (exposed as {@code <name>_bucket}), not a
+   * summary, e.g. for a family that dashboards turn into percentiles.
+   *
+   * @throws AssertionError when the metric is a summary or a selected series has no buckets
+   */
+  public DistributionAssert hasBuckets() {
+    for (DataPointSnapshot point : selected()) {
+      if (!(point instanceof HistogramDataPointSnapshot histogram)
+          || !histogram.hasClassicHistogramData()) {
+        failWithMessage(
+            "%nExpected %s to have buckets, but it is a summary (publish a histogram to get"
+                + " buckets)",
+            seriesName(point));
+      }
+    }
+    return this;
+  }
+
+  /**
    * Checks a histogram bucket as exposed: {@code _bucket{le="<upperBound>"}} counts the
    * observations less than or equal to {@code upperBound} (cumulative).
    *

@@ -100,6 +100,28 @@ public abstract class MetricAssert<SELF extends MetricAssert<SELF>>
   }
 
   /**
+   * Narrows the selection to the series without labels, e.g. {@code
+   * gauge("process_uptime_seconds").withoutLabels()}.
+   *
+   * @throws AssertionError when every series of the metric has labels; the message lists them
+   */
+  public SELF withoutLabels() {
+    List<DataPointSnapshot> bare = new ArrayList<>();
+    for (DataPointSnapshot point : selected) {
+      if (point.getLabels().isEmpty()) {
+        bare.add(point);
+      }
+    }
+    if (bare.isEmpty()) {
+      failWithMessage(
+          "%nExpected %s %s to have a series without labels, but it has:%n%s",
+          kind, name, list(selected));
+    }
+    selected = bare;
+    return myself;
+  }
+
+  /**
    * Checks that no series of the metric carries every given label, e.g. {@code
    * hasNoSeriesWith("error_type", "timeout")}.
    *
@@ -172,6 +194,11 @@ public abstract class MetricAssert<SELF extends MetricAssert<SELF>>
           kind, name, filterText(), selected.size(), list(selected));
     }
     return selected.get(0);
+  }
+
+  /** The selected series, in the exposition's order. */
+  final List<DataPointSnapshot> selected() {
+    return selected;
   }
 
   /** The selected series as the exposition names it, for messages. */

@@ -193,8 +193,28 @@ class MetricsAssertTest {
   }
 
   @Test
+  void seriesWithoutLabelsAreSelectedAndTheirAbsenceFails() {
+    monitor.setGauge("queue_depth", 3);
+    monitor.setGauge("pool_size", 4, Map.of("pool", "main"));
+
+    MetricsAssert.assertThat(monitor).gauge("queue_depth").withoutLabels().hasValue(3);
+    assertThatThrownBy(() -> MetricsAssert.assertThat(monitor).gauge("pool_size").withoutLabels())
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(
+            "Expected gauge pool_size to have a series without labels, but it has:")
+        .hasMessageContaining("  pool_size{pool=\"main\"} 4");
+  }
+
+  @Test
   void summaryHasNoBucketsToAssertOn() {
     monitor.recordCustomMetric("payload_size_bytes", 512.0);
+    monitor.http().record("GET", "/", 200, Duration.ofMillis(1));
+
+    MetricsAssert.assertThat(monitor).histogram("http_server_requests_seconds").hasBuckets();
+    assertThatThrownBy(
+            () -> MetricsAssert.assertThat(monitor).histogram("payload_size_bytes").hasBuckets())
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Expected payload_size_bytes to have buckets, but it is a summary");
 
     MetricsAssert.assertThat(monitor).histogram("payload_size_bytes").hasCount(1).hasSum(512);
     assertThatThrownBy(
