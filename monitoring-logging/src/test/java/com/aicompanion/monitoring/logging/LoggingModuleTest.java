@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.aicompanion.monitoring.Monitoring;
 import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.test.MetricsAssert;
 import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchExtension;
 import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,15 +27,6 @@ class LoggingModuleTest {
     }
   }
 
-  private static String scrape(Monitoring monitoring) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + monitoring.metricsAddress().getPort() + "/metrics");
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
-  }
-
   @Test
   void monitoringStartInstallsLoggingAndExposesLogAndShippingMetrics(OpenSearchNode node)
       throws Exception {
@@ -54,13 +42,20 @@ class LoggingModuleTest {
     LoggerFactory.getLogger("com.example.Module").warn("through the module");
 
     await().atMost(Duration.ofSeconds(60)).until(() -> logging.shippedEvents() >= 2);
-    String metrics = scrape(monitoring);
-    assertThat(metrics)
-        .contains("logback_events_total{level=\"warn\"")
-        .contains("monitoring_log_events_total{outcome=\"shipped\"}")
-        .contains("monitoring_log_events_total{outcome=\"dropped\"} 0.0")
-        .containsPattern("(?m)^monitoring_log_queue_size(\\{[^}]*})? \\d")
-        .doesNotContain("monitoring_log_queue_size_");
+    MetricsAssert metrics = MetricsAssert.assertThat(monitoring);
+    metrics
+        .counter("logback_events_total")
+        .withLabels("level", "warn")
+        .value()
+        .isGreaterThanOrEqualTo(1);
+    metrics
+        .counter("monitoring_log_events_total")
+        .withLabels("outcome", "shipped")
+        .value()
+        .isGreaterThanOrEqualTo(2);
+    metrics.counter("monitoring_log_events_total").withLabels("outcome", "dropped").hasValue(0);
+    metrics.gauge("monitoring_log_queue_size").value().isGreaterThanOrEqualTo(0);
+    metrics.names().noneMatch(name -> name.startsWith("monitoring_log_queue_size_"));
   }
 
   @Test

@@ -12,9 +12,12 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +175,7 @@ public final class Tracing implements AutoCloseable {
     boolean registerGlobal = true;
     boolean shutdownHook = true;
     final Map<String, String> otelProperties = new LinkedHashMap<>();
+    final List<SpanProcessor> spanProcessors = new ArrayList<>();
 
     Builder(String serviceName) {
       if (serviceName == null || serviceName.isBlank()) {
@@ -313,6 +317,21 @@ public final class Tracing implements AutoCloseable {
                 + " is not an OpenTelemetry property: use e.g. otel.bsp.schedule.delay");
       }
       otelProperties.put(key, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Adds a span processor beside the export pipeline (default none); it sees every sampled span
+     * and {@link Tracing#close()} shuts it down with the SDK. For tests, {@code
+     * SimpleSpanProcessor.create(InMemorySpanExporter.create())} from {@code
+     * opentelemetry-sdk-testing} captures spans in memory (monitoring-test's {@code CapturedSpans}
+     * does this); with {@code otelProperty("otel.traces.exporter", "none")} nothing goes to OTLP.
+     * May be called more than once; processors run in the order added, after the export pipeline.
+     *
+     * @throws NullPointerException when {@code processor} is null
+     */
+    public Builder spanProcessor(SpanProcessor processor) {
+      spanProcessors.add(Objects.requireNonNull(processor, "spanProcessor(processor)"));
       return this;
     }
 

@@ -23,6 +23,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,14 @@ final class TracingInstaller {
                         ? new AdmissionSpanProcessor(
                             processor, accounting, config.getInt("otel.bsp.max.queue.size", 2048))
                         : processor);
+    if (!b.spanProcessors.isEmpty()) {
+      List<SpanProcessor> extra = List.copyOf(b.spanProcessors);
+      sdkBuilder.addTracerProviderCustomizer(
+          (provider, config) -> {
+            extra.forEach(provider::addSpanProcessor);
+            return provider;
+          });
+    }
     if (!b.shutdownHook) {
       sdkBuilder.disableShutdownHook();
     }
