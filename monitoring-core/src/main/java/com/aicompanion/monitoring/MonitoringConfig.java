@@ -334,6 +334,15 @@ public final class MonitoringConfig {
     return text.toString();
   }
 
+  /**
+   * Where the identity's {@code field} ({@code name}, {@code environment}, {@code version}, {@code
+   * instance}) came from, as the start-up line names it, e.g. {@code OTEL_SERVICE_NAME}, {@code
+   * HOSTNAME} or {@code default}.
+   */
+  public String identitySource(String field) {
+    return identitySources.getOrDefault(field, "default");
+  }
+
   /** Where each identity field came from, for the start-up line. */
   Map<String, String> identitySources() {
     return identitySources;

@@ -5,8 +5,6 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
 import com.aicompanion.monitoring.logging.internal.TraceCapture;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -29,18 +27,20 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Properties (validated in {@link #start()}; a bad one is reported as a Logback error naming the
- * property, the value and the fix, and the encoder does not start): {@code serviceName} (required),
- * {@code serviceVersion} (default {@code unknown}), {@code environment} (default {@code dev}),
- * {@code hostname} (default {@code $HOSTNAME} or the local host name), {@code maskEmails} (default
- * false), {@code mask} (a regular expression, repeatable). Trace ids are taken from the current
- * OpenTelemetry span on the thread that encodes, so put this encoder in a synchronous appender (or
- * behind {@link ElasticsearchLogAppender} or {@link JsonLogging}'s queue, which capture them
- * first).
+ * property, the value and the fix, and the encoder does not start): {@code serviceName} (required;
+ * {@code MONITORING_SERVICE_NAME} and {@code OTEL_SERVICE_NAME} take precedence as everywhere),
+ * {@code serviceVersion}, {@code environment} and {@code hostname} (each, when left out, resolved
+ * as {@code Monitoring.start} resolves them: see {@link
+ * com.aicompanion.monitoring.ServiceIdentity}; so a {@code logback.xml} and {@code Monitoring}
+ * agree), {@code maskEmails} (default false), {@code mask} (a regular expression, repeatable).
+ * Trace ids are taken from the current OpenTelemetry span on the thread that encodes, so put this
+ * encoder in a synchronous appender (or behind {@link ElasticsearchLogAppender} or {@link
+ * JsonLogging}'s queue, which capture them first).
  */
 public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   private String serviceName;
-  private String serviceVersion = "unknown";
-  private String environment = "dev";
+  private String serviceVersion;
+  private String environment;
   private String hostname;
   private boolean maskEmails;
   private final List<String> masks = new ArrayList<>();
@@ -86,12 +86,15 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
     if (patterns == null) {
       return;
     }
-    EcsEncoders.Identity identity =
-        new EcsEncoders.Identity(
-            serviceName,
-            blankTo(serviceVersion, "unknown"),
-            blankTo(environment, "dev"),
-            hostname == null || hostname.isBlank() ? localHostname() : hostname);
+    // what the XML leaves out comes from the same resolution Monitoring.start uses (MONITORING_*,
+    // OTEL_RESOURCE_ATTRIBUTES, the application jar's version), so both write the same identity
+    EcsEncoders.Identity identity;
+    try {
+      identity = identity(serviceName, serviceVersion, environment, hostname);
+    } catch (RuntimeException e) {
+      addError(component + ": " + e.getMessage());
+      return;
+    }
     delegate =
         EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns));
     super.start();
@@ -138,15 +141,19 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
     return value == null || value.isBlank() ? fallback : value;
   }
 
-  static String localHostname() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
+  /**
+   * The identity of a Logback component configured in XML: the properties it sets, the rest
+   * resolved as {@code Monitoring.start} resolves it ({@link
+   * com.aicompanion.monitoring.ServiceIdentity}).
+   */
+  static EcsEncoders.Identity identity(
+      String serviceName, String version, String environment, String hostname) {
+    com.aicompanion.monitoring.ServiceIdentity resolved =
+        com.aicompanion.monitoring.MonitoringConfig.fromEnvironment(serviceName).identity();
+    return new EcsEncoders.Identity(
+        resolved.name(),
+        blankTo(version, resolved.version()),
+        blankTo(environment, resolved.environment()),
+        blankTo(hostname, resolved.instanceId()));
   }
 }

@@ -44,8 +44,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   private String username;
   private String password;
   private String serviceName;
-  private String serviceVersion = "unknown";
-  private String environment = "dev";
+  private String serviceVersion;
+  private String environment;
   private int queueCapacity = 10_000;
   private int batchSize = 500;
   private int batchBytes = 5 * 1024 * 1024;
@@ -163,12 +163,19 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     if (patterns == null) {
       return;
     }
-    String environmentName = EcsJsonEncoder.blankTo(environment, "dev");
+    EcsEncoders.Identity identity;
+    try {
+      identity = EcsJsonEncoder.identity(serviceName, serviceVersion, environment, null);
+    } catch (RuntimeException e) {
+      addError(getClass().getSimpleName() + ": " + e.getMessage());
+      return;
+    }
+    String environmentName = identity.environment();
     ElasticsearchAppender.Settings settings =
         new ElasticsearchAppender.Settings(
             uri,
             authorization(),
-            serviceName,
+            identity.service(),
             environmentName,
             queueCapacity,
             batchSize,
@@ -176,12 +183,6 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             java.time.Duration.ofMillis(flushInterval.getMilliseconds()),
             java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
             java.time.Duration.ofMillis(maxBackoff.getMilliseconds()));
-    EcsEncoders.Identity identity =
-        new EcsEncoders.Identity(
-            serviceName,
-            EcsJsonEncoder.blankTo(serviceVersion, "unknown"),
-            environmentName,
-            EcsJsonEncoder.localHostname());
     shipper =
         new ElasticsearchAppender(
             settings,

@@ -163,7 +163,15 @@ public final class SentrySetup implements AutoCloseable {
       }
       MonitoringConfig cfg =
           config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
-      String theEnvironment = first(environment, env.get("SENTRY_ENVIRONMENT"), cfg.environment());
+      // the identity's environment, as on every other signal; SENTRY_ENVIRONMENT is its lowest
+      // source (ServiceIdentity), so it counts only where nothing above it is set
+      String theEnvironment =
+          first(
+              environment,
+              cfg.identitySource("environment").equals("default")
+                  ? env.get("SENTRY_ENVIRONMENT")
+                  : null,
+              cfg.environment());
       String theRelease = first(release, env.get("SENTRY_RELEASE"), cfg.serviceVersion());
       Double rate = tracesSampleRate;
       String rateText = env.get("SENTRY_TRACES_SAMPLE_RATE");

@@ -6,6 +6,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.ExemplarSpanContext;
 import com.aicompanion.monitoring.tracing.internal.GenAiObserver;
 import com.aicompanion.monitoring.tracing.internal.PromptMasking;
+import com.aicompanion.monitoring.tracing.internal.SdkExportLogging;
 import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -84,6 +85,15 @@ public final class Tracing implements AutoCloseable {
   }
 
   /** The SDK, for instrumentation libraries that take an {@link OpenTelemetry}. */
+  /**
+   * Whether an OpenTelemetry other than this library's and other than the no-op (the Java agent's,
+   * the application's SDK) is installed globally, so that an install with {@code
+   * registerGlobal(true)} would be refused. The tracing module then leaves tracing off with a WARN.
+   */
+  public static boolean foreignGlobalInstalled() {
+    return TracingInstaller.foreignGlobalInstalled();
+  }
+
   public OpenTelemetry openTelemetry() {
     return sdk;
   }
@@ -145,6 +155,7 @@ public final class Tracing implements AutoCloseable {
     TracingInstaller.released(this);
     CompletableResultCode result = sdk.shutdown();
     result.join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    SdkExportLogging.restore();
     if (!result.isDone()) {
       int lost = accounting.abandonExport();
       LOG.warn(

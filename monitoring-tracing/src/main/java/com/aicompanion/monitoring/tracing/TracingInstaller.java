@@ -13,17 +13,16 @@ import com.aicompanion.monitoring.tracing.internal.SwitchableOpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
-import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +78,15 @@ final class TracingInstaller {
     OtelSignals signals = new OtelSignals(checks.sources());
     MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
     SpanAccounting accounting = new SpanAccounting(registry);
-    Attributes ours =
-        Attributes.of(
-            AttributeKey.stringKey("service.version"), o.version(),
-            AttributeKey.stringKey("deployment.environment.name"), o.environment());
+    // the identity resolved once (its precedence already includes OTEL_SERVICE_NAME and
+    // OTEL_RESOURCE_ATTRIBUTES): spans must name the service exactly as logs and metrics do
+    Map<String, String> identity = new LinkedHashMap<>();
+    identity.put("service.version", o.version());
+    identity.put("deployment.environment.name", o.environment());
+    if (o.instanceId() != null) {
+      // only an explicitly configured instance: else the SDK's own per-process id stays
+      identity.put("service.instance.id", o.instanceId());
+    }
     AutoConfiguredOpenTelemetrySdkBuilder sdkBuilder =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(settings::defaults)
@@ -91,8 +95,9 @@ final class TracingInstaller {
             .addPropertiesCustomizer(settings::overrides)
             // last: signals we do not own are off whatever the environment says
             .addPropertiesCustomizer(signals::overrides)
-            // OTEL_RESOURCE_ATTRIBUTES wins over the monitoring config's version and environment
-            .addResourceCustomizer((resource, config) -> Resource.create(ours).merge(resource))
+            // the resolved identity wins over every OTEL_* layer: one name on every signal
+            .addPropertiesCustomizer(
+                config -> identityProperties(config, o.serviceName(), identity))
             .addSpanExporterCustomizer(
                 (exporter, config) ->
                     isOtlp(exporter)
@@ -124,11 +129,26 @@ final class TracingInstaller {
     SdkExportLogging.quiet();
     synchronized (TracingInstaller.class) {
       String owner = "Tracing for " + o.serviceName();
+      boolean switchGlobal = b.registerGlobal;
       if (b.registerGlobal) {
         // refuse before anything is built
         CURRENT.checkFree(owner);
         if (!GLOBAL.registerIfFree()) {
-          throw foreignGlobal(owner);
+          if (!globalIsNoop()) {
+            throw foreignGlobal(owner);
+          }
+          // an early GlobalOpenTelemetry.get() fixed the no-op as the global for good: run, and
+          // say what that costs, rather than leave the service without tracing
+          switchGlobal = false;
+          LOG.warn(
+              "GlobalOpenTelemetry was already fixed to the no-op by a GlobalOpenTelemetry.get()"
+                  + " that ran before {} was installed, and OpenTelemetry allows no replacement:"
+                  + " tracers taken from GlobalOpenTelemetry stay no-op, while Spans, the GenAI"
+                  + " spans and this library's instrumentation use {}. Start monitoring before any"
+                  + " code calls GlobalOpenTelemetry.get() (e.g. in a static field) to trace"
+                  + " those too",
+              owner,
+              owner);
         }
       }
       OpenTelemetrySdk sdk;
@@ -149,7 +169,9 @@ final class TracingInstaller {
               settings.resolvedProtocol());
       if (b.registerGlobal) {
         CURRENT.claim(tracing, owner);
-        GLOBAL.switchTo(sdk);
+        if (switchGlobal) {
+          GLOBAL.switchTo(sdk);
+        }
       }
       LOG.info(
           "Tracing started for {}: OTLP {} to {}, prompt capture {}{}",
@@ -162,6 +184,35 @@ final class TracingInstaller {
               : " (not registered globally: Spans and GlobalOpenTelemetry do not use it)");
       return tracing;
     }
+  }
+
+  /**
+   * Whether the global OpenTelemetry is OpenTelemetry's own no-op, as an early {@code
+   * GlobalOpenTelemetry.get()} fixes it: no propagators and tracers that make invalid spans (an
+   * application's propagating-only OpenTelemetry is not the no-op).
+   */
+  private static boolean globalIsNoop() {
+    if (io.opentelemetry.api.GlobalOpenTelemetry.getPropagators()
+        != io.opentelemetry.context.propagation.ContextPropagators.noop()) {
+      return false;
+    }
+    io.opentelemetry.api.trace.Span probe =
+        io.opentelemetry.api.GlobalOpenTelemetry.getTracer("com.aicompanion.monitoring.probe")
+            .spanBuilder("probe")
+            .startSpan();
+    boolean noop = !probe.getSpanContext().isValid();
+    probe.end();
+    return noop;
+  }
+
+  /**
+   * Whether an OpenTelemetry other than the library's and other than the no-op is the global (the
+   * Java agent's, the application's SDK), so that a global install would be refused.
+   */
+  static boolean foreignGlobalInstalled() {
+    return io.opentelemetry.api.GlobalOpenTelemetry.isSet()
+        && !GLOBAL.isGlobal()
+        && !globalIsNoop();
   }
 
   private static MonitoringException foreignGlobal(String owner) {
@@ -177,6 +228,31 @@ final class TracingInstaller {
 
   private static boolean isBatcher(SpanProcessor processor) {
     return processor instanceof BatchSpanProcessor;
+  }
+
+  /**
+   * {@code otel.service.name} and {@code otel.resource.attributes} with the identity's attributes
+   * over the user's, so that autoconfigure builds the resource from them (no resource merge, which
+   * would drop the SDK's entity associations with a warning on stderr).
+   */
+  private static Map<String, String> identityProperties(
+      io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config,
+      String serviceName,
+      Map<String, String> identity) {
+    Map<String, String> attributes = new LinkedHashMap<>(config.getMap("otel.resource.attributes"));
+    attributes.remove("service.name");
+    attributes.putAll(identity);
+    StringBuilder encoded = new StringBuilder();
+    attributes.forEach(
+        (key, value) ->
+            encoded
+                .append(encoded.length() == 0 ? "" : ",")
+                .append(key)
+                .append('=')
+                .append(
+                    java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20")));
+    return Map.of("otel.service.name", serviceName, "otel.resource.attributes", encoded.toString());
   }
 
   private static boolean isOtlp(SpanExporter exporter) {

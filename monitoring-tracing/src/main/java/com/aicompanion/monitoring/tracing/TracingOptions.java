@@ -20,6 +20,7 @@ record TracingOptions(
     String serviceName,
     String version,
     String environment,
+    String instanceId,
     String endpoint,
     String endpointSource,
     String protocol,
@@ -54,6 +55,10 @@ record TracingOptions(
         cfg.serviceName(),
         b.version != null ? b.version : cfg.serviceVersion(),
         b.environment != null ? b.environment : cfg.environment(),
+        cfg.identitySource("instance").startsWith("the local host name")
+                || cfg.identitySource("instance").equals("HOSTNAME")
+            ? null
+            : cfg.identity().instanceId(),
         endpoint,
         endpointSource,
         protocol,

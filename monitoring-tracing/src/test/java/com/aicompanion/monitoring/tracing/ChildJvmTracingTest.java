@@ -29,6 +29,24 @@ class ChildJvmTracingTest {
   }
 
   @Test
+  void aGlobalFixedToTheNoOpByAnEarlyGetDoesNotStopTracingNorMonitoring() throws Exception {
+    String out = run("noopFirst", Map.of());
+    assertThat(out)
+        .contains("RESULT started; Spans traced true")
+        .contains("GlobalOpenTelemetry was already fixed to the no-op")
+        .doesNotContain("REFUSED");
+  }
+
+  @Test
+  void anotherGlobalOpenTelemetryLeavesTracingOffAndEverythingElseRunning() throws Exception {
+    String out = run("foreignMonitoring", Map.of());
+    assertThat(out)
+        .contains("RESULT monitoring started on port")
+        .contains("Tracing is off: another OpenTelemetry")
+        .contains("registerGlobal(false)");
+  }
+
+  @Test
   void aSamplerArgOutOfRangeInTheEnvironmentIsNamedAsTheVariable() throws Exception {
     String out = run("install", Map.of("OTEL_TRACES_SAMPLER_ARG", "1.5"));
     assertThat(out)

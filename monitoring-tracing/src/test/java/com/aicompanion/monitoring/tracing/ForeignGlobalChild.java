@@ -14,6 +14,7 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 final class ForeignGlobalChild {
   private ForeignGlobalChild() {}
 
+  @SuppressWarnings("try") // some modes only hold the Tracing open
   public static void main(String[] args) {
     String mode = args[0];
     if (mode.equals("foreign")) {
@@ -31,6 +32,31 @@ final class ForeignGlobalChild {
       System.out.println(
           "GLOBAL "
               + (GlobalOpenTelemetry.getPropagators() == apps ? "the application's" : "other"));
+    } else if (mode.equals("noopFirst")) {
+      // the usual instrumentation pattern: a static tracer taken before monitoring starts
+      io.opentelemetry.api.trace.Tracer early = GlobalOpenTelemetry.getTracer("my-repo");
+      try (Tracing tracing = builder("late").install()) {
+        boolean valid =
+            Spans.inSpan(
+                "work", () -> io.opentelemetry.api.trace.Span.current().getSpanContext().isValid());
+        System.out.println("RESULT started; Spans traced " + valid + "; early " + (early != null));
+      } catch (MonitoringException e) {
+        System.out.println("REFUSED " + e.getMessage());
+      }
+    } else if (mode.equals("foreignMonitoring")) {
+      GlobalOpenTelemetry.set(
+          OpenTelemetry.propagating(
+              ContextPropagators.create(W3CTraceContextPropagator.getInstance())));
+      try (com.aicompanion.monitoring.Monitoring monitoring =
+          com.aicompanion.monitoring.Monitoring.builder("svc")
+              .metricsHost("127.0.0.1")
+              .metricsPort(0)
+              .shutdownHook(false)
+              .start()) {
+        monitoring.monitor().incrementCounter("jobs_total");
+        System.out.println(
+            "RESULT monitoring started on port " + monitoring.metricsAddress().getPort());
+      }
     } else {
       try (Tracing tracing = builder("child").install()) {
         System.out.println("RESULT started " + tracing.otlpProtocol());

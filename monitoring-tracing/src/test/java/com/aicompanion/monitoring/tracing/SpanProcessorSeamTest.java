@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** {@code Tracing.Builder.spanProcessor(..)}: the one seam for extra span processors. */
 class SpanProcessorSeamTest {
   @Test
+  @SuppressWarnings("try") // the scope is only held open
   void anAddedProcessorSeesEveryEndedSpanAndIsShutDownWithTracing() {
     Recording recording = new Recording();
     Tracing tracing =
@@ -27,7 +28,12 @@ class SpanProcessorSeamTest {
             .otelProperty("otel.traces.exporter", "none")
             .spanProcessor(recording)
             .install();
-    Spans.inSpan("outer", () -> Spans.inSpan("inner", () -> {}));
+    io.opentelemetry.api.trace.Span outer = tracing.tracer().spanBuilder("outer").startSpan();
+    try (io.opentelemetry.context.Scope scope = outer.makeCurrent()) {
+      tracing.tracer().spanBuilder("inner").startSpan().end();
+    } finally {
+      outer.end();
+    }
     tracing.close();
 
     assertThat(recording.ended).containsExactly("inner", "outer");

@@ -11,8 +11,13 @@ import java.util.logging.Logger;
  * the application set on these loggers itself (e.g. in {@code logging.properties}) is kept.
  *
  * <pre>{@code
- * SdkExportLogging.quiet();   // before the SDK is built
+ * SdkExportLogging.quiet();     // before the SDK is built
+ * SdkExportLogging.restore();   // when that Tracing closes
  * }</pre>
+ *
+ * <p>These loggers are JVM-wide: while a Tracing is open they are off (an application's own
+ * OpenTelemetry exporters are quiet too, as the start-up line says); when the last one closes, the
+ * levels are put back as they were.
  */
 public final class SdkExportLogging {
   /** The exporters' and processors' loggers, and their parents' names. */
@@ -24,12 +29,34 @@ public final class SdkExportLogging {
 
   private SdkExportLogging() {}
 
-  /** Turns the SDK's export loggers off, unless the application gave them a level. Idempotent. */
-  public static void quiet() {
+  /** Open Tracings that asked for quiet. Guarded by the class. */
+  private static int holders;
+
+  /** Turns the SDK's export loggers off, unless the application gave them a level. */
+  public static synchronized void quiet() {
+    if (holders++ > 0) {
+      return;
+    }
     for (Logger logger : HELD) {
       if (logger.getLevel() == null) {
         logger.setLevel(Level.OFF);
+        QUIETED.add(logger);
       }
     }
   }
+
+  /** When the last Tracing that asked for quiet closes, puts the levels back as they were. */
+  public static synchronized void restore() {
+    if (holders == 0 || --holders > 0) {
+      return;
+    }
+    for (Logger logger : QUIETED) {
+      if (logger.getLevel() == Level.OFF) {
+        logger.setLevel(null);
+      }
+    }
+    QUIETED.clear();
+  }
+
+  private static final List<Logger> QUIETED = new java.util.ArrayList<>();
 }

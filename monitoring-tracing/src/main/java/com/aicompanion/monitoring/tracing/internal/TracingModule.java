@@ -51,6 +51,15 @@ public final class TracingModule implements MonitoringModule {
       LOG.info("Tracing is off: {}", config.describe(TracingKeys.ENABLED));
       return;
     }
+    if (context.registerGlobal() && Tracing.foreignGlobalInstalled()) {
+      LOG.warn(
+          "Tracing is off: another OpenTelemetry (the OpenTelemetry Java agent, or the"
+              + " application's SDK) is installed globally, and the library never replaces it;"
+              + " metrics, logs and health run as usual. To run the library's tracing beside it,"
+              + " use Monitoring.builder(...).registerGlobal(false); to leave tracing to it, set {}",
+          TracingKeys.ENABLED.envName() + "=false");
+      return;
+    }
     Tracing tracing =
         Tracing.builder(config.serviceName())
             .config(config)
