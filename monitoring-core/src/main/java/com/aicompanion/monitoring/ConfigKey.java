@@ -382,16 +382,36 @@ public final class ConfigKey<T> {
   }
 
   static URI parseUrl(String raw) {
+    URI uri = httpUrl(raw);
+    if (uri == null) {
+      throw new IllegalArgumentException("is not an http(s) URL: use e.g. http://localhost:9200");
+    }
+    return uri;
+  }
+
+  /**
+   * The one http(s) URL rule of the library, for every module: an absolute URI whose scheme is
+   * {@code http} or {@code https} in any case (RFC 3986 schemes are case-insensitive) and that
+   * names a host.
+   *
+   * @param raw the text, trimmed first; may be null
+   * @return the URI, or null when {@code raw} is null or breaks the rule
+   */
+  public static @org.jspecify.annotations.Nullable URI httpUrl(
+      @org.jspecify.annotations.Nullable String raw) {
+    if (raw == null) {
+      return null;
+    }
     try {
-      URI uri = new URI(raw);
+      URI uri = new URI(raw.trim());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
         return uri;
       }
     } catch (URISyntaxException e) {
-      // reported below with the rule
+      // not a URI: breaks the rule
     }
-    throw new IllegalArgumentException("is not an http(s) URL: use e.g. http://localhost:9200");
+    return null;
   }
 
   /** {@code 10s}, {@code 500ms}, {@code 5m}: the shortest exact spelling. */

@@ -248,6 +248,22 @@ class ConfigModelTest {
         .hasMessageStartingWith("commonTag(__reserved, ...): the key must be a Prometheus label");
   }
 
+  @Test
+  void oneHttpUrlRuleWithSchemesInAnyCase() {
+    assertThat(ConfigKey.httpUrl("HTTP://Alertmanager:9093/am")).hasHost("Alertmanager");
+    assertThat(ConfigKey.httpUrl(" https://es:9200 ")).hasPort(9200);
+    assertThat(ConfigKey.httpUrl("ftp://host")).isNull();
+    assertThat(ConfigKey.httpUrl("localhost:9200")).isNull();
+    assertThat(ConfigKey.httpUrl("http://")).isNull();
+    assertThat(ConfigKey.httpUrl(null)).isNull();
+  }
+
+  @Test
+  void jsonStringsEscapeEveryControlCharacterAndTheLineSeparators() {
+    assertThat(JsonStrings.quote("a\"b\\c\n\t\u0001\u2028z"))
+        .isEqualTo("\"a\\\"b\\\\c\\n\\t\\u0001\\u2028z\"");
+  }
+
   /** Compiles app.Main, a Supplier that resolves the configuration as an application would. */
   private static Path compileApplication(Path dir) throws IOException {
     Path source = dir.resolve("src/app/Main.java");

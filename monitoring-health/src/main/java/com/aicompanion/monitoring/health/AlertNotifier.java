@@ -172,9 +172,7 @@ public final class AlertNotifier implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
 
     private Builder(URI url) {
-      if (url != null
-          && (url.getHost() == null
-              || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())))) {
+      if (url != null && com.aicompanion.monitoring.ConfigKey.httpUrl(url.toString()) == null) {
         throw new IllegalArgumentException(
             "Alertmanager URL " + url + " is not an http(s) URL, e.g. http://alertmanager:9093");
       }

@@ -8,10 +8,7 @@ import com.aicompanion.monitoring.logging.internal.SecretMasker;
 import com.aicompanion.monitoring.logging.internal.ShippingCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -212,15 +209,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   }
 
   private URI parseUrl() {
-    URI uri = null;
-    try {
-      uri = url == null ? null : new URI(url.trim());
-    } catch (URISyntaxException e) {
-      // reported below
-    }
-    if (uri == null
-        || uri.getHost() == null
-        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+    URI uri = com.aicompanion.monitoring.ConfigKey.httpUrl(url);
+    if (uri == null) {
       addError(
           name()
               + ": property url is '"
@@ -258,13 +248,6 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   }
 
   private String authorization() {
-    if (apiKey != null && !apiKey.isBlank()) {
-      return "ApiKey " + apiKey.trim();
-    }
-    if (username != null && !username.isBlank()) {
-      String pair = username + ":" + password;
-      return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-    return null;
+    return ElasticsearchAppender.authorization(apiKey, username, password);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,5 +104,32 @@ class LogbackXmlConfigurationTest {
         .anySatisfy(e -> assertThat(e).contains("property serviceName", "<serviceName>"));
     assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ES").isStarted()).isFalse();
     context.stop();
+  }
+
+  @Test
+  void aLogbackXmlEncoderAndMonitoringReportTheSameIdentity(@TempDir Path dir) throws Exception {
+    Map<String, String> settings =
+        Map.of(
+            "monitoring.environment", "prod-eu",
+            "otel.resource.attributes", "service.version=3.1.4");
+    settings.forEach(System::setProperty);
+    try {
+      Path logFile = dir.resolve("id.json");
+      LoggerContext context = configure("logback-ecs-identity.xml", logFile, null);
+      context.getLogger("com.example.Id").info("who am I");
+      context.stop();
+      com.aicompanion.monitoring.ServiceIdentity monitoring =
+          com.aicompanion.monitoring.MonitoringConfig.fromEnvironment("xml-id").identity();
+
+      JsonNode line = JSON.readTree(Files.readAllLines(logFile).get(0));
+      assertThat(line.get("service.environment").asText())
+          .isEqualTo(monitoring.environment())
+          .isEqualTo("prod-eu");
+      assertThat(line.get("service.version").asText())
+          .isEqualTo(monitoring.version())
+          .isEqualTo("3.1.4");
+    } finally {
+      settings.keySet().forEach(System::clearProperty);
+    }
   }
 }

@@ -32,6 +32,23 @@ import java.util.concurrent.TimeUnit;
  * counts what is left as dropped, so {@code shipped + dropped + failed} equals what was logged.
  */
 public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+  /**
+   * The {@code Authorization} header for Elasticsearch: {@code ApiKey <key>} (the base64 id:key the
+   * cluster issued), else HTTP Basic (RFC 7617, UTF-8) for a user name and password, else null.
+   */
+  public static String authorization(String apiKey, String username, String password) {
+    if (apiKey != null && !apiKey.isBlank()) {
+      return "ApiKey " + apiKey.trim();
+    }
+    if (username != null && !username.isBlank()) {
+      String pair = username + ":" + (password == null ? "" : password);
+      return "Basic "
+          + java.util.Base64.getEncoder()
+              .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 

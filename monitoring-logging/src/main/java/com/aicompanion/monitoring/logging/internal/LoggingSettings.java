@@ -7,9 +7,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.ServiceIdentity;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -167,7 +165,6 @@ public final class LoggingSettings {
     if (url.isEmpty()) {
       return null;
     }
-    String authorization = null;
     Optional<String> apiKey = config.find(ES_API_KEY);
     Optional<String> user = config.find(ES_USERNAME);
     Optional<String> password = config.find(ES_PASSWORD);
@@ -178,19 +175,16 @@ public final class LoggingSettings {
               + config.describe(ES_USERNAME)
               + " are both set: use either an API key or a username and password");
     }
-    if (apiKey.isPresent()) {
-      authorization = "ApiKey " + apiKey.get();
-    } else if (user.isPresent() != password.isPresent()) {
+    if (apiKey.isEmpty() && user.isPresent() != password.isPresent()) {
       throw new MonitoringException(
           config.describe(user.isPresent() ? ES_USERNAME : ES_PASSWORD)
               + " is set without "
               + (user.isPresent() ? ES_PASSWORD.envName() : ES_USERNAME.envName())
               + ": set both for basic auth");
-    } else if (user.isPresent()) {
-      String pair = user.get() + ":" + password.get();
-      authorization =
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
+    String authorization =
+        ElasticsearchAppender.authorization(
+            apiKey.orElse(null), user.orElse(null), password.orElse(null));
     return new ElasticsearchAppender.Settings(
         url.get(),
         authorization,

@@ -104,7 +104,7 @@ public final class GenAiObserver implements LlmCallObserver {
     return "[{\"role\":\""
         + role
         + "\",\"parts\":[{\"type\":\"text\",\"content\":"
-        + Json.quote(text)
+        + com.aicompanion.monitoring.JsonStrings.quote(text)
         + "}]}]";
   }
 }

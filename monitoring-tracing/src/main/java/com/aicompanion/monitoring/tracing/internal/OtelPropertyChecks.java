@@ -3,12 +3,9 @@ package com.aicompanion.monitoring.tracing.internal;
 import com.aicompanion.monitoring.MonitoringException;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSamplerProvider;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -187,14 +184,8 @@ public final class OtelPropertyChecks {
     if (url == null) {
       return;
     }
-    try {
-      URI uri = new URI(url.trim());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return;
-      }
-    } catch (URISyntaxException e) {
-      // reported below with the rule
+    if (com.aicompanion.monitoring.ConfigKey.httpUrl(url) != null) {
+      return;
     }
     throw new MonitoringException(
         sources.describe(key)

@@ -3,7 +3,6 @@ package com.aicompanion.monitoring.tracing.internal;
 import com.aicompanion.monitoring.MonitoringException;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -187,14 +186,9 @@ public final class OtlpSettings {
   }
 
   private static URI parse(String url, String where) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (URISyntaxException e) {
-      // reported below with the rule
+    URI uri = com.aicompanion.monitoring.ConfigKey.httpUrl(url);
+    if (uri != null) {
+      return uri;
     }
     throw new MonitoringException(
         where + " is not an http(s) URL: use e.g. http://localhost:4317 (OTLP/gRPC)");
