@@ -34,7 +34,7 @@ final class Startup {
   /**
    * The Implementation-Version of the application: of the jar of the first class on the calling
    * stack that is neither this library's ({@code com.aicompanion.monitoring.*}, whichever jar or
-   * folder it comes from) nor the JDK's; null when that class has none (a classes folder, a jar
+   * folder it comes from) nor the JDK's nor a test runner's (JUnit, Surefire, jqwik); null when that class has none (a classes folder, a jar
    * without the manifest entry). Never the library's own version.
    */
   static String applicationVersion() {
@@ -61,7 +61,11 @@ final class Startup {
         || className.startsWith("javax.")
         || className.startsWith("jdk.")
         || className.startsWith("sun.")
-        || className.startsWith("com.sun.");
+        || className.startsWith("com.sun.")
+        // test runners call the application's tests, never its main(): their versions are not it
+        || className.startsWith("org.junit.")
+        || className.startsWith("org.apache.maven.surefire.")
+        || className.startsWith("net.jqwik.");
   }
 
   /** {@code prices} plus the lines of {@code MONITORING_LLM_PRICES_FILE}, when set. */
