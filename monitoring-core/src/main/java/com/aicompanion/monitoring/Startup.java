@@ -34,8 +34,9 @@ final class Startup {
   /**
    * The Implementation-Version of the application: of the jar of the first class on the calling
    * stack that is neither this library's ({@code com.aicompanion.monitoring.*}, whichever jar or
-   * folder it comes from) nor the JDK's nor a test runner's (JUnit, Surefire, jqwik); null when that class has none (a classes folder, a jar
-   * without the manifest entry). Never the library's own version.
+   * folder it comes from) nor the JDK's nor a test runner's (JUnit, Surefire, jqwik); null when
+   * that class has none (a classes folder, a jar without the manifest entry). Never the library's
+   * own version.
    */
   static String applicationVersion() {
     String version =

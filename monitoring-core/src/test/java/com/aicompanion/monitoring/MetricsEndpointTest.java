@@ -195,6 +195,13 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void everyAnswerClosesItsConnectionSoThatNoSmallAnswerWaitsForADelayedAck() {
+    HttpResponse<String> response = TestMonitoring.get(monitoring, "/metrics?name[]=app_info");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Connection")).hasValue("close");
+  }
+
+  @Test
   void startSetsNoJdkServerProperty() {
     assertThat(System.getProperties().stringPropertyNames())
         .noneMatch(name -> name.startsWith("sun.net.httpserver."));

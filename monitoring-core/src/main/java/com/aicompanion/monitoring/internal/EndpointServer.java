@@ -189,6 +189,12 @@ public final class EndpointServer implements AutoCloseable {
 
   private void dispatch(HttpExchange exchange) {
     watchdog.responding();
+    // One request per connection. The JDK server writes the headers and the body in two
+    // segments and cannot set TCP_NODELAY for one server only (only JVM-wide, which the library
+    // never changes), so on a kept-alive connection a small answer waits ~40 ms for the client's
+    // delayed ACK (Nagle). Closing after the answer sends it at once; scrapers and probes pay a
+    // new loopback/LAN connection instead (kubelet opens one per probe anyway).
+    exchange.getResponseHeaders().set("Connection", "close");
     try {
       if (exchange.getRequestURI().toString().length() > MAX_URI_CHARS) {
         exchange.getResponseHeaders().set("Connection", "close");

@@ -27,8 +27,8 @@ import java.util.Objects;
  * <p>A span is captured when it ends, on the thread that ends it (a simple, synchronous processor),
  * so it is there as soon as the code under test returns. The {@link Tracing} holds the global
  * tracing while it is open (so that {@link com.aicompanion.monitoring.tracing.Spans} and {@code
- * GlobalOpenTelemetry} use it; installing while another global Tracing is open fails naming it)
- * and adds no shutdown hook. Close it to shut it down and free the global.
+ * GlobalOpenTelemetry} use it; installing while another global Tracing is open fails naming it) and
+ * adds no shutdown hook. Close it to shut it down and free the global.
  *
  * <p>Needs monitoring-tracing and io.opentelemetry:opentelemetry-sdk-testing on the test classpath.
  * {@code Monitoring.start(..)} builds its own {@link Tracing} from configuration and offers no
