@@ -48,13 +48,17 @@ class BatchJobExitTest {
             .shutdownDrain(Duration.ofMillis(800))
             .start();
     int port = monitoring.metricsAddress().getPort();
-    CompletableFuture<Void> first = CompletableFuture.runAsync(monitoring::close);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> TestMonitoring.get(monitoring, "/test-ready").statusCode() == 503);
-    monitoring.close();
-    assertThat(first).isDone();
-    assertThat(portAnswers(port)).as("the endpoint server is stopped").isFalse();
+    try (LogCapture log = LogCapture.of(Monitoring.class)) {
+      CompletableFuture<Void> first = CompletableFuture.runAsync(monitoring::close);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> TestMonitoring.get(monitoring, "/test-ready").statusCode() == 503);
+      monitoring.close();
+      // the first close logs "closed" as its last step: the second returned after it
+      assertThat(log.messages()).contains("Monitoring for close-twice closed");
+      assertThat(portAnswers(port)).as("the endpoint server is stopped").isFalse();
+      first.join();
+    }
   }
 
   private static boolean portAnswers(int port) {
