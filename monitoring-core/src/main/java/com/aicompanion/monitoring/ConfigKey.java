@@ -245,7 +245,9 @@ public final class ConfigKey<T> {
             String key = item.substring(0, eq).trim();
             String value = item.substring(eq + 1).trim();
             check.accept(key, value);
-            map.put(key, value);
+            if (map.put(key, value) != null) {
+              throw new IllegalArgumentException("sets \"" + key + "\" twice: keep one of them");
+            }
           }
           return Map.copyOf(map);
         },
@@ -352,7 +354,18 @@ public final class ConfigKey<T> {
     };
   }
 
+  /** The longest duration any key takes: beyond it, deadlines overflow as nanoseconds. */
+  static final Duration LONGEST = Duration.ofDays(365);
+
   static Duration parseDuration(String raw) {
+    Duration parsed = parseAnyDuration(raw);
+    if (parsed.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException("is longer than the longest duration accepted, 365 days");
+    }
+    return parsed;
+  }
+
+  private static Duration parseAnyDuration(String raw) {
     Matcher m = DURATION.matcher(raw.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       try {
@@ -405,13 +418,41 @@ public final class ConfigKey<T> {
     try {
       URI uri = new URI(raw.trim());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+      // getHost() is null for names with '_' (Docker Compose services): the authority counts
+      boolean host =
+          uri.getHost() != null
+              || (uri.getRawAuthority() != null
+                  && !uri.getRawAuthority().isBlank()
+                  && !uri.getRawAuthority().startsWith(":"));
+      if ((scheme.equals("http") || scheme.equals("https")) && host) {
         return uri;
       }
     } catch (URISyntaxException e) {
       // not a URI: breaks the rule
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern USER_INFO =
+      java.util.regex.Pattern.compile("(?<=://)[^/@\\s]+@");
+  private static final java.util.regex.Pattern SECRET_QUERY =
+      java.util.regex.Pattern.compile(
+          "(?i)([?&;](?:[^=&;]*(?:key|token|secret|pass|pwd|auth|sig|credential)[^=&;]*)=)[^&;#\\s]*");
+
+  /**
+   * {@code value} fit for a message or a log line: the user information of any URL in it and the
+   * values of query parameters whose name looks secret (key, token, secret, password, signature,
+   * ...) replaced by {@code ****}. Everything else is kept, so that the user recognises the value.
+   *
+   * @param value may be null (returned as is)
+   */
+  public static @org.jspecify.annotations.Nullable String redact(
+      @org.jspecify.annotations.Nullable String value) {
+    if (value == null || value.indexOf(':') < 0 && value.indexOf('=') < 0) {
+      return value;
+    }
+    String masked = USER_INFO.matcher(value).replaceAll("****@");
+    return SECRET_QUERY.matcher(masked).replaceAll("$1****");
   }
 
   /** {@code 10s}, {@code 500ms}, {@code 5m}: the shortest exact spelling. */

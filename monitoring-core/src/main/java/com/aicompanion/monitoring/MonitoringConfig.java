@@ -114,6 +114,13 @@ public final class MonitoringConfig {
             if (value.isEmpty()) {
               throw new IllegalArgumentException("has an empty value for tag \"" + key + "\"");
             }
+            if (key.equals("le") || key.equals("quantile")) {
+              throw new IllegalArgumentException(
+                  "has the tag key \""
+                      + key
+                      + "\", which Prometheus reserves for histogram buckets and summary"
+                      + " quantiles: use another key");
+            }
           });
 
   /** Every key core declares. */
@@ -140,6 +147,7 @@ public final class MonitoringConfig {
   private final Map<String, String> identitySources;
   private final Map<String, String> env;
   private final Properties properties;
+  private List<String> spellingConflicts = List.of();
 
   private MonitoringConfig(
       Map<String, ConfigLoader.Value> values,
@@ -185,12 +193,15 @@ public final class MonitoringConfig {
     ConfigLoader loader = ConfigLoader.load(env, properties, builder);
     Map<String, ConfigKey<?>> declared = new LinkedHashMap<>();
     CORE_KEYS.forEach(k -> declared.put(k.name(), k));
-    return new MonitoringConfig(
-        loader.values(),
-        declared,
-        resolveIdentity(loader.values(), env, properties, serviceName, applicationVersion),
-        env,
-        properties);
+    MonitoringConfig config =
+        new MonitoringConfig(
+            loader.values(),
+            declared,
+            resolveIdentity(loader.values(), env, properties, serviceName, applicationVersion),
+            env,
+            properties);
+    config.spellingConflicts = List.copyOf(loader.spellingConflicts());
+    return config;
   }
 
   private static ServiceIdentity.Sourced resolveIdentity(
@@ -220,8 +231,11 @@ public final class MonitoringConfig {
   MonitoringConfig declaring(Collection<ConfigKey<?>> moduleKeys) {
     Map<String, ConfigKey<?>> all = new LinkedHashMap<>(declared);
     moduleKeys.forEach(k -> all.put(k.name(), k));
-    return new MonitoringConfig(
-        values, all, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
+    MonitoringConfig config =
+        new MonitoringConfig(
+            values, all, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
+    config.spellingConflicts = spellingConflicts;
+    return config;
   }
 
   /**
@@ -317,9 +331,22 @@ public final class MonitoringConfig {
     }
   }
 
-  /** WARN lines for configured keys that no loaded module declares. */
+  /** WARN lines for configured keys that no loaded module declares, and for doubly set keys. */
   List<String> unknownKeyWarnings() {
-    return ConfigLoader.unknownKeyWarnings(values, declared.keySet());
+    List<String> warnings =
+        new java.util.ArrayList<>(ConfigLoader.unknownKeyWarnings(values, declared.keySet()));
+    warnings.addAll(spellingConflicts);
+    return warnings;
+  }
+
+  /** Whether an undeclared key is a near miss of a declared secret key (a typo of a password). */
+  private boolean nearSecret(String key) {
+    for (ConfigKey<?> k : declared.values()) {
+      if (k.isSecret() && ConfigLoader.distance(key, k.name()) <= 2) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The summary logged at start: every set key, secrets masked, and the identity's sources. */
@@ -328,7 +355,8 @@ public final class MonitoringConfig {
     values.forEach(
         (key, value) -> {
           ConfigKey<?> k = declared.get(key);
-          boolean secret = k != null ? k.isSecret() : ConfigKeys.looksSecret(key);
+          boolean secret =
+              k != null ? k.isSecret() : ConfigKeys.looksSecret(key) || nearSecret(key);
           text.append(text.length() == 0 ? "" : ", ").append(value.describe(secret));
         });
     return text.toString();

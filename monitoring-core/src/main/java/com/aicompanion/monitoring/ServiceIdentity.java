@@ -1,7 +1,6 @@
 package com.aicompanion.monitoring;
 
 import java.net.InetAddress;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -148,11 +147,8 @@ public record ServiceIdentity(String name, String environment, String version, S
       String key,
       String[] fallbacks) {
     String[] configured = values.get(key);
-    if (configured != null) {
-      if (configured[0].isBlank()) {
-        throw new MonitoringException(
-            configured[1] + " is blank: set the service's " + field + " or unset it");
-      }
+    // a blank value means unset, as for every other key (Helm renders empty entries)
+    if (configured != null && !configured[0].isBlank()) {
       sources.put(field, configured[1]);
       return configured[0].trim();
     }
@@ -181,15 +177,35 @@ public record ServiceIdentity(String name, String environment, String version, S
       if (eq <= 0) {
         continue;
       }
-      try {
-        attributes.put(
-            pair.substring(0, eq).trim(),
-            URLDecoder.decode(pair.substring(eq + 1).trim(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        // a malformed percent-encoding: skipped, as OpenTelemetry's SDK does
-      }
+      attributes.put(pair.substring(0, eq).trim(), decode(pair.substring(eq + 1).trim()));
     }
     return attributes;
+  }
+
+  /**
+   * Percent-decoding as OpenTelemetry's SDK does for resource attributes: {@code %XX} only ({@code
+   * +} stays a plus, so {@code 1.0.0+build.5} is kept), and a malformed escape kept as written.
+   */
+  static String decode(String text) {
+    if (text.indexOf('%') < 0) {
+      return text;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '%' && i + 2 < text.length()) {
+        int hi = Character.digit(text.charAt(i + 1), 16);
+        int lo = Character.digit(text.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          bytes.write(hi * 16 + lo);
+          i += 2;
+          continue;
+        }
+      }
+      byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+      bytes.write(raw, 0, raw.length);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   private static String localHostName() {

@@ -264,6 +264,91 @@ class ConfigModelTest {
         .isEqualTo("\"a\\\"b\\\\c\\n\\t\\u0001\\u2028z\"");
   }
 
+  @Test
+  void aTypoOfALoadedModulesKeyGetsASuggestionAndItsValueIsMasked() {
+    ConfigKey<String> password =
+        ConfigKey.string("elasticsearch.password", null, "a password").secret();
+    MonitoringConfig config =
+        MonitoringConfig.load(
+                "svc",
+                null,
+                Map.of("MONITORING_ELASTICSEARCH_PASWORD", "hunter3"),
+                props(),
+                Map.of())
+            .declaring(List.of(password));
+    assertThat(config.unknownKeyWarnings())
+        .containsExactly(
+            "Unknown configuration key MONITORING_ELASTICSEARCH_PASWORD is ignored; did you mean"
+                + " MONITORING_ELASTICSEARCH_PASSWORD?");
+    assertThat(config.summary())
+        .contains("MONITORING_ELASTICSEARCH_PASWORD=****")
+        .doesNotContain("hunter3");
+  }
+
+  @Test
+  void secretsInUrlsAreMaskedInMessagesAndTheSummary() {
+    assertThatThrownBy(
+            () ->
+                TestMonitoring.builder("svc")
+                    .config("metrics.host", "x")
+                    .config("llm.prices.file", "/no/such/file")
+                    .config("cardinality.limit", "https://u:hunter2@h/?api_key=hunter4&x=1")
+                    .start())
+        .hasMessageNotContaining("hunter2")
+        .hasMessageNotContaining("hunter4")
+        .hasMessageContaining("https://****@h/?api_key=****&x=1");
+    assertThat(ConfigKey.redact("http://elastic:pw@es:9200/p?sig=abc&q=1"))
+        .isEqualTo("http://****@es:9200/p?sig=****&q=1");
+  }
+
+  @Test
+  void oneKeySetTwiceInOneLayerIsReported() {
+    MonitoringConfig config =
+        MonitoringConfig.load(
+            "svc",
+            null,
+            Map.of(),
+            props("monitoring.metrics-path", "/a", "monitoring.metrics.path", "/c"),
+            Map.of());
+    assertThat(config.unknownKeyWarnings())
+        .singleElement()
+        .asString()
+        .contains("metrics.path is set twice with different values");
+  }
+
+  @Test
+  void durationsAreBoundedBlankIdentityIsUnsetAndResourceAttributesDecodeAsOpenTelemetryDoes() {
+    assertThatThrownBy(
+            () -> TestMonitoring.builder("svc").config("shutdown.timeout", "99999999999h").start())
+        .isInstanceOf(MonitoringException.class)
+        .hasMessageContaining("365 days");
+    MonitoringConfig config =
+        MonitoringConfig.load(
+            "given",
+            null,
+            Map.of(
+                "MONITORING_ENVIRONMENT",
+                " ",
+                "OTEL_RESOURCE_ATTRIBUTES",
+                "service.version=1.0.0+build.5,service.name=50%off,team=a%20b"),
+            props(),
+            Map.of());
+    assertThat(config.environment()).isEqualTo("dev");
+    assertThat(config.serviceVersion()).isEqualTo("1.0.0+build.5");
+    assertThat(config.serviceName()).isEqualTo("50%off");
+    assertThat(ConfigKey.httpUrl("http://my_collector:4317")).isNotNull();
+  }
+
+  @Test
+  void commonTagsThatPrometheusReservesOrRepeatAreRefused() {
+    assertThatThrownBy(() -> TestMonitoring.builder("svc").config("common.tags", "le=x").start())
+        .hasMessageContaining("reserves for histogram buckets");
+    assertThatThrownBy(
+            () ->
+                TestMonitoring.builder("svc").config("common.tags", "region=eu,region=us").start())
+        .hasMessageContaining("sets \"region\" twice");
+  }
+
   /** Compiles app.Main, a Supplier that resolves the configuration as an application would. */
   private static Path compileApplication(Path dir) throws IOException {
     Path source = dir.resolve("src/app/Main.java");

@@ -33,10 +33,14 @@ public final class ConfigKeys {
 
   /** Undeclared keys are secret when their name says so. */
   public static boolean looksSecret(String key) {
-    return key.contains("password")
-        || key.contains("token")
-        || key.contains("secret")
-        || key.endsWith(".key");
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("pass")
+        || k.contains("pwd")
+        || k.contains("token")
+        || k.contains("secret")
+        || k.contains("key")
+        || k.contains("credential")
+        || k.contains("auth");
   }
 
   /** {@code metrics.port} -> {@code MONITORING_METRICS_PORT}. */

@@ -20,9 +20,12 @@ public final class ConfigLoader {
    * whether a builder call took a string.
    */
   public record Value(String value, String source, boolean quoted) {
-    /** The source and value as the user wrote them, e.g. {@code metricsPort(70000)}. */
+    /**
+     * The source and value as the user wrote them, e.g. {@code metricsPort(70000)}; a secret value
+     * as {@code ****}, and user information and secret-looking query parameters of a URL masked.
+     */
     public String describe(boolean secret) {
-      String shown = secret ? "****" : value;
+      String shown = secret ? "****" : com.aicompanion.monitoring.ConfigKey.redact(value);
       if (source.startsWith("MONITORING_") || source.startsWith("-D")) {
         return source + "=" + shown;
       }
@@ -34,6 +37,9 @@ public final class ConfigLoader {
   }
 
   private final Map<String, Value> values = new LinkedHashMap<>();
+
+  /** Keys set twice in one layer through different spellings with different values. */
+  private final List<String> spellingConflicts = new ArrayList<>();
 
   private ConfigLoader() {}
 
@@ -66,7 +72,34 @@ public final class ConfigLoader {
     if (value == null) {
       return;
     }
+    Value previous = values.get(key);
+    if (previous != null
+        && previous.source().charAt(0) == source.charAt(0)
+        && !previous.value().equals(value.trim())) {
+      // the same key twice in one layer (MONITORING_A_B and MONITORING_A-B, -Dmonitoring.a.b and
+      // -Dmonitoring.a_b): which one a map iterates first is no rule, so say it
+      String[] both = {previous.source(), source};
+      java.util.Arrays.sort(both);
+      spellingConflicts.add(
+          "Configuration key "
+              + key
+              + " is set twice with different values, as "
+              + both[0]
+              + " and "
+              + both[1]
+              + "; "
+              + both[1]
+              + " is used: remove one of them");
+      if (source.compareTo(previous.source()) < 0) {
+        return;
+      }
+    }
     values.put(key, new Value(value.trim(), source, false));
+  }
+
+  /** WARN lines for keys set twice in one layer through different spellings. */
+  public List<String> spellingConflicts() {
+    return spellingConflicts;
   }
 
   public Map<String, Value> values() {
@@ -83,6 +116,14 @@ public final class ConfigLoader {
   public static List<String> unknownKeyWarnings(
       Map<String, Value> values, Collection<String> declared) {
     List<String> warnings = new ArrayList<>();
+    java.util.Set<String> loadedArtifacts = new java.util.HashSet<>();
+    declared.forEach(
+        k -> {
+          String a = ConfigKeys.artifactOf(k);
+          if (a != null) {
+            loadedArtifacts.add(a);
+          }
+        });
     values.forEach(
         (key, value) -> {
           if (declared.contains(key)) {
@@ -91,7 +132,7 @@ public final class ConfigLoader {
           String shown =
               value.source().startsWith("config(") ? value.source() + ", ...)" : value.source();
           String artifact = ConfigKeys.artifactOf(key);
-          if (artifact != null) {
+          if (artifact != null && !loadedArtifacts.contains(artifact)) {
             warnings.add(
                 "Configuration key "
                     + shown
@@ -141,7 +182,7 @@ public final class ConfigLoader {
   }
 
   /** Levenshtein distance. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -239,20 +239,43 @@ final class TracingInstaller {
       io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config,
       String serviceName,
       Map<String, String> identity) {
-    Map<String, String> attributes = new LinkedHashMap<>(config.getMap("otel.resource.attributes"));
-    attributes.remove("service.name");
-    attributes.putAll(identity);
+    // the user's pairs stay as written (still percent-encoded: OpenTelemetry decodes them); ours
+    // come after them, and OpenTelemetry's map takes the last value of a key
+    Map<String, String> user = config.getMap("otel.resource.attributes");
+    Map<String, String> ours = new LinkedHashMap<>(identity);
+    if (user.containsKey("deployment.environment")) {
+      // the older key too, so that no backend shows another environment than logs and metrics
+      ours.put("deployment.environment", identity.get("deployment.environment.name"));
+    }
     StringBuilder encoded = new StringBuilder();
-    attributes.forEach(
+    user.forEach(
+        (key, value) -> {
+          if (!key.equals("service.name") && !ours.containsKey(key)) {
+            encoded.append(encoded.length() == 0 ? "" : ",").append(key).append('=').append(value);
+          }
+        });
+    ours.forEach(
         (key, value) ->
             encoded
                 .append(encoded.length() == 0 ? "" : ",")
                 .append(key)
                 .append('=')
-                .append(
-                    java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("+", "%20")));
+                .append(percentEncode(value)));
     return Map.of("otel.service.name", serviceName, "otel.resource.attributes", encoded.toString());
+  }
+
+  /** Percent-encodes what OpenTelemetry's resource attribute syntax reserves (and non-ASCII). */
+  private static String percentEncode(String value) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && c != ',' && c != '=' && c != '%') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format("%02X", c));
+      }
+    }
+    return out.toString();
   }
 
   private static boolean isOtlp(SpanExporter exporter) {

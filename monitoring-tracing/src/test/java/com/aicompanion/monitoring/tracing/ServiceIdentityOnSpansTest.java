@@ -26,7 +26,8 @@ class ServiceIdentityOnSpansTest {
           "otel.service.name", "theirs",
           "otel.resource.attributes",
               "service.name=resource-name,service.version=2.0.0,deployment.environment.name=qa,"
-                  + "service.instance.id=pod-3");
+                  + "service.instance.id=pod-3,team=a%20b,deployment.environment=staging",
+          "monitoring.environment", "prod");
 
   @Test
   void spansCarryTheIdentityThatLogsAndMetricsCarry() {
@@ -54,7 +55,10 @@ class ServiceIdentityOnSpansTest {
           .isEqualTo("2.0.0");
       assertThat(resource.getAttribute(AttributeKey.stringKey("deployment.environment.name")))
           .isEqualTo(config.environment())
-          .isEqualTo("qa");
+          .isEqualTo("prod");
+      assertThat(resource.getAttribute(AttributeKey.stringKey("deployment.environment")))
+          .isEqualTo("prod");
+      assertThat(resource.getAttribute(AttributeKey.stringKey("team"))).isEqualTo("a b");
       assertThat(resource.getAttribute(AttributeKey.stringKey("service.instance.id")))
           .isEqualTo("pod-3");
     } finally {

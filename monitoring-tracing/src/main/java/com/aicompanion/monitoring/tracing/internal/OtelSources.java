@@ -68,7 +68,11 @@ public final class OtelSources {
     if (value != null) {
       return secret
           ? "otelProperty(\"" + key + "\", ...) (value not shown)"
-          : "otelProperty(\"" + key + "\", \"" + value + "\")";
+          : "otelProperty(\""
+              + key
+              + "\", \""
+              + com.aicompanion.monitoring.ConfigKey.redact(value)
+              + "\")";
     } else if ((value = properties.getProperty(key)) != null) {
       where = "-D" + key;
     } else if ((value = env.get(envName(key))) != null) {
@@ -76,7 +80,9 @@ public final class OtelSources {
     } else {
       return null;
     }
-    return secret ? where + " (value not shown)" : where + "=" + value;
+    return secret
+        ? where + " (value not shown)"
+        : where + "=" + com.aicompanion.monitoring.ConfigKey.redact(value);
   }
 
   /** The names of every {@code OTEL_*} / {@code otel.*} setting the user made, without values. */
