@@ -186,13 +186,13 @@ public final class AlertNotifier implements AutoCloseable {
 
     /** The {@code service} label; default {@code unknown} ({@code MONITORING_SERVICE_NAME}). */
     public Builder service(String service) {
-      this.service = Objects.requireNonNull(service, "service");
+      this.service = com.aicompanion.monitoring.Arguments.required(service, "service");
       return this;
     }
 
     /** The {@code environment} label; default {@code dev} ({@code MONITORING_ENVIRONMENT}). */
     public Builder environment(String environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
+      this.environment = com.aicompanion.monitoring.Arguments.required(environment, "environment");
       return this;
     }
 

@@ -17,4 +17,11 @@ class AlertmanagerUrlTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not an http(s) URL, e.g. http://alertmanager:9093");
   }
+
+  @Test
+  void nullBuilderArgumentsAreRefusedNamingTheMethod() {
+    assertThatThrownBy(() -> AlertNotifier.builder(null).service(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("service(null): pass a value; to keep the default, do not call service()");
+  }
 }

@@ -202,7 +202,7 @@ public final class Tracing implements AutoCloseable {
      * protocol set, the protocol becomes {@code http/protobuf}.
      */
     public Builder otlpEndpoint(URI endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      this.endpoint = com.aicompanion.monitoring.Arguments.required(endpoint, "otlpEndpoint");
       return this;
     }
 
@@ -211,7 +211,7 @@ public final class Tracing implements AutoCloseable {
      * OTEL_EXPORTER_OTLP_PROTOCOL}, default {@code grpc}, or {@code http/protobuf} for port 4318).
      */
     public Builder protocol(String protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol");
+      this.protocol = com.aicompanion.monitoring.Arguments.required(protocol, "protocol");
       return this;
     }
 
@@ -232,7 +232,7 @@ public final class Tracing implements AutoCloseable {
      * MONITORING_ENVIRONMENT}, else {@code dev}).
      */
     public Builder environment(String environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
+      this.environment = com.aicompanion.monitoring.Arguments.required(environment, "environment");
       return this;
     }
 
@@ -241,7 +241,7 @@ public final class Tracing implements AutoCloseable {
      * else {@code unknown}).
      */
     public Builder version(String version) {
-      this.version = Objects.requireNonNull(version, "version");
+      this.version = com.aicompanion.monitoring.Arguments.required(version, "version");
       return this;
     }
 
