@@ -1,5 +1,6 @@
 package com.aicompanion.monitoring;
 
+import static com.aicompanion.monitoring.TestMonitoring.props;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,14 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration sources, their precedence, and fail-fast errors that name key, value and fix. */
 class ConfigurationTest {
-
-  private static Properties props(String... pairs) {
-    Properties p = new Properties();
-    for (int i = 0; i < pairs.length; i += 2) {
-      p.setProperty(pairs[i], pairs[i + 1]);
-    }
-    return p;
-  }
 
   @Test
   void nonNumericPortFromTheEnvironmentFailsNamingTheVariable() {

@@ -31,6 +31,15 @@ final class TestMonitoring {
         .jvmMetrics(true);
   }
 
+  /** System properties for a test: {@code props("monitoring.metrics.port", "0", ...)}. */
+  static Properties props(String... pairs) {
+    Properties p = new Properties();
+    for (int i = 0; i < pairs.length; i += 2) {
+      p.setProperty(pairs[i], pairs[i + 1]);
+    }
+    return p;
+  }
+
   static URI uri(Monitoring monitoring, String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + monitoring.metricsAddress().getPort() + pathAndQuery);
   }
