@@ -182,6 +182,11 @@ class JsonLoggingTest {
     logging.close();
 
     assertThat(sink.text()).contains("shown").doesNotContain("hidden");
+    // close gives the logger back its own (inherited) level: nothing is left behind
+    assertThat(
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.example.noisy"))
+                .getLevel())
+        .isNull();
   }
 
   @Test

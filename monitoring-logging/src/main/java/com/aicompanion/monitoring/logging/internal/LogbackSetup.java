@@ -54,6 +54,13 @@ public final class LogbackSetup implements AutoCloseable {
   /** Whether install() took the root logger over; only then does the console outlive close(). */
   private final boolean ownRoot;
 
+  /**
+   * The levels the per-logger settings replaced (null = inherited), put back at close so that a
+   * later installation or the application does not inherit them.
+   */
+  private final java.util.Map<String, ch.qos.logback.classic.Level> replacedLevels =
+      new java.util.LinkedHashMap<>();
+
   private LogbackSetup(
       LoggerContext context,
       List<Appender<ILoggingEvent>> attached,
@@ -95,6 +102,8 @@ public final class LogbackSetup implements AutoCloseable {
    */
   public static LogbackSetup install(Options options, boolean ownRoot) {
     LoggerContext context = loggerContext();
+    java.util.Map<String, ch.qos.logback.classic.Level> previousLevels =
+        new java.util.LinkedHashMap<>();
     boolean fileConfigured = fileConfigured(context);
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     List<Appender<ILoggingEvent>> attached = new ArrayList<>();
@@ -110,7 +119,14 @@ public final class LogbackSetup implements AutoCloseable {
         // replace Logback's default console appender; a logback.xml keeps its own appenders
         root.detachAndStopAllAppenders();
         root.setLevel(options.rootLevel());
-        options.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
+        options
+            .levels()
+            .forEach(
+                (name, level) -> {
+                  Logger logger = context.getLogger(name);
+                  previousLevels.put(name, logger.getLevel());
+                  logger.setLevel(level);
+                });
       }
 
       Encoder<ILoggingEvent> encoder =
@@ -146,13 +162,16 @@ public final class LogbackSetup implements AutoCloseable {
       root.addAppender(shipper);
       attached.add(shipper);
     }
-    return new LogbackSetup(
-        context,
-        attached,
-        fileConfigured,
-        consoleEncoder,
-        fileConfigured ? null : options.output(),
-        ownRoot);
+    LogbackSetup setup =
+        new LogbackSetup(
+            context,
+            attached,
+            fileConfigured,
+            consoleEncoder,
+            fileConfigured ? null : options.output(),
+            ownRoot);
+    setup.replacedLevels.putAll(previousLevels);
+    return setup;
   }
 
   private static OutputStreamAppender<ILoggingEvent> console(
@@ -215,6 +234,8 @@ public final class LogbackSetup implements AutoCloseable {
       appender.stop();
     }
     attached.clear();
+    replacedLevels.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    replacedLevels.clear();
     if (hadConsole && consoleEncoder != null && ownRoot) {
       root.addAppender(console(context, consoleEncoder, consoleOutput));
     }
