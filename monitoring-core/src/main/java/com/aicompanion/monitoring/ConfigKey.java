@@ -281,12 +281,12 @@ public final class ConfigKey<T> {
 
   /** {@code MONITORING_METRICS_PORT}. */
   public String envName() {
-    return envName(name);
+    return com.aicompanion.monitoring.internal.ConfigKeys.envName(name);
   }
 
   /** {@code monitoring.metrics.port}. */
   public String propertyName() {
-    return "monitoring." + name;
+    return com.aicompanion.monitoring.internal.ConfigKeys.propertyName(name);
   }
 
   /** The type and its grammar for the docs, e.g. {@code duration}, {@code integer 1..65535}. */
@@ -339,11 +339,6 @@ public final class ConfigKey<T> {
   @Override
   public String toString() {
     return name;
-  }
-
-  /** {@code metrics.port} -> {@code MONITORING_METRICS_PORT}. */
-  static String envName(String key) {
-    return "MONITORING_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   static boolean parseBoolean(String raw) {

@@ -110,26 +110,19 @@ public final class Monitor {
    *     counter that took one would keep it for good
    */
   public void incrementCounter(String name, double amount, Map<String, String> labels) {
-    if (!(amount >= 0) || amount == Double.POSITIVE_INFINITY) {
-      errors.refuse(
-          Reason.INVALID_VALUE,
-          "Counter \""
-              + name
-              + "\" was incremented by "
-              + amount
-              + ": a counter only goes up by a finite amount; pass a finite amount >= 0");
-      return;
-    }
-    Object meter = store.meter(name, Kind.COUNTER, labels);
-    if (meter instanceof Counter counter) {
-      String problem = Guarded.counterProblem(amount, counter);
-      if (problem != null) {
-        errors.refuse(
-            Reason.INVALID_VALUE, "Counter \"" + name + "\" was incremented by " + problem);
+    // the value is checked before the lookup, so that a refused value registers nothing
+    String problem = Guarded.counterAmountProblem(amount);
+    if (problem == null) {
+      if (!(store.meter(name, Kind.COUNTER, labels) instanceof Counter counter)) {
         return;
       }
-      counter.increment(amount);
+      problem = Guarded.counterOverflowProblem(amount, counter);
+      if (problem == null) {
+        counter.increment(amount);
+        return;
+      }
     }
+    errors.refuse(Reason.INVALID_VALUE, "Counter \"" + name + "\" was incremented by " + problem);
   }
 
   /** Records a duration in timer {@code name}, exposed as {@code <name>_seconds}. */
@@ -160,13 +153,12 @@ public final class Monitor {
    *     anything else is refused and counted as {@code invalid_value}
    */
   public void recordCustomMetric(String name, double value, Map<String, String> labels) {
-    String problem = Guarded.summaryProblem(value, 0);
+    String problem = Guarded.summaryValueProblem(value);
     if (problem == null) {
-      Object meter = store.meter(name, Kind.SUMMARY, labels);
-      if (!(meter instanceof DistributionSummary summary)) {
+      if (!(store.meter(name, Kind.SUMMARY, labels) instanceof DistributionSummary summary)) {
         return;
       }
-      problem = Guarded.summaryProblem(value, summary.totalAmount());
+      problem = Guarded.summaryOverflowProblem(value, summary.totalAmount());
       if (problem == null) {
         summary.record(value);
         return;

@@ -368,7 +368,18 @@ public final class MonitoringConfig {
    * HOSTNAME} or {@code default}.
    */
   public String identitySource(String field) {
-    return identitySources.getOrDefault(field, "default");
+    return identitySources.getOrDefault(field, ServiceIdentity.DEFAULT);
+  }
+
+  /**
+   * Whether the identity's {@code field} was set by the user (any configured source), not taken
+   * from a built-in default or from the host ({@code HOSTNAME}, the local host name).
+   */
+  public boolean isExplicit(String field) {
+    String source = identitySource(field);
+    return !source.equals(ServiceIdentity.DEFAULT)
+        && !source.equals(ServiceIdentity.HOSTNAME)
+        && !source.equals(ServiceIdentity.LOCAL_HOST);
   }
 
   /** Where each identity field came from, for the start-up line. */

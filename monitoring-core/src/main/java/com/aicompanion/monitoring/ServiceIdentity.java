@@ -50,6 +50,14 @@ import java.util.Properties;
  * @param instanceId this instance, by default the host name; never blank
  */
 public record ServiceIdentity(String name, String environment, String version, String instanceId) {
+  /** The source of a field that nobody set: its built-in default. */
+  static final String DEFAULT = "default";
+
+  /** The sources of an instance id that the host gave, not the user. */
+  static final String HOSTNAME = "HOSTNAME";
+
+  static final String LOCAL_HOST = "the local host name";
+
   /** The fields' sources as the start-up line names them, e.g. {@code OTEL_SERVICE_NAME}. */
   record Sourced(ServiceIdentity identity, Map<String, String> sources) {}
 
@@ -105,7 +113,7 @@ public record ServiceIdentity(String name, String environment, String version, S
               env.get("SENTRY_ENVIRONMENT"),
               "SENTRY_ENVIRONMENT",
               "dev",
-              "default"
+              DEFAULT
             });
     String version =
         first(
@@ -119,7 +127,7 @@ public record ServiceIdentity(String name, String environment, String version, S
               applicationVersion,
               "the application jar's Implementation-Version",
               "unknown",
-              "default"
+              DEFAULT
             });
     String instance =
         first(
@@ -128,15 +136,14 @@ public record ServiceIdentity(String name, String environment, String version, S
             values,
             "service.instance.id",
             new String[] {
-              otelResource.get("service.instance.id"),
-              resourceSource,
-              env.get("HOSTNAME"),
-              "HOSTNAME",
-              localHostName(),
-              "the local host name",
-              "unknown",
-              "default"
+              otelResource.get("service.instance.id"), resourceSource, env.get(HOSTNAME), HOSTNAME
             });
+    if (instance == null) {
+      // only now: resolving the local host name can take long on a badly configured host
+      String host = localHostName();
+      instance = host == null || host.isBlank() ? "unknown" : host;
+      sources.put("instance", host == null || host.isBlank() ? DEFAULT : LOCAL_HOST);
+    }
     return new Sourced(new ServiceIdentity(name, environment, version, instance), sources);
   }
 
@@ -159,7 +166,7 @@ public record ServiceIdentity(String name, String environment, String version, S
         return value.trim();
       }
     }
-    throw new IllegalStateException("no default for " + field);
+    return null;
   }
 
   /**

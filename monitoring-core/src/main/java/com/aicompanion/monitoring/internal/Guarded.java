@@ -34,26 +34,34 @@ public final class Guarded {
 
   private Guarded() {}
 
-  /**
-   * Null when {@code amount} may be added to a counter whose total is {@code total}, else the rule.
-   */
-  public static String counterProblem(double amount, Counter counter) {
+  /** Null when a counter may take {@code amount} (finite, {@code >= 0}), else the rule. */
+  public static String counterAmountProblem(double amount) {
     if (!(amount >= 0) || amount == Double.POSITIVE_INFINITY) {
       return amount + ": a counter only goes up by a finite amount; pass a finite amount >= 0";
     }
+    return null;
+  }
+
+  /** Null when a valid {@code amount} keeps {@code counter}'s total finite, else the rule. */
+  public static String counterOverflowProblem(double amount, Counter counter) {
     if (amount > LARGE && Double.isInfinite(counter.count() + amount)) {
       return amount + ": the counter's total would overflow to +Inf";
     }
     return null;
   }
 
-  /** Null when {@code value} may be recorded in a summary whose sum is {@code sum}. */
-  public static String summaryProblem(double value, double sum) {
+  /** Null when a summary may take {@code value} (finite, {@code >= 0}), else the rule. */
+  public static String summaryValueProblem(double value) {
     if (!(value >= 0) || value == Double.POSITIVE_INFINITY) {
       return value
           + ": a summary holds finite values >= 0; record the magnitude, or use a gauge for"
           + " values that can be negative";
     }
+    return null;
+  }
+
+  /** Null when a valid {@code value} keeps a summary's sum {@code sum} finite, else the rule. */
+  public static String summaryOverflowProblem(double value, double sum) {
     if (value > LARGE && Double.isInfinite(sum + value)) {
       return value + ": the summary's sum would overflow to +Inf";
     }
@@ -93,7 +101,10 @@ public final class Guarded {
 
     @Override
     public void increment(double amount) {
-      String problem = counterProblem(amount, delegate);
+      String problem = counterAmountProblem(amount);
+      if (problem == null) {
+        problem = counterOverflowProblem(amount, delegate);
+      }
       if (problem != null) {
         errors.refuse(
             Reason.INVALID_VALUE,

@@ -235,7 +235,7 @@ public final class NameSpace implements MeterFilter {
     if (reserved != null) {
       return reserved;
     }
-    Owner owner = claimFor(meter.getId()).owner();
+    Owner owner = ownerOf(meter.getId());
     Boolean familyHistogram;
     synchronized (this) {
       familyHistogram = histograms.get(owner);
@@ -309,18 +309,18 @@ public final class NameSpace implements MeterFilter {
     if (neverCommitted.remove(meter)) {
       return;
     }
-    Claim claim = claimFor(meter.getId());
-    Integer count = holders.get(claim.owner());
+    Owner owner = ownerOf(meter.getId());
+    Integer count = holders.get(owner);
     if (count == null) {
       return;
     }
     if (count > 1) {
-      holders.put(claim.owner(), count - 1);
+      holders.put(owner, count - 1);
       return;
     }
-    holders.remove(claim.owner());
-    histograms.remove(claim.owner());
-    owners.values().removeIf(claim.owner()::equals);
+    holders.remove(owner);
+    histograms.remove(owner);
+    owners.values().removeIf(owner::equals);
   }
 
   private void registrationFailed(Meter.Id id, String reason) {
@@ -358,7 +358,7 @@ public final class NameSpace implements MeterFilter {
    */
   @Override
   public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-    Owner owner = claimFor(id).owner();
+    Owner owner = ownerOf(id);
     Boolean histogram;
     synchronized (this) {
       histogram = histograms.get(owner);
@@ -420,6 +420,12 @@ public final class NameSpace implements MeterFilter {
       f.kind().addNames(f.name(), names);
     }
     return new Claim(id, new Owner(families.get(0).name(), id.getName(), id.getType()), names);
+  }
+
+  /** The owner of {@code id}'s names: its primary family, Micrometer name and type. */
+  private Owner ownerOf(Meter.Id id) {
+    String family = convention.name(id.getName(), id.getType(), id.getBaseUnit());
+    return new Owner(family, id.getName(), id.getType());
   }
 
   /** The Prometheus families a meter is exposed as, its primary family first. */

@@ -168,9 +168,7 @@ public final class SentrySetup implements AutoCloseable {
       String theEnvironment =
           first(
               environment,
-              cfg.identitySource("environment").equals("default")
-                  ? env.get("SENTRY_ENVIRONMENT")
-                  : null,
+              !cfg.isExplicit("environment") ? env.get("SENTRY_ENVIRONMENT") : null,
               cfg.environment());
       String theRelease = first(release, env.get("SENTRY_RELEASE"), cfg.serviceVersion());
       Double rate = tracesSampleRate;

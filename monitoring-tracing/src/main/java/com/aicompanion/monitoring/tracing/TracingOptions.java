@@ -55,10 +55,7 @@ record TracingOptions(
         cfg.serviceName(),
         b.version != null ? b.version : cfg.serviceVersion(),
         b.environment != null ? b.environment : cfg.environment(),
-        cfg.identitySource("instance").startsWith("the local host name")
-                || cfg.identitySource("instance").equals("HOSTNAME")
-            ? null
-            : cfg.identity().instanceId(),
+        cfg.isExplicit("instance") ? cfg.identity().instanceId() : null,
         endpoint,
         endpointSource,
         protocol,
