@@ -1,0 +1,67 @@
+package com.aicompanion.monitoring.internal.delivery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An ordered store of records waiting for delivery: one thread appends, one thread reads from the
+ * read cursor and acknowledges what it has finished with (delivered, or given up and counted).
+ *
+ * <pre>{@code
+ * RecordStore store = ...;                       // memory or a disk spool
+ * store.append(bytes);                           // false when the byte bound is reached
+ * List<RecordStore.Record> batch = store.peek(500, 5 << 20, Duration.ofMillis(200));
+ * // ... send the batch until every record is delivered or failed ...
+ * store.ack(batch.get(batch.size() - 1));        // consumes everything up to that record
+ * }</pre>
+ *
+ * <p>Records come back in append order. {@link #peek} does not consume: after a restart of a
+ * durable store, every record not acknowledged is read again (at-least-once), with the same {@link
+ * Record#sequence()}, so a receiver can drop duplicates by {@code storeId() + sequence}.
+ */
+public interface RecordStore extends AutoCloseable {
+
+  /** One stored record; {@code sequence} increases by one per appended record, per store. */
+  record Record(long sequence, byte[] payload) {}
+
+  /**
+   * A stable identifier of this store (for a disk spool: created once with the spool directory and
+   * kept across restarts), used with {@link Record#sequence()} as an idempotency key.
+   */
+  String storeId();
+
+  /**
+   * Appends one record; never blocks on the reader.
+   *
+   * @return false when the record does not fit in the store's byte bound (the caller counts it as
+   *     dropped)
+   * @throws IOException when a durable store cannot write (the caller counts and falls back)
+   */
+  boolean append(byte[] payload) throws IOException;
+
+  /**
+   * Up to {@code maxRecords} records and about {@code maxBytes} payload bytes (always at least one
+   * record when any is stored) from the read cursor, without consuming them; waits up to {@code
+   * wait} for a first record. Repeated calls without {@link #ack} return the same records.
+   *
+   * @return an empty list when nothing arrived within {@code wait}
+   */
+  List<Record> peek(int maxRecords, long maxBytes, Duration wait)
+      throws IOException, InterruptedException;
+
+  /** Consumes every record up to and including {@code last}, which came from {@link #peek}. */
+  void ack(Record last) throws IOException;
+
+  /** Payload bytes stored and not yet acknowledged. */
+  long bytes();
+
+  /** Records stored and not yet acknowledged. */
+  long records();
+
+  /** Makes appended records durable (a no-op for memory). */
+  void sync() throws IOException;
+
+  @Override
+  void close() throws IOException;
+}
