@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Reruns every benchmark and regenerates BENCHMARKS.md and the plots in docs/benchmarks/.
 #
-#   benchmarks/run.sh            # everything: JMH at 1 and 2 threads, scale harness, wrk (~20 min)
+#   benchmarks/run.sh            # everything: JMH at 1 and 2 threads, scale harness, wrk (~20 min),
+#                                # log shipping with a live OpenSearch node (~6 min)
 #   benchmarks/run.sh --quick    # the same with tiny iterations, to check that it all works
 #   JMH_REGEX=CounterBenchmark benchmarks/run.sh   # JMH restricted to a regex (harness still runs)
 #   SKIP_HARNESS=1 benchmarks/run.sh               # JMH and the report only
 #
-# Needs: a JDK 17, wrk (Debian package wrk). Everything listens on 127.0.0.1 only. Raw results
-# land in benchmarks/results/ (JMH JSON and text, scale.json, logs). Numbers from a busy machine
-# are not comparable: run it alone; the load average before and after is stamped in the report.
+# Needs: a JDK 17, wrk (Debian package wrk), ~1.5 GiB of free memory for the OpenSearch child JVM.
+# Everything listens on 127.0.0.1 only. Raw results land in benchmarks/results/ (JMH JSON and text,
+# scale.json, shipping.json, logs). Numbers from a busy machine are not comparable: run it alone;
+# the load average before and after is stamped in the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +58,11 @@ if [[ -z ${SKIP_HARNESS:-} ]]; then
     com.aicompanion.monitoring.benchmarks.scale.ScaleHarness \
     "$results/scale-nodelay.json" "${harness_opts[@]}" --only=scrape,health \
     >"$results/scale-nodelay.log" 2>&1 || { tail -50 "$results/scale-nodelay.log" >&2; exit 1; }
+  # Log shipping with a live OpenSearch node (a child JVM from the test classpath the build wrote
+  # to benchmarks/target/test-classpath.txt): node capacity, paced logger.info rates, file reference.
+  java -cp "$jar" com.aicompanion.monitoring.benchmarks.shipping.ShippingRates \
+    "$results/shipping.json" "${harness_opts[@]}" >"$results/shipping.log" 2>&1 \
+    || { tail -50 "$results/shipping.log" >&2; exit 1; }
 fi
 
 # A stack profile of every benchmark of ours that missed its target, for the report.

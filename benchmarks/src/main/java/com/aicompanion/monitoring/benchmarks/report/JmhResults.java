@@ -74,8 +74,21 @@ final class JmhResults {
         bytes);
   }
 
+  /**
+   * Benchmarks renamed since results were last recorded, new id to former id, so that a report
+   * regenerated from older results still finds them (until the next full run replaces them).
+   */
+  static final Map<String, String> FORMER_IDS =
+      Map.of(
+          "ShippingNodeDownBenchmark.infoNeverBlocksWhileNodeDown",
+          "ShippingThroughputBenchmark.infoWithShippingOnAndNodeDown");
+
   Optional<Result> find(String id, int threads) {
-    return Optional.ofNullable(byKey.get(id + "@" + threads));
+    Result result = byKey.get(id + "@" + threads);
+    if (result == null && FORMER_IDS.containsKey(id)) {
+      result = byKey.get(FORMER_IDS.get(id) + "@" + threads);
+    }
+    return Optional.ofNullable(result);
   }
 
   List<Result> all() {

@@ -14,7 +14,8 @@ import java.util.Set;
  * Writes {@code BENCHMARKS.md} and the plots under {@code docs/benchmarks/} from what {@code
  * benchmarks/run.sh} left in {@code benchmarks/results/}: JMH's JSON at 1 and 2 threads ({@code
  * jmh-t1.json}, {@code jmh-t2.json}), the stack profiles of missed targets ({@code stack.txt}), the
- * scale harness's {@code scale.json} and {@code scale-nodelay.json}, and {@code machine.txt}. The
+ * scale harness's {@code scale.json} and {@code scale-nodelay.json}, the shipping harness's {@code
+ * shipping.json} (its own date and load, since it can be rerun alone), and {@code machine.txt}. The
  * hand-written analysis in {@code benchmarks/NOTES.md} is appended as it is.
  *
  * <pre>{@code
@@ -89,6 +90,15 @@ public final class ReportGenerator {
                     charts,
                     "docs/benchmarks")
                 .markdown());
+    md.append("## Log shipping with a live node (`ShippingRates`)\n\n");
+    Path shipping = results.resolve("shipping.json");
+    if (Files.isRegularFile(shipping)) {
+      md.append(
+          new ShippingTable(mapper.readValue(shipping.toFile(), new TypeReference<>() {}))
+              .markdown());
+    } else {
+      md.append("Not measured in this run (no `benchmarks/results/shipping.json`).\n\n");
+    }
     md.append("## All JMH results\n\n").append(table.allResults()).append('\n');
     String notes = read(root.resolve("benchmarks/NOTES.md"));
     if (!notes.isBlank()) {

@@ -19,20 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code logger.info} on one application thread with JSON output and Elasticsearch shipping on,
- * while the Elasticsearch node is down (nothing listens on the port): the call must not block
- * (target: at least 150k events/s). Output goes to a discarding stream so that the terminal does
- * not dominate.
+ * The "never blocks" check: {@code logger.info} on one application thread with JSON output and
+ * Elasticsearch shipping on while the node is down (nothing listens on the port) must not block or
+ * slow down (target: at least 150k events/s). With the node down the shipper's queue is full and
+ * most events are dropped and counted, so the figure is the speed of offering and dropping, not of
+ * shipping; the shipping rates with a live node are measured by {@code shipping.ShippingRates}.
+ * Output goes to a discarding stream so that the terminal does not dominate. (Named {@code
+ * ShippingThroughputBenchmark.infoWithShippingOnAndNodeDown} before issue 13.)
  *
  * <pre>{@code
- * java -jar benchmarks/target/benchmarks.jar ShippingThroughputBenchmark
+ * java -jar benchmarks/target/benchmarks.jar ShippingNodeDownBenchmark
  * }</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-public class ShippingThroughputBenchmark {
+public class ShippingNodeDownBenchmark {
   private JsonLogging logging;
   private Logger logger;
 
@@ -57,7 +60,7 @@ public class ShippingThroughputBenchmark {
   }
 
   @Benchmark
-  public void infoWithShippingOnAndNodeDown() {
+  public void infoNeverBlocksWhileNodeDown() {
     logger.info("answered conversation {} in {} ms", "c-1842", 840);
   }
 }
