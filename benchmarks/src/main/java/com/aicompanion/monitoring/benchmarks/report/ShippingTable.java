@@ -107,12 +107,11 @@ final class ShippingTable {
         String.format(
             Locale.ROOT,
             "| (c) Logback `AsyncAppender` + raw `LogstashEncoder` to a file (%,d events, none"
-                + " lost) | %d | %,.0f events/s | %,.0f events/s | %.2fx | |%n%n",
+                + " lost) | %d | %,.0f events/s | %,.0f events/s | | |%n%n",
             ((Number) map(list(file.get("runs")).get(0)).get("events")).intValue(),
             list(file.get("runs")).size(),
             number(file, "min"),
-            number(file, "median"),
-            number(file, "median") / capacity));
+            number(file, "median")));
     md.append("Ratio to (a): the figure over the higher median of (a), the node's capacity here. ")
         .append("A rate is clean when every run of it was; the first rate that was not clean")
         .append(" ends the ladder (")
@@ -124,8 +123,8 @@ final class ShippingTable {
                     Locale.ROOT, "%,d events/s", (Number) json.get("first_failing_rate")))
         .append("). Every paced run (logged = shipped + dropped + failed, the library's own")
         .append(" start-up line included; documents counted in the data stream after a refresh;")
-        .append(" lag = last event logged until shipped; backlog = logged and not yet shipped,")
-        .append(" sampled every 100 ms):\n\n");
+        .append(" lag = last event logged until shipped, not measured once events were dropped;")
+        .append(" backlog = logged and not yet shipped, sampled every 100 ms):\n\n");
     md.append("| rate events/s | run | achieved events/s | logged | shipped | dropped | failed |")
         .append(" documents | max backlog | lag s | clean |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -152,7 +151,7 @@ final class ShippingTable {
                 number(run, "documents"),
                 number(run, "max_backlog"),
                 Double.isNaN(number(run, "lag_s"))
-                    ? "not shipped"
+                    ? "not measured"
                     : String.format(Locale.ROOT, "%.2f", number(run, "lag_s")),
                 Boolean.TRUE.equals(run.get("clean")) ? "yes" : "**no**"));
       }

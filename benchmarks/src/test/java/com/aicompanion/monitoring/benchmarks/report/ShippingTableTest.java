@@ -51,12 +51,12 @@ class ShippingTableTest {
     // 10,000 / 40,000 (the higher median of (a))
     assertThat(md).contains("| 2 | | 10,000 events/s | **0.25x** | ≥ 0.9x: **missed** |");
     assertThat(md).contains("| 1 | 20,000 events/s | 22,000 events/s | 0.55x | |");
-    assertThat(md).contains("| 1 | 300,000 events/s | 310,000 events/s | 7.75x | |");
+    assertThat(md).contains("| 1 | 300,000 events/s | 310,000 events/s | | |");
     assertThat(md).contains("(here 20,000 events/s)");
     assertThat(md)
         .contains(
             "| 20,000 | 1 | 20,000 | 300,001 | 290,001 | 10,000 | 0 | 290,001 | 10,000 |"
-                + " not shipped | **no** |");
+                + " not measured | **no** |");
     assertThat(md).contains("| 10,000 | 2 | 10,000 | 150,001 |");
   }
 
