@@ -431,8 +431,20 @@ public final class Monitoring implements AutoCloseable {
       MonitoringConfig config =
           MonitoringConfig.load(serviceName, Startup.applicationVersion(), env, properties, values)
               .declaring(Startup.moduleKeys(found));
+      // the unknown-key warnings wait until the logging module has started, so that they come
+      // out in the service's log format with its identity; on a failure they are logged before
+      // the exception reaches the caller, as they may say why (a misspelt key)
+      List<String> warnings = new ArrayList<>(config.unknownKeyWarnings());
+      try {
+        return startWith(found, config, warnings);
+      } finally {
+        Startup.logWarnings(warnings);
+      }
+    }
+
+    private Monitoring startWith(
+        List<MonitoringModule> found, MonitoringConfig config, List<String> warnings) {
       config.validate();
-      config.unknownKeyWarnings().forEach(LOG::warn);
       LlmPrices table = Startup.pricesWithFile(prices, config);
 
       // exemplar samplers cost ~145 B per series: only when a module will feed them span contexts
@@ -478,6 +490,9 @@ public final class Monitoring implements AutoCloseable {
           new ModuleContext(
               config, monitor, registry, server, components, shutdown, spanContext, registerGlobal);
       for (MonitoringModule module : found) {
+        if (module.order() > MonitoringModule.ORDER_LOGGING) {
+          Startup.logWarnings(warnings);
+        }
         try {
           module.start(context);
           started.add(module.name());
@@ -490,6 +505,7 @@ public final class Monitoring implements AutoCloseable {
               "module " + module.name() + " failed to start: " + e.getMessage(), e);
         }
       }
+      Startup.logWarnings(warnings);
       Monitoring monitoring =
           new Monitoring(config, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {

@@ -24,6 +24,17 @@ final class Startup {
     return found;
   }
 
+  /**
+   * Logs the start-up warnings (unknown or doubly set keys) at WARN and empties {@code warnings},
+   * so that calling it again logs nothing. {@code Monitoring.start} calls it once the modules up to
+   * {@link MonitoringModule#ORDER_LOGGING} have started: the logging module then has Logback set
+   * up, and the warnings come out as the service's own log lines (ECS JSON with its identity).
+   */
+  static void logWarnings(List<String> warnings) {
+    warnings.forEach(LOG::warn);
+    warnings.clear();
+  }
+
   /** The keys every module declares. */
   static List<ConfigKey<?>> moduleKeys(Collection<MonitoringModule> modules) {
     List<ConfigKey<?>> keys = new ArrayList<>();

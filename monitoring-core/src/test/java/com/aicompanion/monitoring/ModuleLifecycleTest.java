@@ -80,7 +80,7 @@ class ModuleLifecycleTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(
               "No Thread is available: add the artifact com.aicompanion.monitoring:that provides java.lang.Thread to"
-                  + " the classpath (running modules: recording-test)");
+                  + " the classpath (running modules: recording-test, at-logging, at-tracing)");
     }
   }
 

@@ -7,6 +7,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
 import com.aicompanion.monitoring.logging.internal.ElasticsearchAppender;
 import com.aicompanion.monitoring.logging.internal.IndexTemplate;
+import com.aicompanion.monitoring.logging.internal.JulRouting;
 import com.aicompanion.monitoring.logging.internal.LogbackSetup;
 import com.aicompanion.monitoring.logging.internal.LoggingSettings;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
@@ -47,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * <p>Logback's root logger has one owner at a time: the installation built with {@link
  * Builder#registerGlobal(boolean) registerGlobal(true)} (the default) until its {@link #close()};
  * installing another one meanwhile fails naming it. After the close a new installation takes over
- * again.
+ * again. The owner also routes the {@code java.util.logging} records of the library's dependencies
+ * (OpenTelemetry, the JDK server, ...) into its output until its close, leaving alone any of those
+ * loggers the application configured and the root logger (module README, "Start-up and third-party
+ * logs"). Lines logged before {@code install()} are already in the configured format when no
+ * logback.xml exists: this artifact makes that Logback's default configuration.
  */
 public final class JsonLogging implements AutoCloseable {
   private static final GlobalSlot<JsonLogging> CURRENT =
@@ -59,6 +64,9 @@ public final class JsonLogging implements AutoCloseable {
   private final LogbackMetrics logbackMetrics;
   private final String dataStream;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The dependencies' java.util.logging loggers routed to SLF4J; only the owner routes. */
+  private volatile JulRouting julRouting;
 
   private JsonLogging(
       LogbackSetup setup,
@@ -133,7 +141,7 @@ public final class JsonLogging implements AutoCloseable {
 
   /**
    * Flushes the console queue and the Elasticsearch shipper within the close timeout and detaches
-   * them. Idempotent.
+   * them; gives the routed {@code java.util.logging} loggers back as they were. Idempotent.
    */
   @Override
   public void close() {
@@ -143,6 +151,10 @@ public final class JsonLogging implements AutoCloseable {
     CURRENT.release(this);
     if (logbackMetrics != null) {
       logbackMetrics.close();
+    }
+    JulRouting routing = julRouting;
+    if (routing != null) {
+      routing.close();
     }
     setup.close();
   }
@@ -325,6 +337,9 @@ public final class JsonLogging implements AutoCloseable {
           logging.close();
           throw e;
         }
+        // the owner's output is the application's: the dependencies' java.util.logging lines
+        // (OpenTelemetry, the JDK server) join it, in its format, until close()
+        logging.julRouting = JulRouting.install(setup.context());
       }
       LoggerFactory.getLogger(JsonLogging.class)
           .info(

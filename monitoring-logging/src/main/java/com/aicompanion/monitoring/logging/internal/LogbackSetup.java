@@ -116,7 +116,10 @@ public final class LogbackSetup implements AutoCloseable {
             : null;
     if (!fileConfigured) {
       if (ownRoot) {
-        // replace Logback's default console appender; a logback.xml keeps its own appenders
+        // replace Logback's default console appender (DefaultConsoleConfigurator's, or Logback's
+        // own); a logback.xml keeps its own appenders. Logback's status messages went through
+        // that console; from here on this set-up is the application's logging.
+        StatusLines.unregister(context);
         root.detachAndStopAllAppenders();
         root.setLevel(options.rootLevel());
         options
@@ -196,7 +199,7 @@ public final class LogbackSetup implements AutoCloseable {
         || context.getObject(CoreConstants.SAFE_JORAN_CONFIGURATION) != null;
   }
 
-  private static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretMasker masker) {
+  static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretMasker masker) {
     MaskingTextEncoder encoder = new MaskingTextEncoder(masker);
     encoder.setContext(context);
     encoder.start();
