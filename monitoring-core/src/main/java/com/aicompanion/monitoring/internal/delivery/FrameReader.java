@@ -21,11 +21,12 @@ final class FrameReader {
     VALID,
     /** A complete frame (its length fits) whose checksum does not match; {@link #next()} is set. */
     BAD,
-    /** No complete frame: fewer than 16 bytes left, or a length past the limit. */
+    /** No complete frame: fewer than 16 bytes left, or a length past the limit or the maximum. */
     END
   }
 
   private final int windowBytes;
+  private final long maxPayload;
   private final CRC32C crc = new CRC32C();
   private ByteBuffer window;
   private FileChannel channel;
@@ -37,8 +38,13 @@ final class FrameReader {
   private int payloadLength;
   private long next;
 
-  FrameReader(int windowBytes) {
+  /**
+   * @param maxPayload the longest payload taken as a frame; a longer length is damage (a store
+   *     never holds a record larger than its bound), so garbage cannot make the window huge
+   */
+  FrameReader(int windowBytes, long maxPayload) {
     this.windowBytes = windowBytes;
+    this.maxPayload = maxPayload;
     this.window = ByteBuffer.allocate(windowBytes);
   }
 
@@ -51,7 +57,7 @@ final class FrameReader {
     byte[] a = window.array();
     int p = (int) (offset - windowStart);
     int length = SpoolFormat.getInt(a, p);
-    if (length < 0 || length > limit - offset - SpoolFormat.FRAME_HEADER) {
+    if (length < 0 || length > maxPayload || length > limit - offset - SpoolFormat.FRAME_HEADER) {
       return Kind.END;
     }
     int total = SpoolFormat.FRAME_HEADER + length;

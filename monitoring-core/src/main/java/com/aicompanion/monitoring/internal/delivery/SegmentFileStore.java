@@ -112,7 +112,7 @@ public final class SegmentFileStore implements RecordStore {
 
   // reader side, guarded by readMonitor
   private final Object readMonitor = new Object();
-  private final FrameReader reader = new FrameReader(256 << 10);
+  private final FrameReader reader;
   private Segment head;
   private Segment readSegment;
   private long readOffset;
@@ -227,6 +227,7 @@ public final class SegmentFileStore implements RecordStore {
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.reader = new FrameReader(256 << 10, maxBytes);
     Files.deleteIfExists(dir.resolve(STORE_ID_FILE + ".tmp"));
     List<String> problems = new ArrayList<>();
     UUID idFromFile = readStoreId(problems);
@@ -234,7 +235,7 @@ public final class SegmentFileStore implements RecordStore {
     this.cursor = SpoolCursor.open(dir, state);
     SpoolRecovery found;
     try {
-      found = SpoolRecovery.recover(dir, idFromFile, state[0], segmentBytes);
+      found = SpoolRecovery.recover(dir, idFromFile, state[0], segmentBytes, maxBytes);
     } catch (IOException | RuntimeException e) {
       cursor.close();
       throw e;
@@ -254,6 +255,9 @@ public final class SegmentFileStore implements RecordStore {
       if (!storeUuid.equals(idFromFile)) {
         writeStoreId();
       }
+      // the reservation is on disk before a segment can hold a sequence of it
+      reserved = nextSeq + RESERVATION - 1;
+      cursor.reset(ackedSeq, reserved);
       List<Segment> segments = found.segments;
       Segment newest = segments.isEmpty() ? null : segments.get(segments.size() - 1);
       if (found.reuseLast && newest.size == newest.end) {
@@ -272,8 +276,6 @@ public final class SegmentFileStore implements RecordStore {
       head = segments.isEmpty() ? tail : segments.get(0);
       readSegment = found.readSegment != null ? found.readSegment : tail;
       readOffset = found.readSegment != null ? found.readOffset : SpoolFormat.SEGMENT_HEADER;
-      reserved = nextSeq + RESERVATION - 1;
-      cursor.reset(ackedSeq, reserved);
       forceDirectory();
     } catch (IOException | RuntimeException e) {
       for (Segment s = head != null ? head : firstOf(found); s != null; s = s.next) {
@@ -423,7 +425,7 @@ public final class SegmentFileStore implements RecordStore {
           return List.of();
         }
         long seen = appendCount.get();
-        List<Record> batch = readBatch(maxRecords, maxPayloadBytes);
+        List<Record> batch = readBatch(maxRecords, maxPayloadBytes, Long.MAX_VALUE);
         if (!batch.isEmpty()) {
           return batch;
         }
@@ -453,7 +455,8 @@ public final class SegmentFileStore implements RecordStore {
     }
   }
 
-  private List<Record> readBatch(int maxRecords, long maxPayloadBytes) {
+  /** Reads from the read position; stops after {@code lastSeq} at the latest. */
+  private List<Record> readBatch(int maxRecords, long maxPayloadBytes, long lastSeq) {
     List<Record> batch = new ArrayList<>(Math.min(maxRecords, 1024));
     peekCount = 0;
     Segment seg = readSegment;
@@ -509,6 +512,9 @@ public final class SegmentFileStore implements RecordStore {
       bytes += length;
       remember(seg, next, seq, bytes);
       offset = next;
+      if (seq >= lastSeq) {
+        break;
+      }
     }
     return batch;
   }
@@ -559,8 +565,17 @@ public final class SegmentFileStore implements RecordStore {
       }
       int i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
       if (i < 0) {
+        // from an earlier peek than the last one: read up to it again
+        readBatch(Integer.MAX_VALUE, Long.MAX_VALUE, last.sequence());
+        i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
+      }
+      if (i < 0) {
         throw new IllegalArgumentException(
-            "Record " + last.sequence() + " did not come from the last peek of the spool " + dir);
+            "Record "
+                + last.sequence()
+                + " is not stored in the spool "
+                + dir
+                + ": acknowledge a record that peek returned");
       }
       long bytes = peekBytes[i];
       records.addAndGet(-(i + 1));

@@ -27,7 +27,7 @@ final class SpoolRecovery {
   private static final int MAX_PROBLEMS = 12;
 
   private final Path dir;
-  private final FrameReader reader = new FrameReader(1 << 20);
+  private final FrameReader reader;
   private final List<String> problems = new ArrayList<>();
   private int moreProblems;
 
@@ -49,8 +49,9 @@ final class SpoolRecovery {
 
   private long maxUnusableName;
 
-  private SpoolRecovery(Path dir) {
+  private SpoolRecovery(Path dir, long maxBytes) {
     this.dir = dir;
+    this.reader = new FrameReader(1 << 20, maxBytes);
   }
 
   /** What was wrong, for the one warning at open; empty when nothing was. */
@@ -65,9 +66,10 @@ final class SpoolRecovery {
   private record Candidate(
       Path path, long nameSeq, FileChannel channel, SpoolFormat.Header header, long size) {}
 
-  static SpoolRecovery recover(Path dir, UUID idFromFile, SpoolCursor.State state, int segmentBytes)
+  static SpoolRecovery recover(
+      Path dir, UUID idFromFile, SpoolCursor.State state, int segmentBytes, long maxBytes)
       throws IOException {
-    SpoolRecovery r = new SpoolRecovery(dir);
+    SpoolRecovery r = new SpoolRecovery(dir, maxBytes);
     r.run(idFromFile, state, segmentBytes);
     return r;
   }

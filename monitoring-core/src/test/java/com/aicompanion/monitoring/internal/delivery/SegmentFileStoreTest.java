@@ -77,8 +77,21 @@ class SegmentFileStoreTest {
       assertThat(store.records()).isEqualTo(1);
       assertThatThrownBy(() -> store.ack(new RecordStore.Record(99, new byte[0])))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("99")
-          .hasMessageContaining("did not come from the last peek");
+          .hasMessageContaining("Record 99 is not stored");
+    }
+  }
+
+  @Test
+  void aRecordFromAnEarlierLargerPeekCanBeAcknowledged() throws Exception {
+    try (SegmentFileStore store = SegmentFileStore.open(dir, 1 << 20)) {
+      for (int i = 0; i < 10; i++) {
+        store.append(bytes("r" + i));
+      }
+      List<RecordStore.Record> large = store.peek(10, 1 << 20, NO_WAIT);
+      store.peek(2, 1 << 20, NO_WAIT);
+      store.ack(large.get(6));
+      assertThat(store.records()).isEqualTo(3);
+      assertThat(texts(store.peek(10, 1 << 20, NO_WAIT))).containsExactly("r7", "r8", "r9");
     }
   }
 
