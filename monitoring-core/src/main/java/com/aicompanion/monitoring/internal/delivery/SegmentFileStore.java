@@ -4,19 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -68,9 +61,6 @@ public final class SegmentFileStore implements RecordStore {
   /** The smallest byte bound accepted: {@value} bytes. */
   public static final long MIN_MAX_BYTES = 4096;
 
-  static final String LOCK_FILE = "spool.lock";
-  static final String STORE_ID_FILE = "store-id";
-
   /** Sequences reserved (and forced to the cursor file) ahead of use. */
   static final long RESERVATION = 1 << 20;
 
@@ -82,17 +72,11 @@ public final class SegmentFileStore implements RecordStore {
   private final int segmentBytes;
   private final String storeId;
   private final UUID storeUuid;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final SpoolDirectory directory;
   private final SpoolCursor cursor;
 
-  private final AtomicLong records = new AtomicLong();
-  private final AtomicLong payloadBytes = new AtomicLong();
-  private final AtomicLong diskBytes = new AtomicLong();
-  private final AtomicLong corruptRecords = new AtomicLong();
-  private final AtomicLong skippedBytes = new AtomicLong();
+  private final SpoolCounters counters = new SpoolCounters();
   private final AtomicLong appendCount = new AtomicLong();
-  private final AtomicBoolean readDamageLogged = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -112,17 +96,7 @@ public final class SegmentFileStore implements RecordStore {
 
   // reader side, guarded by readMonitor
   private final Object readMonitor = new Object();
-  private final FrameReader reader;
-  private Segment head;
-  private Segment readSegment;
-  private long readOffset;
-  private long ackedSeq;
-  private long gapCountedThrough;
-  private int peekCount;
-  private long[] peekSeqs = new long[0];
-  private long[] peekEnds = new long[0];
-  private long[] peekBytes = new long[0];
-  private Segment[] peekSegments = new Segment[0];
+  private final SpoolReader reader;
 
   // sync side
   private final Object syncMonitor = new Object();
@@ -171,39 +145,11 @@ public final class SegmentFileStore implements RecordStore {
               + maxBytes
               + "); pass a size in that range");
     }
-    Path directory = dir.toAbsolutePath();
+    SpoolDirectory directory = SpoolDirectory.lock(dir);
     try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new IOException(
-          "Cannot create the spool directory " + directory + " (" + e + "); choose a writable one",
-          e);
-    }
-    FileChannel lockChannel =
-        FileChannel.open(
-            directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lockChannel.close();
-      throw new SpoolInUseException(directory, "another store in this JVM");
-    } catch (IOException e) {
-      lockChannel.close();
-      throw e;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new SpoolInUseException(directory, "another process");
-    }
-    try {
-      return new SegmentFileStore(directory, maxBytes, segmentBytes, lockChannel, lock);
+      return new SegmentFileStore(directory, maxBytes, segmentBytes);
     } catch (IOException | RuntimeException | Error e) {
-      try {
-        lock.release();
-      } finally {
-        lockChannel.close();
-      }
+      directory.close();
       throw e;
     }
   }
@@ -219,18 +165,14 @@ public final class SegmentFileStore implements RecordStore {
     }
   }
 
-  private SegmentFileStore(
-      Path dir, long maxBytes, int segmentBytes, FileChannel lockChannel, FileLock lock)
+  private SegmentFileStore(SpoolDirectory directory, long maxBytes, int segmentBytes)
       throws IOException {
-    this.dir = dir;
+    this.directory = directory;
+    this.dir = directory.path;
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
-    this.reader = new FrameReader(256 << 10, maxBytes);
-    Files.deleteIfExists(dir.resolve(STORE_ID_FILE + ".tmp"));
     List<String> problems = new ArrayList<>();
-    UUID idFromFile = readStoreId(problems);
+    UUID idFromFile = directory.readStoreId(problems);
     SpoolCursor.State[] state = new SpoolCursor.State[1];
     this.cursor = SpoolCursor.open(dir, state);
     SpoolRecovery found;
@@ -243,21 +185,19 @@ public final class SegmentFileStore implements RecordStore {
     problems.addAll(found.problems());
     this.storeUuid = found.storeId;
     this.storeId = storeUuid.toString();
-    corruptRecords.set(found.corruptRecords);
-    skippedBytes.set(found.skippedBytes);
-    records.set(found.records);
-    payloadBytes.set(found.payloadBytes);
-    diskBytes.set(found.diskBytes);
-    ackedSeq = found.acked;
+    counters.corruptRecords.set(found.corruptRecords);
+    counters.skippedBytes.set(found.skippedBytes);
+    counters.records.set(found.records);
+    counters.payloadBytes.set(found.payloadBytes);
+    counters.diskBytes.set(found.diskBytes);
     nextSeq = found.nextSeq;
-    gapCountedThrough = nextSeq - 1;
     try {
       if (!storeUuid.equals(idFromFile)) {
-        writeStoreId();
+        directory.writeStoreId(storeUuid);
       }
       // the reservation is on disk before a segment can hold a sequence of it
       reserved = nextSeq + RESERVATION - 1;
-      cursor.reset(ackedSeq, reserved);
+      cursor.reset(found.acked, reserved);
       List<Segment> segments = found.segments;
       Segment newest = segments.isEmpty() ? null : segments.get(segments.size() - 1);
       if (found.reuseLast && newest.size == newest.end) {
@@ -271,19 +211,31 @@ public final class SegmentFileStore implements RecordStore {
         }
         tail = created;
         tailSize = created.size;
-        diskBytes.addAndGet(created.size);
+        counters.diskBytes.addAndGet(created.size);
       }
-      head = segments.isEmpty() ? tail : segments.get(0);
-      readSegment = found.readSegment != null ? found.readSegment : tail;
-      readOffset = found.readSegment != null ? found.readOffset : SpoolFormat.SEGMENT_HEADER;
-      forceDirectory();
+      directory.force();
     } catch (IOException | RuntimeException e) {
-      for (Segment s = head != null ? head : firstOf(found); s != null; s = s.next) {
+      for (Segment s = firstOf(found); s != null; s = s.next) {
         SpoolRecovery.closeQuietly(s.channel);
+      }
+      if (tail != null) {
+        SpoolRecovery.closeQuietly(tail.channel);
       }
       cursor.close();
       throw e;
     }
+    this.reader =
+        new SpoolReader(
+            dir,
+            cursor,
+            counters,
+            maxBytes,
+            () -> directoryDirty = true,
+            found.segments.isEmpty() ? tail : found.segments.get(0),
+            found.readSegment != null ? found.readSegment : tail,
+            found.readSegment != null ? found.readOffset : SpoolFormat.SEGMENT_HEADER,
+            found.acked,
+            nextSeq - 1);
     if (!problems.isEmpty()) {
       LOG.warn(
           "Spool {}: {} records lost and {} bytes skipped at start; the rest is delivered: {}",
@@ -314,7 +266,7 @@ public final class SegmentFileStore implements RecordStore {
       boolean roll =
           tailBroken || (tailSize + frame > segmentBytes && tailSize > SpoolFormat.SEGMENT_HEADER);
       long needed = frame + (roll ? SpoolFormat.SEGMENT_HEADER : 0);
-      if (diskBytes.get() + needed > maxBytes) {
+      if (counters.diskBytes.get() + needed > maxBytes) {
         return false;
       }
       if (roll) {
@@ -340,9 +292,9 @@ public final class SegmentFileStore implements RecordStore {
       tailSize += frame;
       nextSeq = seq + 1;
       t.size = tailSize;
-      diskBytes.addAndGet(frame);
-      records.incrementAndGet();
-      payloadBytes.addAndGet(payload.length);
+      counters.diskBytes.addAndGet(frame);
+      counters.records.incrementAndGet();
+      counters.payloadBytes.addAndGet(payload.length);
       t.end = tailSize; // publish to the reader
     }
     appendCount.incrementAndGet();
@@ -370,7 +322,7 @@ public final class SegmentFileStore implements RecordStore {
     Segment old = tail;
     Segment created = createSegment(nextSeq, nextSeq);
     unsynced.add(old);
-    diskBytes.addAndGet(created.size);
+    counters.diskBytes.addAndGet(created.size);
     old.next = created; // old.end is final: every append to it was published
     tail = created;
     tailSize = created.size;
@@ -425,7 +377,7 @@ public final class SegmentFileStore implements RecordStore {
           return List.of();
         }
         long seen = appendCount.get();
-        List<Record> batch = readBatch(maxRecords, maxPayloadBytes, Long.MAX_VALUE);
+        List<Record> batch = reader.read(maxRecords, maxPayloadBytes, Long.MAX_VALUE);
         if (!batch.isEmpty()) {
           return batch;
         }
@@ -455,104 +407,6 @@ public final class SegmentFileStore implements RecordStore {
     }
   }
 
-  /** Reads from the read position; stops after {@code lastSeq} at the latest. */
-  private List<Record> readBatch(int maxRecords, long maxPayloadBytes, long lastSeq) {
-    List<Record> batch = new ArrayList<>(Math.min(maxRecords, 1024));
-    peekCount = 0;
-    Segment seg = readSegment;
-    long offset = readOffset;
-    long previous = offset == SpoolFormat.SEGMENT_HEADER ? seg.firstSeq - 1 : ackedSeq;
-    long bytes = 0;
-    while (batch.size() < maxRecords) {
-      Segment following = seg.next; // read before end: once set, end is final
-      long end = seg.end;
-      if (offset >= end) {
-        if (following == null) {
-          break;
-        }
-        seg = following;
-        offset = SpoolFormat.SEGMENT_HEADER;
-        previous = seg.firstSeq - 1;
-        continue;
-      }
-      FrameReader.Kind kind;
-      try {
-        kind = reader.read(seg.channel, offset, end);
-      } catch (IOException e) {
-        kind = FrameReader.Kind.END;
-        readDamage(seg, "read error (" + e + ")");
-      }
-      if (kind == FrameReader.Kind.BAD) {
-        countSkip(seg, offset, reader.next());
-        offset = reader.next();
-        continue;
-      }
-      if (kind == FrameReader.Kind.END || reader.seq() <= previous) {
-        countSkip(seg, offset, end); // nothing readable up to the published end of this segment
-        offset = end;
-        continue;
-      }
-      long seq = reader.seq();
-      if (seq > previous + 1 && !seg.recovered && seq - 1 > gapCountedThrough) {
-        corruptRecords.addAndGet(seq - 1 - Math.max(previous, gapCountedThrough));
-        gapCountedThrough = seq - 1;
-        readDamage(seg, "records missing before sequence " + seq);
-      }
-      previous = seq;
-      long next = reader.next();
-      if (seq <= ackedSeq) {
-        offset = next;
-        continue;
-      }
-      int length = reader.payloadLength();
-      if (!batch.isEmpty() && bytes + length > maxPayloadBytes) {
-        break;
-      }
-      batch.add(new Record(seq, reader.payload()));
-      bytes += length;
-      remember(seg, next, seq, bytes);
-      offset = next;
-      if (seq >= lastSeq) {
-        break;
-      }
-    }
-    return batch;
-  }
-
-  private void remember(Segment seg, long end, long seq, long bytesSoFar) {
-    if (peekCount == peekSeqs.length) {
-      int n = Math.max(16, peekCount * 2);
-      peekSeqs = Arrays.copyOf(peekSeqs, n);
-      peekEnds = Arrays.copyOf(peekEnds, n);
-      peekBytes = Arrays.copyOf(peekBytes, n);
-      peekSegments = Arrays.copyOf(peekSegments, n);
-    }
-    peekSeqs[peekCount] = seq;
-    peekEnds[peekCount] = end;
-    peekBytes[peekCount] = bytesSoFar;
-    peekSegments[peekCount] = seg;
-    peekCount++;
-  }
-
-  private void countSkip(Segment seg, long from, long to) {
-    if (seg.recovered || to <= seg.skipCountedTo) {
-      return; // counted at open, or already
-    }
-    skippedBytes.addAndGet(to - Math.max(from, seg.skipCountedTo));
-    seg.skipCountedTo = to;
-    readDamage(seg, "unreadable bytes at offset " + from);
-  }
-
-  private void readDamage(Segment seg, String what) {
-    if (readDamageLogged.compareAndSet(false, true)) {
-      LOG.warn(
-          "Spool {}: {} in {}; skipped and counted. Further damage is counted, not logged.",
-          dir,
-          what,
-          seg.path.getFileName());
-    }
-  }
-
   @Override
   public void ack(Record last) throws IOException {
     Objects.requireNonNull(last, "last");
@@ -560,84 +414,25 @@ public final class SegmentFileStore implements RecordStore {
       if (closed) {
         throw new IOException("The spool " + dir + " is closed");
       }
-      if (last.sequence() <= ackedSeq) {
-        return;
-      }
-      int i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
-      if (i < 0) {
-        // from an earlier peek than the last one: read up to it again
-        readBatch(Integer.MAX_VALUE, Long.MAX_VALUE, last.sequence());
-        i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
-      }
-      if (i < 0) {
-        throw new IllegalArgumentException(
-            "Record "
-                + last.sequence()
-                + " is not stored in the spool "
-                + dir
-                + ": acknowledge a record that peek returned");
-      }
-      long bytes = peekBytes[i];
-      records.addAndGet(-(i + 1));
-      payloadBytes.addAndGet(-bytes);
-      ackedSeq = last.sequence();
-      readSegment = peekSegments[i];
-      readOffset = peekEnds[i];
-      int rest = peekCount - i - 1;
-      System.arraycopy(peekSeqs, i + 1, peekSeqs, 0, rest);
-      System.arraycopy(peekEnds, i + 1, peekEnds, 0, rest);
-      System.arraycopy(peekSegments, i + 1, peekSegments, 0, rest);
-      for (int k = 0; k < rest; k++) {
-        peekBytes[k] = peekBytes[i + 1 + k] - bytes;
-      }
-      peekCount = rest;
-      cursor.ack(ackedSeq);
-      deleteAcknowledged();
-    }
-  }
-
-  /** Deletes the segments before the read position, and the read one if it is finished. */
-  private void deleteAcknowledged() throws IOException {
-    for (Segment following = readSegment.next;
-        following != null && readOffset >= readSegment.end;
-        following = readSegment.next) {
-      readSegment = following;
-      readOffset = SpoolFormat.SEGMENT_HEADER;
-    }
-    if (head == readSegment) {
-      return;
-    }
-    cursor.force(); // the cursor is on disk before the records it covers are gone
-    while (head != readSegment) {
-      Segment gone = head;
-      head = gone.next;
-      diskBytes.addAndGet(-gone.size);
-      reader.forget();
-      SpoolRecovery.closeQuietly(gone.channel);
-      try {
-        Files.deleteIfExists(gone.path);
-      } catch (IOException e) {
-        readDamage(gone, "deleting an acknowledged segment failed (" + e + ")");
-      }
-      directoryDirty = true;
+      reader.ack(last);
     }
   }
 
   @Override
   public long bytes() {
-    return Math.max(0, payloadBytes.get());
+    return Math.max(0, counters.payloadBytes.get());
   }
 
   @Override
   public long records() {
-    return Math.max(0, records.get());
+    return Math.max(0, counters.records.get());
   }
 
   /**
    * Bytes of the segment files, headers and unacknowledged parts included: what the bound holds.
    */
   public long diskBytes() {
-    return diskBytes.get();
+    return counters.diskBytes.get();
   }
 
   /** The bound on {@link #diskBytes()}, in bytes. */
@@ -656,12 +451,12 @@ public final class SegmentFileStore implements RecordStore {
    * disk then (again at each start until the reader passes them), and as the reader meets them.
    */
   public long corruptRecords() {
-    return corruptRecords.get();
+    return counters.corruptRecords.get();
   }
 
   /** Bytes of segment files skipped since open as unreadable (damaged, cut, foreign, garbage). */
   public long skippedBytes() {
-    return skippedBytes.get();
+    return counters.skippedBytes.get();
   }
 
   /**
@@ -698,7 +493,7 @@ public final class SegmentFileStore implements RecordStore {
     }
     if (directoryDirty) {
       directoryDirty = false;
-      forceDirectory();
+      directory.force();
     }
     cursor.force();
   }
@@ -708,14 +503,6 @@ public final class SegmentFileStore implements RecordStore {
       s.channel.force(false);
     } catch (ClosedChannelException e) {
       // deleted after acknowledgement meanwhile
-    }
-  }
-
-  private void forceDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some platforms cannot force a directory; the files themselves are forced
     }
   }
 
@@ -739,61 +526,18 @@ public final class SegmentFileStore implements RecordStore {
             forceAll();
             cursor.closeClean(nextSeq - 1);
           } finally {
-            for (Segment s = head; s != null; s = s.next) {
+            for (Segment s = reader.head(); s != null; s = s.next) {
               SpoolRecovery.closeQuietly(s.channel);
             }
             try {
               cursor.close();
             } finally {
-              try {
-                lock.release();
-              } finally {
-                lockChannel.close();
-              }
+              directory.close();
             }
           }
         }
       }
     }
-  }
-
-  private UUID readStoreId(List<String> problems) {
-    Path file = dir.resolve(STORE_ID_FILE);
-    try {
-      String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      return UUID.fromString(text);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException | IllegalArgumentException e) {
-      problems.add(STORE_ID_FILE + " is unreadable (" + e + "); taken from the segments");
-      return null;
-    }
-  }
-
-  private void writeStoreId() throws IOException {
-    Path tmp = dir.resolve(STORE_ID_FILE + ".tmp");
-    try (FileChannel out =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap((storeId + "\n").getBytes(StandardCharsets.US_ASCII));
-      while (b.hasRemaining()) {
-        out.write(b);
-      }
-      out.force(true);
-    }
-    try {
-      Files.move(
-          tmp,
-          dir.resolve(STORE_ID_FILE),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir.resolve(STORE_ID_FILE), StandardCopyOption.REPLACE_EXISTING);
-    }
-    directoryDirty = true;
   }
 
   @Override

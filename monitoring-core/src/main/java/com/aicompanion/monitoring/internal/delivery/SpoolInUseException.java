@@ -16,7 +16,7 @@ public final class SpoolInUseException extends IOException {
             + " is in use by "
             + holder
             + " (it holds the lock on "
-            + directory.resolve(SegmentFileStore.LOCK_FILE)
+            + directory.resolve(SpoolDirectory.LOCK_FILE)
             + "). Two applications or instances cannot share one spool directory: give each"
             + " instance its own directory, or stop the other one first.");
     this.directory = directory;

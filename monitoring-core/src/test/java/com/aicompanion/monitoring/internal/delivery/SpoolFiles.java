@@ -82,12 +82,13 @@ final class SpoolFiles {
     write(file, Files.size(file), bytes);
   }
 
+  /** Changes one byte (never back to what it was, even when called again on it). */
   static void flipByte(Path file, long offset) throws IOException {
     byte[] one = new byte[1];
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ch.read(ByteBuffer.wrap(one), offset);
     }
-    one[0] ^= 0x5a;
+    one[0] += 0x5b; // not an involution: changing the same byte twice does not restore it
     write(file, offset, one);
   }
 
