@@ -265,7 +265,11 @@ class SegmentFileStoreTest {
             .start();
     try (var out =
         new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), UTF_8))) {
-      assertThat(out.readLine()).isEqualTo("open");
+      String line = out.readLine();
+      while (line != null && !line.equals("open")) {
+        line = out.readLine(); // anything the child logs before it holds the directory
+      }
+      assertThat(line).as("the child holds the directory").isEqualTo("open");
       assertThatThrownBy(() -> SegmentFileStore.open(dir, 1 << 20))
           .isInstanceOf(SpoolInUseException.class)
           .hasMessageContaining("another process")
