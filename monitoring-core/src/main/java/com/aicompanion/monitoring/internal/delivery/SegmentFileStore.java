@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * SegmentFileStore spool = SegmentFileStore.open(Path.of("/var/lib/app/spool"), 256L << 20);
  * spool.append(bytes);                               // false when the 256 MiB bound is reached
- * scheduler.scheduleAtFixedRate(spool::sync, 1, 1, SECONDS);   // the crash-loss window
+ * spool.sync();                                     // at every sync interval: the crash-loss window
  * List<RecordStore.Record> batch = spool.peek(500, 5 << 20, Duration.ofMillis(200));
  * spool.ack(batch.get(batch.size() - 1));
  * spool.close();
@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * skipped, counted in {@link #corruptRecords()} and {@link #skippedBytes()}, and logged once; a
  * damaged tail of the newest segment is cut so appends continue cleanly. A directory held by a live
  * store (this or another process) is refused with {@link SpoolInUseException}.
+ *
+ * <p>Opening reads and checks every record not yet acknowledged (a sequential read with CRC32C), so
+ * a full spool of several hundred MiB takes a moment to open.
  *
  * <p>Threads: one appender and one reader at a time (each side is serialized, so more are safe but
  * wait on each other); {@link #sync()} and {@link #close()} from any thread.
