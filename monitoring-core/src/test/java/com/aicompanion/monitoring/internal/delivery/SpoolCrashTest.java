@@ -87,8 +87,12 @@ class SpoolCrashTest {
     long lastSynced = synced.get();
     long lastReported = appended.get();
 
+    long openStart = System.nanoTime();
     try (SpoolFiles.Warnings warnings = new SpoolFiles.Warnings();
         SegmentFileStore store = SegmentFileStore.open(dir, 1L << 30)) {
+      System.out.printf(
+          "reopening %d bytes of segments took %d ms%n",
+          store.diskBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openStart));
       List<RecordStore.Record> all = store.peek(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO);
       long n = 0;
       for (RecordStore.Record r : all) {
