@@ -22,7 +22,11 @@ import java.util.List;
  */
 public interface RecordStore extends AutoCloseable {
 
-  /** One stored record; {@code sequence} increases by one per appended record, per store. */
+  /**
+   * One stored record. {@code sequence} increases with every appended record of a store and is
+   * never reused for another record; it may jump forward after an unclean stop, and records lost to
+   * damage leave gaps, so consumers must not assume contiguous sequences.
+   */
   record Record(long sequence, byte[] payload) {}
 
   /**
