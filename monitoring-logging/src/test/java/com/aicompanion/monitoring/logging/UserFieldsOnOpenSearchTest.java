@@ -90,7 +90,7 @@ class UserFieldsOnOpenSearchTest {
   @Test
   void everySampledLineIsAcceptedInAFreshDataStream(OpenSearchNode node) {
     installTemplate(node);
-    List<byte[]> lines = sample(11, 60);
+    List<byte[]> lines = sample(11, 40);
     List<String> streams = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       streams.add(PREFIX + "alone-" + i);

@@ -37,6 +37,14 @@ final class EcsLineEncoder extends LoggingEventCompositeJsonEncoder {
   }
 
   @Override
+  public void stop() {
+    super.stop();
+    if (buffers != null) {
+      buffers.close();
+    }
+  }
+
+  @Override
   public byte[] encode(ILoggingEvent event) {
     ReusableByteBuffer buffer;
     try {
