@@ -151,7 +151,7 @@ final class UserFieldWriter {
 
   /** A field whose value could not be read; {@code key} null when even its name is unknown. */
   void unavailable(String key, Throwable failure) throws IOException {
-    String what = key == null ? "encoding_error" : key;
+    String what = key == null ? MinimalLine.LABEL : key;
     String marker = failed(what, failure);
     if (key != null && place(key)) {
       raw.writeFieldName(key);
