@@ -3,8 +3,10 @@ package com.aicompanion.monitoring.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
+import com.aicompanion.monitoring.logging.internal.EncodingErrors;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
 import com.aicompanion.monitoring.logging.internal.TraceCapture;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * agree), {@code maskEmails} (default false), {@code mask} (a regular expression, repeatable).
  * Trace ids are taken from the current OpenTelemetry span on the thread that encodes, so put this
  * encoder in a synchronous appender (or behind {@link ElasticsearchLogAppender} or {@link
- * JsonLogging}'s queue, which capture them first).
+ * JsonLogging}'s queue, which capture them first). User fields that would collide with the schema
+ * go under {@code labels} (monitoring-logging/README.md, "User fields and the ECS schema"); no
+ * event makes {@link #encode} throw.
  */
 public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   private String serviceName;
@@ -44,6 +48,7 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   private String hostname;
   private boolean maskEmails;
   private final List<String> masks = new ArrayList<>();
+  private final EncodingErrors errors = new EncodingErrors();
   private ch.qos.logback.core.encoder.Encoder<ILoggingEvent> delegate;
 
   public void setServiceName(String serviceName) {
@@ -96,7 +101,8 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
       return;
     }
     delegate =
-        EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns));
+        EcsEncoders.create(
+            getContext(), identity, SecretMasker.defaults(maskEmails, patterns), errors);
     super.start();
   }
 
@@ -105,10 +111,33 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
     return null;
   }
 
+  /**
+   * One ECS JSON line and {@code '\n'}; never throws. A field that cannot be read or masked (a
+   * {@code toString()} or getter that throws, a masking pattern that overflows the stack) is
+   * written as {@code "[unavailable: <exception class>]"}, an event that cannot be written at all
+   * as a minimal line with {@code labels.encoding_error}; both are counted in {@link
+   * #encodingErrors()}. Before {@link #start()} succeeded: an empty array.
+   */
   @Override
   public byte[] encode(ILoggingEvent event) {
+    if (delegate == null) {
+      return new byte[0];
+    }
     TraceCapture.attach(event);
     return delegate.encode(event);
+  }
+
+  /** Fields and events this encoder could not encode as given (see {@link #encode}); from 0. */
+  public long encodingErrors() {
+    return errors.count();
+  }
+
+  /**
+   * Registers {@code monitoring_log_encoding_errors_total} ({@link #encodingErrors()}) with {@code
+   * registry}. Call once per registry.
+   */
+  public void bindTo(MeterRegistry registry) {
+    errors.bindTo(registry);
   }
 
   @Override

@@ -3,17 +3,14 @@ package com.aicompanion.monitoring.logging.internal;
 import ch.qos.logback.core.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import net.logstash.logback.composite.loggingevent.ArgumentsJsonProvider;
-import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggingEventJsonProviders;
-import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
-import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
-import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 
 /**
  * Builds the ECS 8 JSON encoder of the log schema (monitoring-logging/README.md, "Log schema") from
- * logstash-logback-encoder providers, with the masking policy applied to every string value.
+ * logstash-logback-encoder's composite encoder and this library's providers, with the masking
+ * policy applied to every string value, user fields kept clear of the schema (see {@link
+ * EcsSchema}), and no event able to make it throw (see {@link EncodingErrors}).
  *
  * <pre>{@code
  * LoggingEventCompositeJsonEncoder encoder = EcsEncoders.create(context, identity, masker);
@@ -29,42 +26,42 @@ public final class EcsEncoders {
   /** The service fields every line carries. */
   public record Identity(String service, String version, String environment, String hostname) {}
 
-  /** A started encoder writing one ECS JSON object per line. */
+  /**
+   * A started encoder writing one ECS JSON object per line, counting what it cannot encode in an
+   * {@link EncodingErrors} of its own (whose first failure becomes a Logback warning).
+   */
   public static LoggingEventCompositeJsonEncoder create(
       Context context, Identity identity, SecretMasker masker) {
+    return create(context, identity, masker, new EncodingErrors());
+  }
+
+  /**
+   * A started encoder writing one ECS JSON object per line. It never throws: a field it cannot read
+   * or mask is written as {@link EncodingErrors#marker}, an event it cannot write at all as a
+   * minimal line naming the failure; both are counted in {@code errors}. Without a listener set on
+   * {@code errors}, the first failure is reported as a Logback warning.
+   */
+  public static LoggingEventCompositeJsonEncoder create(
+      Context context, Identity identity, SecretMasker masker, EncodingErrors errors) {
+    Map<String, String> serviceFields = serviceFields(identity);
     LoggingEventJsonProviders providers = new LoggingEventJsonProviders();
 
     // @timestamp, log.level, message (masked), service fields, log.logger, process.thread.name
-    providers.addProvider(new EcsFieldsJsonProvider(serviceFields(identity), masker));
+    providers.addProvider(new EcsFieldsJsonProvider(serviceFields, masker, errors));
+    // error.type, error.message, error.stack_trace
+    providers.addProvider(new ErrorFieldsJsonProvider(masker, errors));
+    // MDC (with trace.id / span.id, see TraceCapture), key/value pairs and structured arguments
+    // as top-level fields, those that would collide with the schema or each other under labels
+    providers.addProvider(new UserFieldsJsonProvider(masker, errors));
 
-    ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
-    errorType.setFieldName("error.type");
-    errorType.setUseSimpleClassName(false);
-    providers.addThrowableClassName(errorType);
-
-    ThrowableMessageJsonProvider errorMessage = new ThrowableMessageJsonProvider();
-    errorMessage.setFieldName("error.message");
-    providers.addThrowableMessage(errorMessage);
-
-    StackTraceJsonProvider stack = new StackTraceJsonProvider();
-    stack.setFieldName("error.stack_trace");
-    providers.addStackTrace(stack);
-
-    // MDC (with trace.id / span.id, see TraceCapture), key/value pairs and structured
-    // arguments become top-level fields
-    providers.addProvider(new MaskedMdcJsonProvider(masker));
-    providers.addKeyValuePairs(new KeyValuePairsJsonProvider());
-    ArgumentsJsonProvider arguments = new ArgumentsJsonProvider();
-    arguments.setIncludeNonStructuredArguments(false);
-    providers.addArguments(arguments);
-
-    LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
+    EcsLineEncoder encoder = new EcsLineEncoder(new MinimalLine(serviceFields, masker), errors);
     encoder.setContext(context);
     encoder.setProviders(providers);
-    // masks what the other providers write (error fields, stack trace, key/value pairs,
-    // arguments); applied once per reused generator, not per event
+    // masks what the providers write through it (values of structured arguments and key/value
+    // pairs that are objects); applied once per reused generator, not per event
     encoder.setJsonGeneratorDecorator(generator -> new MaskingJsonGenerator(generator, masker));
     encoder.setLineSeparator("\n");
+    errors.reportFirstFailureIfUnset(encoder::addWarn);
     encoder.start();
     return encoder;
   }

@@ -16,12 +16,14 @@ import net.logstash.logback.composite.AbstractJsonProvider;
  * log.logger} and {@code process.thread.name}.
  *
  * <pre>{@code
- * providers.addProvider(new EcsFieldsJsonProvider(EcsEncoders.serviceFields(identity), masker));
+ * providers.addProvider(
+ *     new EcsFieldsJsonProvider(EcsEncoders.serviceFields(identity), masker, errors));
  * }</pre>
  *
  * <p>It masks the message itself and writes through the generator under {@link
  * MaskingJsonGenerator}, so the message is scanned once and the logger and thread names (code
- * identifiers, not data) are not scanned at all.
+ * identifiers, not data) are not scanned at all. A message whose formatting or masking throws is
+ * written as {@link EncodingErrors#marker} and counted.
  */
 final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
   private static final SerializableString TIMESTAMP = new SerializedString("@timestamp");
@@ -38,11 +40,14 @@ final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
   private final SerializableString[] names;
   private final SerializableString[] values;
   private final SecretMasker masker;
+  private final EncodingErrors errors;
   private final UtcTimestamp timestamps = new UtcTimestamp();
 
   /** {@code serviceFields} in the order they are written. */
-  EcsFieldsJsonProvider(Map<String, String> serviceFields, SecretMasker masker) {
+  EcsFieldsJsonProvider(
+      Map<String, String> serviceFields, SecretMasker masker, EncodingErrors errors) {
     this.masker = masker;
+    this.errors = errors;
     names = new SerializableString[serviceFields.size()];
     values = new SerializableString[serviceFields.size()];
     int i = 0;
@@ -55,7 +60,15 @@ final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
 
   @Override
   public void writeTo(JsonGenerator generator, ILoggingEvent event) throws IOException {
-    JsonGenerator out = MaskingJsonGenerator.unmasked(generator);
+    try {
+      write(MaskingJsonGenerator.unmasked(generator), event);
+    } catch (Throwable failure) {
+      // the generator itself failed: the event is written in its minimal form instead
+      throw EncodingErrors.wrap(failure);
+    }
+  }
+
+  private void write(JsonGenerator out, ILoggingEvent event) throws IOException {
     out.writeFieldName(TIMESTAMP);
     timestamps.write(out, event.getTimeStamp());
     Level level = event.getLevel();
@@ -63,10 +76,10 @@ final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
       out.writeFieldName(LEVEL);
       out.writeString(levelName(level));
     }
-    String message = event.getFormattedMessage();
+    String message = message(event);
     if (message != null) {
       out.writeFieldName(MESSAGE);
-      out.writeString(masker.mask(message));
+      out.writeString(message);
     }
     for (int i = 0; i < names.length; i++) {
       out.writeFieldName(names[i]);
@@ -81,6 +94,21 @@ final class EcsFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
     if (thread != null) {
       out.writeFieldName(THREAD);
       out.writeString(thread);
+    }
+  }
+
+  /** The masked message, or the marker when formatting or masking it throws. */
+  private String message(ILoggingEvent event) {
+    try {
+      String message = event.getFormattedMessage();
+      return message == null ? null : masker.mask(message);
+    } catch (Throwable failure) {
+      try {
+        errors.record("message", failure);
+      } catch (Throwable ignored) {
+        // the marker is still written
+      }
+      return EncodingErrors.marker(failure);
     }
   }
 

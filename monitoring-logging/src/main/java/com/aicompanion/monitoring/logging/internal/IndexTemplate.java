@@ -2,7 +2,10 @@ package com.aicompanion.monitoring.logging.internal;
 
 /**
  * The composable index template the shipper installs: a data stream with the ECS mapping of the
- * fields of the log schema (monitoring-logging/README.md); other strings map to {@code keyword}.
+ * fields of the log schema (monitoring-logging/README.md), {@code labels.*} as {@code keyword}
+ * (where user fields that would collide with the schema go, see {@link EcsSchema}); other strings
+ * map to {@code keyword}. Date detection is off, so that a user string that looks like a date in
+ * one event and not in the next does not map a field as {@code date} and reject the second.
  *
  * <pre>{@code
  * String body = IndexTemplate.json("logs-ai-companion-*");
@@ -16,7 +19,11 @@ public final class IndexTemplate {
         {"index_patterns":["%s"],"data_stream":{},"priority":200,
          "_meta":{"description":"ECS log lines written by companion-monitoring"},
          "template":{"mappings":{
-          "dynamic_templates":[{"strings_as_keyword":{"match_mapping_type":"string",
+          "date_detection":false,
+          "dynamic_templates":[
+           {"labels_as_keyword":{"path_match":"labels.*",
+            "mapping":{"type":"keyword","ignore_above":1024}}},
+           {"strings_as_keyword":{"match_mapping_type":"string",
             "mapping":{"type":"keyword","ignore_above":1024}}}],
           "properties":{
            "@timestamp":{"type":"date"},
@@ -31,7 +38,8 @@ public final class IndexTemplate {
            "trace":{"properties":{"id":{"type":"keyword"}}},
            "span":{"properties":{"id":{"type":"keyword"}}},
            "error":{"properties":{"type":{"type":"keyword"},"message":{"type":"text"},
-             "stack_trace":{"type":"text"}}}}}}}
+             "stack_trace":{"type":"text"}}},
+           "labels":{"type":"object"}}}}}
         """
         .formatted(pattern);
   }

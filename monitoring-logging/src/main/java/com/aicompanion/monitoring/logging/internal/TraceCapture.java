@@ -24,23 +24,26 @@ public final class TraceCapture {
 
   private TraceCapture() {}
 
+  /** Never throws: the ids are left out when the span or the MDC cannot be read. */
   public static void attach(ILoggingEvent event) {
     if (!(event instanceof LoggingEvent logging)) {
       return;
     }
-    SpanContext span = Span.current().getSpanContext();
-    if (!span.isValid()) {
-      return;
-    }
-    // read the calling thread's MDC directly: getMDCPropertyMap() would freeze the event's copy
-    Map<String, String> mdc = MDC.getCopyOfContextMap();
-    Map<String, String> withTrace = mdc == null ? new HashMap<>() : new HashMap<>(mdc);
-    withTrace.put(TRACE_ID, span.getTraceId());
-    withTrace.put(SPAN_ID, span.getSpanId());
     try {
+      SpanContext span = Span.current().getSpanContext();
+      if (!span.isValid()) {
+        return;
+      }
+      // read the calling thread's MDC directly: getMDCPropertyMap() would freeze the event's copy
+      Map<String, String> mdc = MDC.getCopyOfContextMap();
+      Map<String, String> withTrace = mdc == null ? new HashMap<>() : new HashMap<>(mdc);
+      withTrace.put(TRACE_ID, span.getTraceId());
+      withTrace.put(SPAN_ID, span.getSpanId());
       logging.setMDCPropertyMap(withTrace);
     } catch (IllegalStateException alreadySet) {
       // another appender fixed the MDC first; its copy already carries the ids or none
+    } catch (RuntimeException | LinkageError broken) {
+      // a context storage or MDC adapter that fails: the line goes out without trace ids
     }
   }
 }
