@@ -316,9 +316,15 @@ public final class JsonLogging implements AutoCloseable {
         CURRENT.checkFree(owner);
       }
       LogbackSetup setup = LogbackSetup.install(options, registerGlobal);
+      // the first event that cannot be encoded as given is described in the application's log
+      // (later ones are counted); the line itself is written in its safe form either way
+      setup
+          .encodingErrors()
+          .onFirstFailure(text -> LoggerFactory.getLogger(JsonLogging.class).warn(text));
       LogbackMetrics logbackMetrics = null;
       if (registry != null) {
         counters.bindTo(registry);
+        setup.encodingErrors().bindTo(registry);
         logbackMetrics = new LogbackMetrics();
         logbackMetrics.bindTo(registry);
       }

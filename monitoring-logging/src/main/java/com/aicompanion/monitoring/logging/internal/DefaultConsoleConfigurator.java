@@ -79,7 +79,7 @@ public final class DefaultConsoleConfigurator extends ContextAwareBase implement
     Encoder<ILoggingEvent> encoder =
         defaults.json()
             ? EcsEncoders.create(context, defaults.identity(), defaults.masker())
-            : LogbackSetup.textEncoder(context, defaults.masker());
+            : LogbackSetup.textEncoder(context, defaults.masker(), new EncodingErrors());
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setName(APPENDER_NAME);
     console.setContext(context);

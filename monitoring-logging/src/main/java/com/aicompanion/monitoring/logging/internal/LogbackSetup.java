@@ -61,6 +61,8 @@ public final class LogbackSetup implements AutoCloseable {
   private final java.util.Map<String, ch.qos.logback.classic.Level> replacedLevels =
       new java.util.LinkedHashMap<>();
 
+  private EncodingErrors encodingErrors = new EncodingErrors();
+
   private LogbackSetup(
       LoggerContext context,
       List<Appender<ILoggingEvent>> attached,
@@ -108,11 +110,13 @@ public final class LogbackSetup implements AutoCloseable {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     List<Appender<ILoggingEvent>> attached = new ArrayList<>();
     Encoder<ILoggingEvent> consoleEncoder = null;
+    // one count of encoding failures for every encoder of this installation
+    EncodingErrors errors = new EncodingErrors();
     // console JSON and shipper share one encoder: an event both write is encoded once
     Encoder<ILoggingEvent> ecs =
         !fileConfigured && options.json() && options.elasticsearch() != null
             ? new SharedLineEncoder(
-                EcsEncoders.create(context, options.identity(), options.masker()))
+                EcsEncoders.create(context, options.identity(), options.masker(), errors))
             : null;
     if (!fileConfigured) {
       if (ownRoot) {
@@ -136,8 +140,8 @@ public final class LogbackSetup implements AutoCloseable {
           options.json()
               ? ecs != null
                   ? ecs
-                  : EcsEncoders.create(context, options.identity(), options.masker())
-              : textEncoder(context, options.masker());
+                  : EcsEncoders.create(context, options.identity(), options.masker(), errors)
+              : textEncoder(context, options.masker(), errors);
       consoleEncoder = encoder;
       OutputStreamAppender<ILoggingEvent> out = console(context, encoder, options.output());
 
@@ -158,7 +162,9 @@ public final class LogbackSetup implements AutoCloseable {
       ElasticsearchAppender shipper =
           new ElasticsearchAppender(
               options.elasticsearch(),
-              ecs != null ? ecs : EcsEncoders.create(context, options.identity(), options.masker()),
+              ecs != null
+                  ? ecs
+                  : EcsEncoders.create(context, options.identity(), options.masker(), errors),
               options.counters());
       shipper.setContext(context);
       shipper.start();
@@ -174,6 +180,7 @@ public final class LogbackSetup implements AutoCloseable {
             fileConfigured ? null : options.output(),
             ownRoot);
     setup.replacedLevels.putAll(previousLevels);
+    setup.encodingErrors = errors;
     return setup;
   }
 
@@ -199,11 +206,20 @@ public final class LogbackSetup implements AutoCloseable {
         || context.getObject(CoreConstants.SAFE_JORAN_CONFIGURATION) != null;
   }
 
-  static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretMasker masker) {
-    MaskingTextEncoder encoder = new MaskingTextEncoder(masker);
+  static Encoder<ILoggingEvent> textEncoder(
+      LoggerContext context, SecretMasker masker, EncodingErrors errors) {
+    MaskingTextEncoder encoder = new MaskingTextEncoder(masker, errors);
     encoder.setContext(context);
     encoder.start();
     return encoder;
+  }
+
+  /**
+   * The failures of this installation's encoders ({@code monitoring_log_encoding_errors_total});
+   * the caller binds it to a registry and sends its first description to the application's log.
+   */
+  public EncodingErrors encodingErrors() {
+    return encodingErrors;
   }
 
   /** Whether a logback.xml configured Logback before; its appenders were kept. */
