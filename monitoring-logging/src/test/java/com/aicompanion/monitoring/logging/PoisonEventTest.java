@@ -128,8 +128,14 @@ class PoisonEventTest {
     for (int i = 0; i < 100; i++) {
       log.info("after {}", i);
     }
-    // install() logs one INFO line, which is shipped too
-    int logged = 1 + poisoned + 1 + 100;
+    // install() logs one INFO line, and the first encoding failure one WARN describing it, in
+    // the application's log: both are shipped too
+    await().atMost(Duration.ofSeconds(30)).until(() -> sink.text().contains("\"after 99\""));
+    assertThat(sink.lines())
+        .filteredOn(line -> line.contains("could not be encoded as given"))
+        .hasSize(1)
+        .allSatisfy(line -> assertThat(line).contains("\"log.level\":\"WARN\""));
+    int logged = 1 + poisoned + 1 + 100 + 1;
 
     await()
         .atMost(Duration.ofSeconds(60))
