@@ -434,6 +434,7 @@ public final class Delivery implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final List<DeliveryWorker.Periodic> periodic = new ArrayList<>();
     private @Nullable RecordStore store;
+    private Duration syncInterval = Duration.ofSeconds(1);
 
     private Builder(String name, Sender sender) {
       if (name == null || name.isBlank()) {
@@ -558,10 +559,14 @@ public final class Delivery implements AutoCloseable {
     /**
      * The store the worker reads from, in place of the memory store (for a durable spool); a memory
      * stage of {@code queue(...)} bytes stays in front of it so that {@link #offer} never waits on
-     * the store, and a writer thread moves records into it.
+     * the store, and a writer thread moves records into it and calls {@link RecordStore#sync()}
+     * every {@code syncInterval} (and at close). At close, what the store holds is kept for the
+     * next start, not dropped. Not public: the store type is internal; a public option (e.g. a
+     * spool directory) builds the store and passes it here.
      */
-    Builder store(RecordStore store) {
-      this.store = store;
+    Builder store(RecordStore store, Duration syncInterval) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.syncInterval = positive(syncInterval, "syncInterval");
       return this;
     }
 
@@ -583,7 +588,8 @@ public final class Delivery implements AutoCloseable {
               closeTimeout,
               warnInterval,
               List.copyOf(listeners),
-              List.copyOf(periodic));
+              List.copyOf(periodic),
+              syncInterval);
       return new Delivery(DeliveryWorker.start(settings, sender, stage, store));
     }
 

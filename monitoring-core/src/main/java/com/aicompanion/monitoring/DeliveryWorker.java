@@ -48,7 +48,8 @@ final class DeliveryWorker {
       Duration closeTimeout,
       Duration warnInterval,
       List<Delivery.Listener> listeners,
-      List<Periodic> periodic) {}
+      List<Periodic> periodic,
+      Duration syncInterval) {}
 
   record Periodic(Duration interval, Runnable task) {}
 
@@ -56,7 +57,6 @@ final class DeliveryWorker {
   private static final int IDLE = 1;
   private static final int LINGER = 2;
   private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
-  private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
   /** How long a size limit learned from a 413 holds without a new 413 before it is retried. */
   private static final long FORGET_LIMIT = TimeUnit.MINUTES.toNanos(10);
@@ -87,6 +87,10 @@ final class DeliveryWorker {
   private volatile boolean closing;
   private volatile long closeDeadline;
   private volatile @Nullable CompletableFuture<?> inFlight;
+
+  /** {@link #target()} as the sender last computed it, for other threads to read. */
+  private volatile long batchTarget;
+
   private boolean closeStarted;
 
   // guarded by lock
@@ -125,6 +129,7 @@ final class DeliveryWorker {
             settings.maxBackoff(),
             () -> ThreadLocalRandom.current().nextDouble());
     long now = System.nanoTime();
+    this.batchTarget = settings.batchBytes();
     this.due = new long[settings.periodic().size()];
     for (int i = 0; i < due.length; i++) {
       due[i] = now + settings.periodic().get(i).interval().toNanos();
@@ -189,7 +194,7 @@ final class DeliveryWorker {
   }
 
   private boolean batchFull() {
-    return store.records() >= settings.batchRecords() || store.bytes() >= target();
+    return store.records() >= settings.batchRecords() || store.bytes() >= batchTarget;
   }
 
   Delivery.Counts counts() {
@@ -334,7 +339,9 @@ final class DeliveryWorker {
     if (stopFlush) {
       return false;
     }
-    List<RecordStore.Record> records = store.peek(settings.batchRecords(), target(), Duration.ZERO);
+    long target = target();
+    batchTarget = target;
+    List<RecordStore.Record> records = store.peek(settings.batchRecords(), target, Duration.ZERO);
     if (records.isEmpty()) {
       if (closing && drained()) {
         return false;
@@ -923,13 +930,13 @@ final class DeliveryWorker {
           }
           continue;
         }
-        if (dirty && now - lastSync >= SYNC_INTERVAL.toNanos()) {
+        if (dirty && now - lastSync >= settings.syncInterval().toNanos()) {
           dirty = !sync();
           lastSync = now;
         }
         writerWaiting = IDLE;
         if (stage.records() == 0) {
-          LockSupport.parkNanos(this, SYNC_INTERVAL.toNanos());
+          LockSupport.parkNanos(this, Math.min(MAX_PARK, settings.syncInterval().toNanos()));
         }
         writerWaiting = RUNNING;
         continue;
@@ -957,7 +964,7 @@ final class DeliveryWorker {
       }
       dirty = true;
       wakeSender();
-      if (now - lastSync >= SYNC_INTERVAL.toNanos()) {
+      if (now - lastSync >= settings.syncInterval().toNanos()) {
         dirty = !sync();
         lastSync = now;
       }

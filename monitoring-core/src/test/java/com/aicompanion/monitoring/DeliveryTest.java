@@ -528,7 +528,8 @@ class DeliveryTest {
   void withADurableStoreOffersDoNotWaitForItAndRecordsCarryItsId() {
     LoopbackReceiver receiver = receiver();
     SlowStore store = new SlowStore();
-    Delivery delivery = keep(builder(new LineSender(receiver.uri())).store(store).build());
+    Delivery delivery =
+        keep(builder(new LineSender(receiver.uri())).store(store, Duration.ofMillis(100)).build());
     List<String> sent = names("s", 30);
     sent.forEach(s -> assertThat(delivery.offer(bytes(s))).isTrue());
     // 30 appends take 600 ms: the offers returned before the store took them all
@@ -544,7 +545,10 @@ class DeliveryTest {
     URI dead = URI.create("http://127.0.0.1:" + FreePort.find() + "/ingest");
     SlowStore store = new SlowStore();
     Delivery delivery =
-        builder(new LineSender(dead)).store(store).closeTimeout(Duration.ofSeconds(5)).build();
+        builder(new LineSender(dead))
+            .store(store, Duration.ofMillis(100))
+            .closeTimeout(Duration.ofSeconds(5))
+            .build();
     names("k", 5).forEach(s -> delivery.offer(bytes(s)));
     await().atMost(Duration.ofSeconds(20)).until(() -> delivery.counts().failedAttempts() >= 5);
 
