@@ -1,33 +1,21 @@
 package com.aicompanion.monitoring;
 
-import com.aicompanion.monitoring.Delivery.Item;
-import com.aicompanion.monitoring.Delivery.Result;
-import com.aicompanion.monitoring.internal.delivery.Backoff;
 import com.aicompanion.monitoring.internal.delivery.MemoryRecordStore;
 import com.aicompanion.monitoring.internal.delivery.OutageLog;
 import com.aicompanion.monitoring.internal.delivery.RecordStore;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * The engine behind {@link Delivery}: the sender thread (batching, attempts, outcomes, backoff,
- * outage log) and, with a durable store, the writer thread that moves records from the memory stage
- * into it.
+ * The engine behind {@link Delivery}: the stores, the sender thread (waiting for a batch; {@link
+ * DeliveryAttempts} sends it), the accounting, the close deadline and, with a durable store, the
+ * writer thread that moves records from the memory stage into it.
  *
  * <p>Accounting is exact: the outcome of a record is counted under {@link #lock}, and so is giving
  * up at close, which counts as dropped what is still stored minus what the current group already
@@ -58,19 +46,13 @@ final class DeliveryWorker {
   private static final int LINGER = 2;
   private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
 
-  /** How long a size limit learned from a 413 holds without a new 413 before it is retried. */
-  private static final long FORGET_LIMIT = TimeUnit.MINUTES.toNanos(10);
-
-  /** The attempt was abandoned at the close deadline; nothing more to do with its records. */
-  private static final Result ABANDONED = Result.retry("abandoned");
-
   private final Settings settings;
   private final Delivery.Sender sender;
   private final MemoryRecordStore stage;
   private final RecordStore store;
   private final boolean durable;
   private final OutageLog outage;
-  private final Backoff backoff;
+  private final DeliveryAttempts attempts;
   private final Object lock = new Object();
   private final LongAdder offered = new LongAdder();
   private final LongAdder delivered = new LongAdder();
@@ -86,9 +68,8 @@ final class DeliveryWorker {
   private volatile int writerWaiting = RUNNING;
   private volatile boolean closing;
   private volatile long closeDeadline;
-  private volatile @Nullable CompletableFuture<?> inFlight;
 
-  /** {@link #target()} as the sender last computed it, for other threads to read. */
+  /** The batch target as the sender last computed it, for other threads to read. */
   private volatile long batchTarget;
 
   private boolean closeStarted;
@@ -97,14 +78,8 @@ final class DeliveryWorker {
   private boolean settled;
   private long settledInGroup;
 
-  // sender thread only: the request size limit, learned from 413 answers
-  private long tooLarge = Long.MAX_VALUE; // the smallest request size refused as too large
-  private long largestOk; // the largest request size accepted since then
-  private long tooLargeAt;
+  // sender thread only
   private long lingerStart;
-  private boolean stopFlush;
-  private String stopReason = "close_failing";
-  private long pendingWait;
 
   private DeliveryWorker(
       Settings settings,
@@ -123,11 +98,7 @@ final class DeliveryWorker {
             settings.unit(),
             settings.warnInterval(),
             System::nanoTime);
-    this.backoff =
-        new Backoff(
-            settings.firstBackoff(),
-            settings.maxBackoff(),
-            () -> ThreadLocalRandom.current().nextDouble());
+    this.attempts = new DeliveryAttempts(this, settings, sender, outage);
     long now = System.nanoTime();
     this.batchTarget = settings.batchBytes();
     this.due = new long[settings.periodic().size()];
@@ -242,10 +213,7 @@ final class DeliveryWorker {
     }
     if (senderThread.isAlive()) {
       long left = giveUp("close_deadline");
-      CompletableFuture<?> attempt = inFlight;
-      if (attempt != null) {
-        attempt.cancel(true);
-      }
+      attempts.cancelInFlight();
       LockSupport.unpark(senderThread);
       if (left > 0) {
         settings
@@ -278,7 +246,7 @@ final class DeliveryWorker {
    *
    * @return the records dropped, or kept in a durable store
    */
-  private long giveUp(String reason) {
+  long giveUp(String reason) {
     long left;
     long kept = 0;
     synchronized (lock) {
@@ -322,7 +290,7 @@ final class DeliveryWorker {
           settings
               .log()
               .warn("Delivery {} hit an unexpected error; continuing", settings.name(), e);
-          pause(backoff.nextNanos(), false);
+          attempts.pauseAfterError();
         }
       }
     } catch (InterruptedException e) {
@@ -336,10 +304,10 @@ final class DeliveryWorker {
   private boolean step() throws IOException, InterruptedException {
     runPeriodic();
     reportDrops();
-    if (stopFlush) {
+    if (attempts.stopped()) {
       return false;
     }
-    long target = target();
+    long target = attempts.target();
     batchTarget = target;
     List<RecordStore.Record> records = store.peek(settings.batchRecords(), target, Duration.ZERO);
     if (records.isEmpty()) {
@@ -361,7 +329,7 @@ final class DeliveryWorker {
         return true;
       }
     }
-    sendGroup(records);
+    attempts.sendGroup(records, store.storeId());
     // what is still stored has waited long enough: no linger before the next group
     lingerStart = store.records() > 0 ? Long.MIN_VALUE : 0;
     return true;
@@ -378,101 +346,7 @@ final class DeliveryWorker {
     return stage.records() == 0;
   }
 
-  /**
-   * The most bytes any request may have: the configured limit, and below the smallest size the
-   * destination refused as too large. A single record above it is shortened or oversize.
-   */
-  private long maxRequest() {
-    return tooLarge == Long.MAX_VALUE
-        ? settings.batchBytes()
-        : Math.min(settings.batchBytes(), tooLarge - 1);
-  }
-
-  /**
-   * The size a batch of several records is filled to: {@link #maxRequest()}, or after a 413 the
-   * larger of half the refused size and the largest size accepted since, so that requests find the
-   * destination's limit in a few halvings and then stay under it. A limit learned this way is
-   * forgotten after {@link #FORGET_LIMIT} without a 413 (a proxy may have been changed).
-   */
-  private long target() {
-    if (tooLarge == Long.MAX_VALUE) {
-      return settings.batchBytes();
-    }
-    if (System.nanoTime() - tooLargeAt > FORGET_LIMIT) {
-      tooLarge = Long.MAX_VALUE;
-      largestOk = 0;
-      return settings.batchBytes();
-    }
-    return Math.max(1, Math.min(maxRequest(), Math.max(largestOk, tooLarge / 2)));
-  }
-
-  /** Sends the longest prefix of {@code records} that fits one request, then acknowledges it. */
-  private void sendGroup(List<RecordStore.Record> records) throws IOException {
-    List<Item> group = new ArrayList<>();
-    long bytes = 0;
-    long target = target();
-    long max = maxRequest();
-    for (RecordStore.Record record : records) {
-      Item item = new Item(store.storeId(), record.sequence(), record.payload());
-      long size = sender.requestBytes(item);
-      if (size > max) {
-        if (!group.isEmpty()) {
-          break; // it goes first in the next group
-        }
-        if (!shorten(item, size, max)) {
-          reject(List.of(item), "oversize", oversizeDetail(size));
-          acknowledge(record);
-          return;
-        }
-        group.add(item);
-        break;
-      }
-      if (!group.isEmpty() && bytes + size > target) {
-        break;
-      }
-      group.add(item);
-      bytes += size;
-    }
-    settle(group);
-    if (!stopFlush) {
-      // not when the flush at close stopped part-way: what is unsettled stays to be counted
-      acknowledge(records.get(group.size() - 1));
-    }
-  }
-
-  private String oversizeDetail(long size) {
-    return "a record of "
-        + size
-        + " request bytes is over the limit of "
-        + Math.min(maxRequest(), size - 1)
-        + " bytes and could not be shortened";
-  }
-
-  /**
-   * Replaces a record of {@code size} request bytes by the sender's shortened form of at most
-   * {@code maxRequestBytes}; false when there is none.
-   */
-  private boolean shorten(Item item, long size, long maxRequestBytes) {
-    long overhead = size - item.payload().length;
-    long maxPayload = maxRequestBytes - overhead;
-    if (maxPayload < 1) {
-      return false;
-    }
-    byte[] shorter;
-    try {
-      shorter = sender.shorten(item, maxPayload);
-    } catch (RuntimeException e) {
-      settings.log().warn("Shortening a record for {} failed", settings.destination(), e);
-      return false;
-    }
-    if (shorter == null || shorter.length > maxPayload) {
-      return false;
-    }
-    item.replace(shorter, "shortened");
-    return sender.requestBytes(item) <= maxRequestBytes;
-  }
-
-  private void acknowledge(RecordStore.Record last) throws IOException {
+  void acknowledge(RecordStore.Record last) throws IOException {
     synchronized (lock) {
       if (settled) {
         return;
@@ -480,289 +354,6 @@ final class DeliveryWorker {
       store.ack(last);
       settledInGroup = 0;
     }
-  }
-
-  /** Attempts {@code part} until every record in it has an outcome (or the close gives up). */
-  private void settle(List<Item> part) {
-    List<Item> pending = part;
-    int attempt = 0;
-    while (!pending.isEmpty() && !isSettled() && !stopFlush) {
-      attempt++;
-      Result result = attempt(pending, attempt);
-      if (result == ABANDONED) {
-        return;
-      }
-      switch (result.kind) {
-        case DELIVERED -> {
-          backoff.reset();
-          accepted(pending);
-          deliver(pending, null);
-          outage.recovered(pending.size(), waiting(), dropped.sum());
-          return;
-        }
-        case REJECT -> {
-          backoff.reset();
-          accepted(pending);
-          outage.recovered(0, waiting(), dropped.sum());
-          reject(pending, result.reason, result.detail);
-          return;
-        }
-        case RETRY -> {
-          failedWhole(pending, result.detail);
-          if (!pauseAfterFailure(true)) {
-            return;
-          }
-        }
-        case TOO_LARGE -> {
-          outage.recovered(0, waiting(), dropped.sum());
-          long size = requestBytes(pending);
-          refusedAsTooLarge(size, result.detail);
-          if (pending.size() == 1) {
-            Item item = pending.get(0);
-            boolean mayShorten = item.resentAs() == null || "shortened".equals(item.resentAs());
-            // to a size known to pass, else half: a few rounds find any limit
-            long to = Math.min(maxRequest(), Math.max(largestOk, size / 2));
-            if (mayShorten && shorten(item, size, to)) {
-              continue; // send the shortened form
-            }
-            reject(pending, "oversize", oversizeDetail(size) + " (" + result.detail + ")");
-            return;
-          }
-          splitAndSettle(pending);
-          return;
-        }
-        case SPLIT -> {
-          accepted(pending);
-          outage.recovered(0, waiting(), dropped.sum());
-          if (pending.size() == 1) {
-            reject(pending, result.reason, result.detail);
-            return;
-          }
-          splitAndSettle(pending);
-          return;
-        }
-        case ITEMS -> {
-          accepted(pending);
-          pending = perItem(pending, (Result.Items) result);
-          if (pending == null) {
-            return;
-          }
-        }
-      }
-    }
-  }
-
-  private void splitAndSettle(List<Item> pending) {
-    int half = pending.size() / 2;
-    settle(new ArrayList<>(pending.subList(0, half)));
-    settle(new ArrayList<>(pending.subList(half, pending.size())));
-  }
-
-  /** Applies per-record outcomes; returns what to attempt again, or null to stop. */
-  private @Nullable List<Item> perItem(List<Item> pending, Result.Items items) {
-    if (items.size() != pending.size()) {
-      reject(
-          pending,
-          "sender_error",
-          "the sender gave " + items.size() + " outcomes for " + pending.size() + " records");
-      return null;
-    }
-    Map<String, List<Item>> deliveredBy = new LinkedHashMap<>();
-    Map<String, List<Item>> rejectedBy = new LinkedHashMap<>();
-    Map<String, String> details = new LinkedHashMap<>();
-    List<Item> again = new ArrayList<>();
-    int retries = 0;
-    String cause = null;
-    for (int i = 0; i < pending.size(); i++) {
-      Item item = pending.get(i);
-      switch (items.outcome[i]) {
-        case Result.Items.RETRY -> {
-          again.add(item);
-          retries++;
-          cause = cause == null ? items.details[i] : cause;
-        }
-        case Result.Items.REJECT -> {
-          rejectedBy.computeIfAbsent(items.reasons[i], r -> new ArrayList<>()).add(item);
-          details.putIfAbsent(items.reasons[i], items.details[i]);
-        }
-        case Result.Items.RESEND -> {
-          if (item.resentAs() != null) {
-            rejectedBy.computeIfAbsent(items.reasons[i], r -> new ArrayList<>()).add(item);
-            details.putIfAbsent(
-                items.reasons[i], "still refused after it was resent as " + item.resentAs());
-          } else {
-            item.replace(items.replacements[i], items.reasons[i]);
-            again.add(item);
-          }
-        }
-        default -> {
-          String reason = items.reasons[i];
-          if (reason == null) {
-            reason = item.resentAs() != null ? item.resentAs() : "ok";
-          }
-          deliveredBy.computeIfAbsent(reason, r -> new ArrayList<>()).add(item);
-        }
-      }
-    }
-    int sent = 0;
-    for (Map.Entry<String, List<Item>> e : deliveredBy.entrySet()) {
-      count(e.getValue().size(), e.getKey(), true);
-      sent += e.getValue().size();
-    }
-    outage.recovered(sent, waiting(), dropped.sum());
-    for (Map.Entry<String, List<Item>> e : rejectedBy.entrySet()) {
-      reject(e.getValue(), e.getKey(), details.get(e.getKey()));
-    }
-    if (retries > 0) {
-      failedAttempts.add(retries);
-      for (Delivery.Listener listener : settings.listeners()) {
-        listener.failedAttempt(retries, cause);
-      }
-      if (!pauseAfterFailure(false)) {
-        return null;
-      }
-    } else {
-      backoff.reset();
-    }
-    return again;
-  }
-
-  private long requestBytes(List<Item> items) {
-    long sum = 0;
-    for (Item item : items) {
-      sum += sender.requestBytes(item);
-    }
-    return sum;
-  }
-
-  /** After a 413 for {@code size} bytes: later requests stay below it (see {@link #target()}). */
-  private void refusedAsTooLarge(long size, String detail) {
-    tooLargeAt = System.nanoTime();
-    if (size < tooLarge) {
-      tooLarge = size;
-      largestOk = Math.min(largestOk, size - 1);
-      outage.notice(
-          "too-large",
-          settings.destination()
-              + " refused a request of "
-              + size
-              + " bytes as too large ("
-              + detail
-              + "): it is split and sent again, and later requests stay under that size; set the"
-              + " batch byte limit below the limit of the destination (or of the proxy in front"
-              + " of it)");
-    }
-  }
-
-  /** Remembers the size of an accepted request while a learned limit holds. */
-  private void accepted(List<Item> items) {
-    if (tooLarge != Long.MAX_VALUE) {
-      largestOk = Math.max(largestOk, Math.min(requestBytes(items), tooLarge - 1));
-    }
-  }
-
-  private Result attempt(List<Item> pending, int number) {
-    long timeout = settings.requestTimeout().toNanos();
-    if (closing) {
-      timeout = Math.min(timeout, closeDeadline - System.nanoTime());
-      if (timeout <= 0) {
-        giveUp("close_deadline");
-        return ABANDONED;
-      }
-    }
-    Delivery.Batch batch =
-        new Delivery.Batch(
-            Collections.unmodifiableList(pending), Duration.ofNanos(timeout), number);
-    CompletableFuture<Result> future;
-    try {
-      future = sender.send(batch);
-    } catch (Exception | LinkageError e) {
-      return Result.retry(OutageLog.describe(e));
-    }
-    if (future == null) {
-      return Result.retry("the sender returned no future");
-    }
-    inFlight = future;
-    try {
-      if (isSettled()) {
-        future.cancel(true);
-        return ABANDONED;
-      }
-      Result result = future.get(timeout, TimeUnit.NANOSECONDS);
-      return result == null ? Result.retry("the sender returned no result") : result;
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      return isSettled()
-          ? ABANDONED
-          : Result.retry("no answer within " + OutageLog.text(Duration.ofNanos(timeout)));
-    } catch (CancellationException e) {
-      return isSettled() ? ABANDONED : Result.retry("the attempt was cancelled");
-    } catch (ExecutionException e) {
-      return isSettled() ? ABANDONED : Result.retry(OutageLog.describe(e.getCause()));
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      return ABANDONED;
-    } finally {
-      inFlight = null;
-    }
-  }
-
-  private void failedWhole(List<Item> pending, String cause) {
-    failedAttempts.add(pending.size());
-    for (Delivery.Listener listener : settings.listeners()) {
-      listener.failedAttempt(pending.size(), cause);
-    }
-    long wait = backoff.nextNanos();
-    outage.failed(cause, waiting(), dropped.sum(), Duration.ofNanos(wait));
-    pendingWait = wait;
-  }
-
-  /**
-   * Waits out the backoff after a failed attempt. While closing, a failure of the whole attempt
-   * ends the flush (the destination is failing; the deadline is not spent waiting for it).
-   *
-   * @return false when the records are not to be attempted again
-   */
-  private boolean pauseAfterFailure(boolean whole) {
-    if (closing && whole) {
-      stopFlush = true;
-      stopReason = "close_failing";
-      return false;
-    }
-    long wait = whole ? pendingWait : backoff.nextNanos();
-    return pause(wait, whole);
-  }
-
-  /**
-   * Sleeps {@code nanos} while running periodic tasks; returns early (true) when a whole-attempt
-   * failure wait is cut short by close, false when the close deadline passed.
-   */
-  private boolean pause(long nanos, boolean wakeOnClose) {
-    long until = System.nanoTime() + nanos;
-    boolean wasClosing = closing;
-    while (!isSettled()) {
-      long now = System.nanoTime();
-      if (closing && now - closeDeadline >= 0) {
-        stopFlush = true;
-        stopReason = "close_deadline";
-        return false;
-      }
-      if (wakeOnClose && closing && !wasClosing) {
-        return true; // try once more at once, then give up if it fails
-      }
-      if (now - until >= 0) {
-        return true;
-      }
-      runPeriodic();
-      reportDrops();
-      long park = Math.min(until - now, untilNextPeriodic());
-      if (closing) {
-        park = Math.min(park, closeDeadline - now);
-      }
-      LockSupport.parkNanos(this, Math.max(park, 1));
-    }
-    return false;
   }
 
   private void park(int mode, long maxNanos) {
@@ -783,7 +374,7 @@ final class DeliveryWorker {
     }
   }
 
-  private long untilNextPeriodic() {
+  long untilNextPeriodic() {
     long min = MAX_PARK;
     long now = System.nanoTime();
     for (long d : due) {
@@ -792,7 +383,7 @@ final class DeliveryWorker {
     return Math.max(min, 1);
   }
 
-  private void runPeriodic() {
+  void runPeriodic() {
     if (due.length == 0 || closing) {
       return;
     }
@@ -811,7 +402,7 @@ final class DeliveryWorker {
     }
   }
 
-  private void reportDrops() {
+  void reportDrops() {
     long full = queueFull.sumThenReset();
     if (full > 0) {
       outage.dropped(
@@ -826,35 +417,20 @@ final class DeliveryWorker {
   }
 
   /** Records without an outcome yet (stored, minus those of the current group already settled). */
-  private long waiting() {
+  long waiting() {
     synchronized (lock) {
       return Math.max(0, queuedRecords() - settledInGroup);
     }
   }
 
-  private boolean isSettled() {
+  boolean isSettled() {
     synchronized (lock) {
       return settled;
     }
   }
 
-  private void deliver(List<Item> items, @Nullable String reason) {
-    Map<String, Integer> byReason = new LinkedHashMap<>();
-    for (Item item : items) {
-      String r = reason != null ? reason : item.resentAs() != null ? item.resentAs() : "ok";
-      byReason.merge(r, 1, Integer::sum);
-    }
-    byReason.forEach((r, n) -> count(n, r, true));
-  }
-
-  private void reject(List<Item> items, String reason, String detail) {
-    if (count(items.size(), reason, false)) {
-      outage.refused(items.size(), reason, detail);
-    }
-  }
-
   /** Counts an outcome unless the close already gave up on these records. */
-  private boolean count(int n, String reason, boolean ok) {
+  boolean count(int n, String reason, boolean ok) {
     synchronized (lock) {
       if (settled) {
         return false;
@@ -872,6 +448,27 @@ final class DeliveryWorker {
     }
   }
 
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** The close deadline ({@link System#nanoTime()}), once closing. */
+  long closeDeadline() {
+    return closeDeadline;
+  }
+
+  long droppedSoFar() {
+    return dropped.sum();
+  }
+
+  /** An attempt with {@code count} records failed and will be retried. */
+  void failedAttempt(int count, String cause) {
+    failedAttempts.add(count);
+    for (Delivery.Listener listener : settings.listeners()) {
+      listener.failedAttempt(count, cause);
+    }
+  }
+
   /** After the loop: closes the stores; at close, counts what the flush did not send. */
   private void finish() {
     if (!closing) {
@@ -884,6 +481,7 @@ final class DeliveryWorker {
         Thread.currentThread().interrupt();
       }
     }
+    String stopReason = attempts.stopReason();
     long left = giveUp(stopReason);
     if (left > 0) {
       settings

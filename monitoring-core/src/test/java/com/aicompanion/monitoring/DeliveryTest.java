@@ -365,6 +365,42 @@ class DeliveryTest {
   }
 
   @Test
+  void aLargeBatchBehindASmallLimitCostsAboutOneRefusalPerHalvingNotOnePerPart() {
+    AtomicInteger refused = new AtomicInteger();
+    LoopbackReceiver receiver =
+        receiver()
+            .answer(
+                r -> {
+                  if (r.body().length > 4096) {
+                    refused.incrementAndGet();
+                    return new Answer(413, "");
+                  }
+                  return Answer.ok();
+                });
+    Delivery delivery =
+        keep(
+            builder(new LineSender(receiver.uri()))
+                .batch(10_000, 1 << 20, Duration.ofMillis(200))
+                .build());
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      sent.add(String.format("%04d", i) + "b".repeat(96));
+    }
+    sent.forEach(s -> delivery.offer(bytes(s)));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> delivery.counts().delivered() == 3000);
+    List<String> accepted = new ArrayList<>();
+    for (LoopbackReceiver.Request r : receiver.requests()) {
+      if (r.body().length <= 4096) {
+        r.records().forEach(rec -> accepted.add(rec[1]));
+      }
+    }
+    assertThat(accepted).containsExactlyElementsOf(sent);
+    // ~350 KB down to 4 KiB is 7 halvings; sending both halves of every level would be ~127
+    assertThat(refused.get()).isBetween(1, 12);
+  }
+
+  @Test
   void closeAbandonsARequestThatNeverAnswersAtTheDeadlineAndCountsWhatWasNotSent() {
     LoopbackReceiver receiver = receiver().hang();
     try (LogCapture log = LogCapture.of(LOGGER)) {
