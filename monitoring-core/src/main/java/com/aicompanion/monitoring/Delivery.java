@@ -49,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * as the sender measures them ({@link Sender#requestBytes}, the framing included), and waits at
  * most {@code linger} for more records once the first arrived. A record that alone exceeds {@code
  * maxBytes} is offered to {@link Sender#shorten}, else rejected as {@code oversize}. A {@link
- * Result#tooLarge} answer (HTTP 413) halves the batch and sends the halves in order, down to single
- * records, and later batches stay under the refused size: filled to the larger of half of it and
- * the largest size accepted since (a few halvings find the limit), forgotten after ten minutes
- * without a 413.
+ * Result#tooLarge} answer (HTTP 413) sends the batch again in consecutive parts under the refused
+ * size, in order, down to single records; parts and later batches are filled to the larger of half
+ * the smallest refused size and the largest size accepted since, so a few halvings (one 413 each)
+ * find a limit nobody stated, and then requests stay under it. The learned limit is forgotten after
+ * ten minutes without a 413.
  *
  * <p><b>Ids.</b> Each record carries {@link Item#id()} ({@code storeId-sequence}), stable across
  * retries (and, with a durable store, restarts): a destination that indexes by it turns an
@@ -325,8 +326,9 @@ public final class Delivery implements AutoCloseable {
     }
 
     /**
-     * The request was too large (HTTP 413): the batch is halved and the halves sent in order; a
-     * single record is shortened ({@link Sender#shorten}) or rejected as {@code oversize}.
+     * The request was too large (HTTP 413): the batch is sent again in parts under the refused
+     * size, in order; a single record is shortened ({@link Sender#shorten}) or rejected as {@code
+     * oversize}.
      */
     public static Result tooLarge(String detail) {
       return new Result(Kind.TOO_LARGE, "oversize", text(detail));

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sends one group of records for a {@link DeliveryWorker} until every record in it has an outcome:
  * attempts through the {@link Delivery.Sender} (waiting at most the request timeout, cancelled at
- * the close deadline), per-record outcomes, halving on 413 and on a split answer, shortening,
- * backoff between failed attempts and the outage log. Runs on the worker's sender thread; the
- * counting is the worker's.
+ * the close deadline), per-record outcomes, regrouping under the learned limit on 413 and halving
+ * on a split answer, shortening, backoff between failed attempts and the outage log. Runs on the
+ * worker's sender thread; the counting is the worker's.
  *
  * <pre>{@code
  * DeliveryAttempts attempts = new DeliveryAttempts(worker, settings, sender, outage);
