@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every alert carries the labels {@code alertname}, {@code service}, {@code environment} and
  * {@code severity}. Each posted alert is counted in {@code monitoring_alerts_total{outcome}}:
- * {@code sent}, {@code failed} (an attempt that will be retried) or {@code dropped} (queue full or
- * closed). With {@link #healthListener()} a critical check that turns {@code fail} fires {@code
+ * {@code sent}, {@code failed} (an attempt that will be retried), {@code rejected} (Alertmanager
+ * refused it with a 4xx answer: not retried, logged with Alertmanager's message; one invalid alert
+ * does not hold back the others) or {@code dropped} (queue full, or not sent at close). Sending
+ * runs on the library's {@link com.aicompanion.monitoring.Delivery} component. With {@link
+ * #healthListener()} a critical check that turns {@code fail} fires {@code
  * HealthCheckFailed{check=...}} and resolves it when the check passes again.
  */
 public final class AlertNotifier implements AutoCloseable {
@@ -148,9 +151,9 @@ public final class AlertNotifier implements AutoCloseable {
   }
 
   /**
-   * Stops the sender after one last attempt to deliver what is queued (bounded by the request
-   * timeout); what remains is counted as dropped. Active alerts are not resolved: Alertmanager
-   * closes them when their {@code endsAt} passes. Idempotent.
+   * Stops the sender after delivering what is queued, within 5 seconds (at once when Alertmanager
+   * fails: no backoff is waited out); what remains is counted as dropped. Active alerts are not
+   * resolved: Alertmanager closes them when their {@code endsAt} passes. Idempotent.
    */
   @Override
   public void close() {

@@ -1,56 +1,64 @@
 package com.aicompanion.monitoring.health;
 
+import com.aicompanion.monitoring.ConfigKey;
+import com.aicompanion.monitoring.Delivery;
 import com.aicompanion.monitoring.health.internal.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sender thread behind {@link AlertNotifier}: drains the bounded queue in batches, posts them,
- * retries a failed batch with exponential backoff (recomputing {@code endsAt} so that a late
- * delivery is not taken as resolved), and re-queues the active alerts every resend interval.
+ * The sender behind {@link AlertNotifier}, on the library's {@link Delivery} component: a bounded
+ * queue, one worker that posts batches to {@code /api/v2/alerts}, backoff while Alertmanager is
+ * down or failing (connection errors, 408, 429, 5xx), outage and recovery lines in the
+ * application's log, and the active alerts offered again every resend interval.
+ *
+ * <pre>{@code
+ * AlertSender sender = new AlertSender(endpoint, "svc", "prod", 1000, Duration.ofMinutes(1),
+ *     Duration.ofMillis(500), Duration.ofSeconds(30), clock, registry, notifier::activeSnapshot);
+ * sender.offer(alert, startsAt, null);   // firing; a resolvedAt instant resolves it
+ * }</pre>
+ *
+ * <p>An alert is queued as its JSON object without {@code endsAt} when it fires: {@code endsAt} is
+ * written when the batch is sent (four resend intervals ahead), so that a late delivery is not
+ * taken as resolved. Alertmanager refusing a batch with 400 (an invalid alert) splits it until the
+ * refused alert is alone, which is dropped, counted ({@code rejected}) and logged with
+ * Alertmanager's message and the alert; the others go through. Other 4xx answers (wrong URL,
+ * authentication) refuse the batch the same way without splitting. A resolve's {@code endsAt} is
+ * never before its {@code startsAt} (a clock that stepped back).
  */
-final class AlertSender {
-  private static final Logger LOG = LoggerFactory.getLogger(AlertNotifier.class);
+final class AlertSender implements Delivery.Sender {
   private static final int BATCH = 64;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  private static final byte FIRING = 'F';
+  private static final byte RESOLVED = 'R';
 
   /** One alert state to post; {@code resolvedAt} null means firing. */
-  record Posting(Alert alert, Instant startsAt, Instant resolvedAt) {}
+  record Posting(Alert alert, Instant startsAt, @Nullable Instant resolvedAt) {}
 
   private final URI endpoint;
   private final String service;
   private final String environment;
-  private final BlockingQueue<Posting> queue;
   private final Duration resendInterval;
-  private final Duration firstBackoff;
-  private final Duration maxBackoff;
   private final Clock clock;
   private final Supplier<List<Posting>> active;
-  private final Counter sent;
-  private final Counter failed;
-  private final Counter dropped;
   private final HttpClient http;
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile boolean warnedDown;
+  private final Delivery delivery;
 
   AlertSender(
       URI endpoint,
@@ -66,19 +74,48 @@ final class AlertSender {
     this.endpoint = endpoint;
     this.service = service;
     this.environment = environment;
-    this.queue = new ArrayBlockingQueue<>(capacity);
     this.resendInterval = resendInterval;
-    this.firstBackoff = firstBackoff;
-    this.maxBackoff = maxBackoff;
     this.clock = clock;
     this.active = active;
-    this.sent = counter(registry, "sent");
-    this.failed = counter(registry, "failed");
-    this.dropped = counter(registry, "dropped");
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
-    this.thread = new Thread(this::run, "monitoring-alerts");
-    thread.setDaemon(true);
-    thread.start();
+    Counter sent = counter(registry, "sent");
+    Counter failed = counter(registry, "failed");
+    Counter dropped = counter(registry, "dropped");
+    Counter rejected = counter(registry, "rejected");
+    this.delivery =
+        Delivery.builder("monitoring-alerts", this)
+            .destination(ConfigKey.redact(endpoint.toString()))
+            .unit("alert(s)")
+            .logger(LoggerFactory.getLogger(AlertNotifier.class))
+            .queue(Delivery.DEFAULT_QUEUE_BYTES / 4, capacity)
+            .batch(BATCH, 4L << 20, Duration.ZERO)
+            .backoff(firstBackoff, maxBackoff)
+            .requestTimeout(REQUEST_TIMEOUT)
+            .closeTimeout(REQUEST_TIMEOUT)
+            .every(resendInterval, this::resend)
+            .listener(
+                new Delivery.Listener() {
+                  @Override
+                  public void delivered(int count, String reason) {
+                    sent.increment(count);
+                  }
+
+                  @Override
+                  public void rejected(int count, String reason) {
+                    rejected.increment(count);
+                  }
+
+                  @Override
+                  public void dropped(int count, String reason) {
+                    dropped.increment(count);
+                  }
+
+                  @Override
+                  public void failedAttempt(int count, String cause) {
+                    failed.increment(count);
+                  }
+                })
+            .build();
   }
 
   private static Counter counter(MeterRegistry registry, String outcome) {
@@ -88,139 +125,125 @@ final class AlertSender {
         .register(registry);
   }
 
-  void offer(Alert alert, Instant startsAt, Instant resolvedAt) {
-    if (closing.getCount() == 0 || !queue.offer(new Posting(alert, startsAt, resolvedAt))) {
-      dropped.increment();
-    }
+  /** Queues one alert state; never blocks. A full queue drops it (counted). */
+  void offer(Alert alert, Instant startsAt, @Nullable Instant resolvedAt) {
+    delivery.offer(encode(new Posting(alert, startsAt, resolvedAt)));
   }
 
+  /** Delivers what is queued within the request timeout; what is left is counted as dropped. */
   void close() {
-    if (closing.getCount() == 0) {
-      return;
-    }
-    closing.countDown();
-    try {
-      thread.join(REQUEST_TIMEOUT.toMillis() + 1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    delivery.close();
+  }
+
+  /** On the worker, every resend interval: the active alerts again, so they do not expire. */
+  private void resend() {
+    for (Posting p : active.get()) {
+      delivery.offer(encode(p));
     }
   }
 
-  private void run() {
-    long nextResend = System.nanoTime() + resendInterval.toNanos();
-    while (closing.getCount() > 0) {
-      try {
-        if (System.nanoTime() - nextResend >= 0) {
-          nextResend = System.nanoTime() + resendInterval.toNanos();
-          for (Posting p : active.get()) {
-            if (!queue.offer(p)) {
-              dropped.increment();
-            }
-          }
-        }
-        long waitNanos = Math.max(1, nextResend - System.nanoTime());
-        Posting first =
-            queue.poll(
-                Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-        if (first != null) {
-          deliver(batch(first));
-        }
-      } catch (InterruptedException e) {
-        break;
-      } catch (RuntimeException e) {
-        LOG.warn("Alert sender failed; continuing", e);
-      }
+  /**
+   * One tag byte (firing or resolved) and the alert's JSON object; a firing one without {@code
+   * endsAt} and its closing brace, both written at send time.
+   */
+  private byte[] encode(Posting p) {
+    Alert alert = p.alert();
+    Json json = new Json().beginObject().name("labels").beginObject();
+    json.name("alertname").value(alert.name());
+    json.name("service").value(service);
+    json.name("environment").value(environment);
+    json.name("severity").value(alert.severity().label());
+    for (Map.Entry<String, String> label : alert.labels().entrySet()) {
+      json.name(label.getKey()).value(label.getValue());
     }
-    // one last attempt for what is still queued
-    List<Posting> rest = new ArrayList<>();
-    queue.drainTo(rest);
-    if (!rest.isEmpty() && !post(rest)) {
-      dropped.increment(rest.size());
+    json.endObject().name("annotations").beginObject();
+    for (Map.Entry<String, String> a : alert.annotations().entrySet()) {
+      json.name(a.getKey()).value(a.getValue());
     }
+    json.endObject();
+    json.name("startsAt").value(DateTimeFormatter.ISO_INSTANT.format(p.startsAt()));
+    if (p.resolvedAt() != null) {
+      json.name("endsAt")
+          .value(DateTimeFormatter.ISO_INSTANT.format(notBefore(p.resolvedAt(), p.startsAt())));
+      json.endObject();
+    }
+    byte[] object = json.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] payload = new byte[object.length + 1];
+    payload[0] = p.resolvedAt() == null ? FIRING : RESOLVED;
+    System.arraycopy(object, 0, payload, 1, object.length);
+    return payload;
   }
 
-  private List<Posting> batch(Posting first) {
-    List<Posting> batch = new ArrayList<>(BATCH);
-    batch.add(first);
-    queue.drainTo(batch, BATCH - 1);
-    return batch;
-  }
-
-  /** Posts until delivered, waiting with backoff between attempts, or until closing. */
-  private void deliver(List<Posting> batch) throws InterruptedException {
-    long backoff = firstBackoff.toMillis();
-    while (!post(batch)) {
-      if (closing.await(backoff, TimeUnit.MILLISECONDS)) {
-        dropped.increment(batch.size());
-        return;
-      }
-      backoff = Math.min(backoff * 2, maxBackoff.toMillis());
-    }
-  }
-
-  private boolean post(List<Posting> batch) {
-    HttpRequest request =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(render(batch, clock.instant())))
-            .build();
-    String problem;
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 == 2) {
-        sent.increment(batch.size());
-        if (warnedDown) {
-          warnedDown = false;
-          LOG.info("Alertmanager at {} accepts alerts again", endpoint);
-        }
-        return true;
-      }
-      problem = "HTTP " + response.statusCode() + ": " + abbreviate(response.body());
-    } catch (java.io.IOException e) {
-      problem =
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      problem = "interrupted";
-    }
-    failed.increment(batch.size());
-    if (!warnedDown) {
-      warnedDown = true;
-      LOG.warn("Cannot post alerts to {} ({}); retrying with backoff", endpoint, problem);
-    }
-    return false;
+  private static Instant notBefore(Instant instant, Instant floor) {
+    return instant.isBefore(floor) ? floor : instant;
   }
 
   /** The JSON body of {@code POST /api/v2/alerts}; firing alerts end four resends from now. */
-  String render(List<Posting> batch, Instant now) {
-    Json json = new Json().beginArray();
-    for (Posting p : batch) {
-      Alert alert = p.alert();
-      json.beginObject().name("labels").beginObject();
-      json.name("alertname").value(alert.name());
-      json.name("service").value(service);
-      json.name("environment").value(environment);
-      json.name("severity").value(alert.severity().label());
-      for (Map.Entry<String, String> label : alert.labels().entrySet()) {
-        json.name(label.getKey()).value(label.getValue());
+  byte[] render(List<Delivery.Item> items, Instant now) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(256 * items.size());
+    body.write('[');
+    String endsAt = DateTimeFormatter.ISO_INSTANT.format(now.plus(resendInterval.multipliedBy(4)));
+    for (int i = 0; i < items.size(); i++) {
+      byte[] payload = items.get(i).payload();
+      if (i > 0) {
+        body.write(',');
       }
-      json.endObject().name("annotations").beginObject();
-      for (Map.Entry<String, String> a : alert.annotations().entrySet()) {
-        json.name(a.getKey()).value(a.getValue());
+      body.write(payload, 1, payload.length - 1);
+      if (payload[0] == FIRING) {
+        body.writeBytes((",\"endsAt\":\"" + endsAt + "\"}").getBytes(StandardCharsets.US_ASCII));
       }
-      Instant endsAt =
-          p.resolvedAt() != null ? p.resolvedAt() : now.plus(resendInterval.multipliedBy(4));
-      json.endObject();
-      json.name("startsAt").value(DateTimeFormatter.ISO_INSTANT.format(p.startsAt()));
-      json.name("endsAt").value(DateTimeFormatter.ISO_INSTANT.format(endsAt));
-      json.endObject();
     }
-    return json.endArray().toString();
+    body.write(']');
+    return body.toByteArray();
+  }
+
+  @Override
+  public long requestBytes(Delivery.Item item) {
+    return item.payload().length + 40;
+  }
+
+  @Override
+  public CompletableFuture<Delivery.Result> send(Delivery.Batch batch) {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(batch.timeout())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(render(batch.items(), clock.instant())))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> classify(batch, response.statusCode(), response.body()));
+  }
+
+  private Delivery.Result classify(Delivery.Batch batch, int status, String body) {
+    if (status / 100 == 2) {
+      return Delivery.Result.delivered();
+    }
+    String answer = "Alertmanager answered HTTP " + status + ": " + abbreviate(body);
+    if (status == 408 || status == 429 || status >= 500) {
+      return Delivery.Result.retry(answer);
+    }
+    if (status == 413) {
+      return Delivery.Result.tooLarge(answer);
+    }
+    if (batch.size() == 1) {
+      return Delivery.Result.reject("rejected", answer + " for the alert " + labels(batch));
+    }
+    if (status == 400) {
+      // one invalid alert refuses the whole batch: split it so that the others get through
+      return Delivery.Result.split("rejected", answer);
+    }
+    return Delivery.Result.reject("rejected", answer);
+  }
+
+  /** The labels of a batch's single alert, as sent, for the log line. */
+  private static String labels(Delivery.Batch batch) {
+    String object = new String(batch.items().get(0).payload(), StandardCharsets.UTF_8).substring(1);
+    int end = object.indexOf(",\"annotations\"");
+    return abbreviate(end < 0 ? object : object.substring(0, end) + "}");
   }
 
   private static String abbreviate(String body) {
     String line = body == null ? "" : body.strip().replace('\n', ' ');
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 }

@@ -121,6 +121,72 @@ class AlertNotifierAlertmanagerTest {
     }
   }
 
+  /**
+   * One alert Alertmanager refuses (400: an annotation name it does not allow) neither jams the
+   * sender nor takes the alerts sent with it down: the batch is split, the refused alert is dropped
+   * and counted as rejected with a WARN naming Alertmanager's message and the alert, the others
+   * arrive, and later alerts still go through.
+   */
+  @Test
+  void aRefusedAlertIsDroppedAndCountedWhileTheOthersInItsBatchArrive() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AlertNotifier.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    try (AlertNotifier alerts = notifier(meters)) {
+      Alert bad = Alert.builder("BadAnnotation").annotation("runbook-url", "http://x").build();
+      alertmanager.stop();
+      try {
+        // queued together while Alertmanager is down, so that they go in one batch
+        alerts.fire(Alert.builder("GoodBefore").build());
+        alerts.fire(bad);
+        alerts.fire(Alert.builder("GoodAfter").build());
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    meters.get("monitoring_alerts").tag("outcome", "failed").counter().count()
+                        >= 3);
+      } finally {
+        alertmanager.restart();
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  activeAlerts("GoodBefore").size() == 1 && activeAlerts("GoodAfter").size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  meters.get("monitoring_alerts").tag("outcome", "rejected").counter().count()
+                      == 1.0);
+      assertThat(activeAlerts("BadAnnotation")).isEmpty();
+      assertThat(meters.get("monitoring_alerts").tag("outcome", "sent").counter().count())
+          .isEqualTo(2.0);
+      assertThat(log.list)
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .contains("refused by")
+                      .contains("Alertmanager answered HTTP 400")
+                      .contains("\"alertname\":\"BadAnnotation\""));
+
+      alerts.fire(Alert.builder("LaterAlert").build());
+      await().atMost(Duration.ofSeconds(20)).until(() -> activeAlerts("LaterAlert").size() == 1);
+      alerts.resolve(Alert.builder("GoodBefore").build());
+      alerts.resolve(Alert.builder("GoodAfter").build());
+      alerts.resolve(Alert.builder("LaterAlert").build());
+    } finally {
+      logger.detachAppender(log);
+    }
+  }
+
   @Test
   void activeAlertsAreResentSoAlertmanagerKeepsThem() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();

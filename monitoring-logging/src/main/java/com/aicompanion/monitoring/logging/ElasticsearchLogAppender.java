@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Direct shipping to an Elasticsearch (or OpenSearch) data stream for your own {@code logback.xml}:
  * the same shipper {@link JsonLogging} attaches for {@code MONITORING_ELASTICSEARCH_URL}, with a
- * bounded queue that never blocks the application (overflow: the new event is dropped and counted).
+ * queue bounded by bytes that never blocks the application (overflow: the new event is dropped and
+ * counted). Outages and recoveries are logged by the logger {@code
+ * com.aicompanion.monitoring.logging.shipping} of this configuration, rate-limited.
  *
  * <pre>{@code
  * <appender name="ES" class="com.aicompanion.monitoring.logging.ElasticsearchLogAppender">
@@ -30,10 +32,13 @@ import java.util.regex.Pattern;
  * property, the value and the fix, and the appender does not start): {@code url} (required, http or
  * https), {@code serviceName} (required), {@code environment} (default {@code dev}; the data stream
  * is {@code logs-<serviceName>-<environment>}), {@code serviceVersion} (default {@code unknown}),
- * {@code apiKey} or {@code username} + {@code password}, {@code queueCapacity} (default 10000),
- * {@code batchSize} (500), {@code batchBytes} (5242880), {@code flushInterval} (1 second), {@code
- * closeTimeout} (5 seconds), {@code maxBackoff} (5 seconds), {@code maskEmails} (false), {@code
- * mask} (repeatable). Durations use Logback's syntax, e.g. {@code 500 milliseconds}.
+ * {@code apiKey} or {@code username} + {@code password}, {@code queueBytes} (default 67108864:
+ * encoded lines held before new events are dropped), {@code queueCapacity} (deprecated; default 0,
+ * no bound on the number of events), {@code batchSize} (500), {@code batchBytes} (5242880, the
+ * largest {@code _bulk} body with its action lines), {@code flushInterval} (1 second), {@code
+ * closeTimeout} (5 seconds: {@link #stop()} returns within it, a request in flight abandoned),
+ * {@code maxBackoff} (5 seconds), {@code maskEmails} (false), {@code mask} (repeatable). Durations
+ * use Logback's syntax, e.g. {@code 500 milliseconds}.
  */
 public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   private String url;
@@ -43,7 +48,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   private String serviceName;
   private String serviceVersion;
   private String environment;
-  private int queueCapacity = 10_000;
+  private long queueBytes = 64L * 1024 * 1024;
+  private int queueCapacity;
   private int batchSize = 500;
   private int batchBytes = 5 * 1024 * 1024;
   private ch.qos.logback.core.util.Duration flushInterval =
@@ -85,6 +91,12 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     this.environment = environment;
   }
 
+  /** Encoded bytes the queue holds before new events are dropped; default 64 MiB. */
+  public void setQueueBytes(long queueBytes) {
+    this.queueBytes = queueBytes;
+  }
+
+  /** Deprecated: also bounds the queue by events when above 0 (default 0: bytes only). */
   public void setQueueCapacity(int queueCapacity) {
     this.queueCapacity = queueCapacity;
   }
@@ -123,17 +135,21 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     return counters.shipped();
   }
 
-  /** Events dropped (queue full, or not shipped by the close deadline) so far. */
+  /** Events dropped (queue full, closed, or not shipped by the close deadline) so far. */
   public long droppedEvents() {
     return counters.dropped();
   }
 
-  /** Events Elasticsearch rejected so far. */
+  /** Events Elasticsearch refused, that were too large, or could not be encoded, so far. */
   public long failedEvents() {
     return counters.failed();
   }
 
-  /** Binds {@code monitoring_log_events_total{outcome}} and {@code monitoring_log_queue_size}. */
+  /**
+   * Binds {@code monitoring_log_events_total{outcome}}, {@code
+   * monitoring_log_event_reasons_total{outcome,reason}}, {@code monitoring_log_queue_size} and
+   * {@code monitoring_log_queue_bytes}.
+   */
   public void bindTo(MeterRegistry registry) {
     counters.bindTo(registry);
   }
@@ -143,7 +159,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     URI uri = parseUrl();
     if (uri == null
         || !require("serviceName", serviceName, "<serviceName>your-service</serviceName>")
-        || !range("queueCapacity", queueCapacity, 1, 10_000_000)
+        || !range("queueBytes", queueBytes, 64 * 1024, Integer.MAX_VALUE)
+        || !range("queueCapacity", queueCapacity, 0, 10_000_000)
         || !range("batchSize", batchSize, 1, 100_000)
         || !range("batchBytes", batchBytes, 1024, 100 * 1024 * 1024)) {
       return;
@@ -174,12 +191,15 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             authorization(),
             identity.service(),
             environmentName,
+            queueBytes,
             queueCapacity,
             batchSize,
             batchBytes,
             java.time.Duration.ofMillis(flushInterval.getMilliseconds()),
             java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
-            java.time.Duration.ofMillis(maxBackoff.getMilliseconds()));
+            java.time.Duration.ofMillis(maxBackoff.getMilliseconds()),
+            // a document refused for a mapping conflict is resent once in its safe form
+            com.aicompanion.monitoring.logging.internal.SafeDocument::safeForm);
     shipper =
         new ElasticsearchAppender(
             settings,
@@ -229,7 +249,7 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     return true;
   }
 
-  private boolean range(String property, int value, int min, int max) {
+  private boolean range(String property, long value, long min, long max) {
     if (value < min || value > max) {
       addError(
           name()

@@ -1,8 +1,9 @@
 package com.aicompanion.monitoring.logging.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import com.aicompanion.monitoring.Delivery;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,119 +11,318 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP side of shipping: installs the index template and sends {@code _bulk} requests to one
- * data stream, classifying every item as shipped, to retry or failed.
+ * The Elasticsearch side of shipping, as the {@link Delivery.Sender} of the log shipper: installs
+ * the index template once, sends {@code _bulk} requests of {@code create} actions to one data
+ * stream, and says what became of every document.
  *
  * <pre>{@code
- * BulkClient client = new BulkClient(URI.create("http://127.0.0.1:9200"), null, "logs-svc-dev");
- * client.installTemplate("logs-svc", "logs-svc-*");
- * BulkClient.Result result = client.send(docs, Duration.ofSeconds(10));
+ * BulkClient client = new BulkClient(URI.create("http://127.0.0.1:9200"), null, "logs-svc-dev",
+ *     "logs-svc", "logs-svc-*", SafeDocument::safeForm);
+ * Delivery shipper = Delivery.builder("monitoring-log-shipper", client)...build();
  * }</pre>
+ *
+ * <p>Each action names the document id {@code <storeId>-<sequence>} ({@link Delivery.Item#id()}),
+ * so a document sent again after a timeout or a restart is refused as a duplicate (409), counted as
+ * shipped ({@code duplicate}), and the index holds each logged event once.
+ *
+ * <p>Answers: 2xx is read with Jackson's streaming parser, asking the node for only {@code errors}
+ * and each item's status and error type/reason ({@code filter_path}); when {@code errors} is false,
+ * nothing more is read. 413 splits the request ({@link Delivery.Result#tooLarge}); 408, 429 and 5xx
+ * are retried with backoff; other answers refuse the batch. Per item: 2xx shipped, 409 duplicate,
+ * 429/5xx retried, a mapping conflict resent once in its safe form ({@code safeForm}, counted
+ * {@code safe_form}) and otherwise failed as {@code mapping}, anything else failed as {@code
+ * rejected}. A document over the request limit is shortened by {@link DocumentShortener}.
  */
-final class BulkClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final byte[] CREATE = "{\"create\":{}}\n".getBytes(StandardCharsets.UTF_8);
+final class BulkClient implements Delivery.Sender {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final byte[] ACTION_START =
+      "{\"create\":{\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACTION_END = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+  private static final String FILTER =
+      "?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
 
-  private final URI base;
+  private final URI bulk;
+  private final URI template;
+  private final String templatePattern;
   private final String authorization;
-  private final String dataStream;
+  private final @Nullable UnaryOperator<byte[]> safeForm;
   private final HttpClient http;
+  private volatile boolean templateInstalled;
 
-  /** The outcome of one bulk request; {@code retry} holds the documents to send again. */
-  record Result(int shipped, int failed, List<byte[]> retry, String firstError) {}
-
-  BulkClient(URI base, String authorization, String dataStream) {
+  /**
+   * @param authorization a full {@code Authorization} header value, or null
+   * @param safeForm the safe form of a document refused for a mapping conflict, or null to fail
+   *     such documents at once
+   */
+  BulkClient(
+      URI base,
+      @Nullable String authorization,
+      String dataStream,
+      String templateName,
+      String templatePattern,
+      @Nullable UnaryOperator<byte[]> safeForm) {
     String text = base.toString();
-    this.base = URI.create(text.endsWith("/") ? text : text + "/");
+    URI root = URI.create(text.endsWith("/") ? text : text + "/");
+    this.bulk = root.resolve(dataStream + "/_bulk" + FILTER);
+    this.template = root.resolve("_index_template/" + templateName);
+    this.templatePattern = templatePattern;
     this.authorization = authorization;
-    this.dataStream = dataStream;
+    this.safeForm = safeForm;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
-  /**
-   * PUTs the composable index template: a data stream for {@code pattern} with the ECS mapping.
-   *
-   * @throws IOException when the request fails or is not acknowledged
-   */
-  void installTemplate(String name, String pattern, Duration timeout)
-      throws IOException, InterruptedException {
-    HttpRequest request =
-        request("_index_template/" + name, timeout)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(IndexTemplate.json(pattern)))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() / 100 != 2) {
-      throw new IOException(
-          "index template " + name + " answered " + response.statusCode() + ": " + response.body());
-    }
+  @Override
+  public long requestBytes(Delivery.Item item) {
+    byte[] doc = item.payload();
+    boolean newline = doc.length > 0 && doc[doc.length - 1] == '\n';
+    return ACTION_START.length
+        + item.storeId().length()
+        + 1
+        + digits(item.sequence())
+        + ACTION_END.length
+        + doc.length
+        + (newline ? 0 : 1);
   }
 
-  /**
-   * Sends {@code docs} (one JSON object each, with or without its trailing newline) as one bulk
-   * request.
-   */
-  Result send(List<byte[]> docs, Duration timeout) throws IOException, InterruptedException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(docs.size() * 512);
-    for (byte[] doc : docs) {
-      body.write(CREATE);
-      body.write(doc);
+  @Override
+  public byte @Nullable [] shorten(Delivery.Item item, long maxPayloadBytes) {
+    return DocumentShortener.shorten(item.payload(), maxPayloadBytes);
+  }
+
+  @Override
+  public CompletableFuture<Delivery.Result> send(Delivery.Batch batch) {
+    byte[] body = body(batch);
+    if (templateInstalled) {
+      return post(batch, body);
+    }
+    return installTemplate(batch.timeout())
+        .thenCompose(
+            problem ->
+                problem != null ? CompletableFuture.completedFuture(problem) : post(batch, body));
+  }
+
+  /** Completes with null when the template is in place, else with the result to report. */
+  private CompletableFuture<Delivery.@Nullable Result> installTemplate(Duration timeout) {
+    HttpRequest request =
+        request(template, timeout)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(IndexTemplate.json(templatePattern)))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() / 100 == 2) {
+                templateInstalled = true;
+                return null;
+              }
+              return Delivery.Result.retry(
+                  "installing the index template answered HTTP "
+                      + response.statusCode()
+                      + ": "
+                      + abbreviate(response.body()));
+            });
+  }
+
+  private CompletableFuture<Delivery.Result> post(Delivery.Batch batch, byte[] body) {
+    HttpRequest request =
+        request(bulk, batch.timeout())
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> classify(batch, response.statusCode(), response.body()));
+  }
+
+  private static byte[] body(Delivery.Batch batch) {
+    long size = 0;
+    for (Delivery.Item item : batch.items()) {
+      size += item.payload().length + 64;
+    }
+    java.io.ByteArrayOutputStream body =
+        new java.io.ByteArrayOutputStream((int) Math.min(size, Integer.MAX_VALUE - 16));
+    for (Delivery.Item item : batch.items()) {
+      body.writeBytes(ACTION_START);
+      body.writeBytes(item.id().getBytes(StandardCharsets.US_ASCII));
+      body.writeBytes(ACTION_END);
+      byte[] doc = item.payload();
+      body.writeBytes(doc);
       if (doc.length == 0 || doc[doc.length - 1] != '\n') {
         body.write('\n');
       }
     }
-    HttpRequest request =
-        request(dataStream + "/_bulk", timeout)
-            .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build();
-    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    int status = response.statusCode();
-    if (status == 429 || status >= 500) {
-      return new Result(0, 0, docs, "HTTP " + status);
+    return body.toByteArray();
+  }
+
+  Delivery.Result classify(Delivery.Batch batch, int status, byte[] body) {
+    if (status == 413) {
+      return Delivery.Result.tooLarge("HTTP 413" + detail(body));
+    }
+    if (status == 408 || status == 429 || status >= 500) {
+      return Delivery.Result.retry("HTTP " + status + detail(body));
     }
     if (status / 100 != 2) {
-      return new Result(
-          0,
-          docs.size(),
-          List.of(),
-          "HTTP " + status + ": " + new String(response.body(), StandardCharsets.UTF_8));
+      return Delivery.Result.reject("rejected", "HTTP " + status + detail(body));
     }
-    JsonNode root = JSON.readTree(response.body());
-    if (!root.path("errors").asBoolean(false)) {
-      return new Result(docs.size(), 0, List.of(), null);
+    try {
+      return items(batch, body);
+    } catch (IOException | RuntimeException e) {
+      // which documents went in is unknown: send them all again; those that did come back 409
+      return Delivery.Result.retry("unreadable _bulk answer: " + e.getMessage());
     }
-    JsonNode items = root.path("items");
-    int shipped = 0;
-    int failed = 0;
-    String firstError = null;
-    List<byte[]> retry = new ArrayList<>();
-    for (int i = 0; i < docs.size(); i++) {
-      JsonNode item = items.path(i).path("create");
-      int itemStatus = item.path("status").asInt(500);
-      if (itemStatus / 100 == 2) {
-        shipped++;
-      } else if (itemStatus == 429 || itemStatus >= 500) {
-        retry.add(docs.get(i));
-      } else {
-        failed++;
-        if (firstError == null) {
-          firstError = itemStatus + " " + item.path("error").toString();
+  }
+
+  /** Reads {@code errors} first; only when it is true, each item's status and error. */
+  private Delivery.Result items(Delivery.Batch batch, byte[] body) throws IOException {
+    Delivery.Result.Items items = null;
+    int index = 0;
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("errors")) {
+          if (value == JsonToken.VALUE_FALSE) {
+            return Delivery.Result.delivered();
+          }
+        } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
+          items = Delivery.Result.items(batch.size());
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            Item item = item(parser);
+            if (index < batch.size()) {
+              outcome(items, index, batch.items().get(index), item);
+            }
+            index++;
+          }
+        } else {
+          parser.skipChildren();
         }
       }
     }
-    return new Result(shipped, failed, retry, firstError);
+    if (items == null) {
+      throw new IOException("no items");
+    }
+    for (int i = index; i < batch.size(); i++) {
+      items.retry(i, "no answer for this document");
+    }
+    return items;
   }
 
-  private HttpRequest.Builder request(String path, Duration timeout) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+  private record Item(int status, String type, String reason) {}
+
+  /** One element of {@code items}: {@code {"create":{"status":..,"error":{..}}}}. */
+  private static Item item(JsonParser parser) throws IOException {
+    int status = 500;
+    String type = "";
+    String reason = "";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        parser.skipChildren();
+        continue;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals("status") && value == JsonToken.VALUE_NUMBER_INT) {
+          status = parser.getIntValue();
+        } else if (name.equals("error") && value == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken v = parser.nextToken();
+            if (key.equals("type") && v == JsonToken.VALUE_STRING) {
+              type = parser.getText();
+            } else if (key.equals("reason") && v == JsonToken.VALUE_STRING) {
+              reason = parser.getText();
+            } else {
+              parser.skipChildren();
+            }
+          }
+        } else {
+          parser.skipChildren();
+        }
+      }
+    }
+    return new Item(status, type, reason);
+  }
+
+  private void outcome(Delivery.Result.Items items, int index, Delivery.Item doc, Item answer) {
+    int status = answer.status();
+    if (status / 100 == 2) {
+      return;
+    }
+    String error = answer.type() + ": " + abbreviate(answer.reason());
+    if (status == 409) {
+      items.delivered(index, "duplicate");
+    } else if (status == 429 || status >= 500) {
+      items.retry(index, "item status " + status + " " + error);
+    } else if (isMapping(answer)) {
+      byte[] safe = doc.resentAs() == null ? safeForm(doc.payload()) : null;
+      if (safe != null) {
+        items.resend(index, safe, "safe_form");
+      } else {
+        items.reject(index, "mapping", error);
+      }
+    } else {
+      items.reject(index, "rejected", "item status " + status + " " + error);
+    }
+  }
+
+  private byte @Nullable [] safeForm(byte[] doc) {
+    if (safeForm == null) {
+      return null;
+    }
+    try {
+      byte[] safe = safeForm.apply(doc);
+      return safe == null || Arrays.equals(safe, doc) ? null : safe;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A refusal caused by a field's mapping: the document may pass in its safe form. */
+  static boolean isMapping(String type, String reason) {
+    return type.contains("mapper")
+        || type.contains("mapping")
+        || type.equals("document_parsing_exception")
+        || (type.equals("illegal_argument_exception") && reason.contains("mapp"));
+  }
+
+  private static boolean isMapping(Item item) {
+    return isMapping(item.type(), item.reason());
+  }
+
+  private HttpRequest.Builder request(URI uri, Duration timeout) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
     return builder;
+  }
+
+  private static String detail(byte[] body) {
+    String text =
+        abbreviate(new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8));
+    return text.isEmpty() ? "" : ": " + text;
+  }
+
+  private static String abbreviate(String text) {
+    String line = text == null ? "" : text.strip().replace('\n', ' ');
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+
+  private static int digits(long n) {
+    int digits = 1;
+    while (n >= 10) {
+      n /= 10;
+      digits++;
+    }
+    return digits;
   }
 }

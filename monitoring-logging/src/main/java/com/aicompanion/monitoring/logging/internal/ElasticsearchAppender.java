@@ -1,19 +1,21 @@
 package com.aicompanion.monitoring.logging.internal;
 
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
+import com.aicompanion.monitoring.Delivery;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ships log events straight to an Elasticsearch (or OpenSearch) data stream with the {@code _bulk}
- * API, off the application thread.
+ * API, through the library's {@link Delivery} component.
  *
  * <pre>{@code
  * ElasticsearchAppender appender = new ElasticsearchAppender(settings, ecsEncoder, counters);
@@ -22,16 +24,20 @@ import java.util.concurrent.TimeUnit;
  * root.addAppender(appender);
  * }</pre>
  *
- * <p>The application thread only offers the event to a bounded queue: when the queue is full the
- * new event is dropped and counted ({@code monitoring_log_events_total{outcome="dropped"}}); it
- * never blocks and never touches the network. One worker thread batches by count, bytes and time,
- * installs the index template first, and retries a batch with exponential backoff on connection
- * errors, 429 and 5xx (whole request or single items) for as long as the appender runs, so an
- * outage loses only what overflowed the queue. Items rejected for other reasons (e.g. a mapping
- * conflict) are counted as {@code failed}. {@link #stop()} flushes within the close timeout and
- * counts what is left as dropped, so {@code shipped + dropped + failed} equals what was logged.
+ * <p>The application thread encodes the event (once: with {@link SharedLineEncoder} the console
+ * takes the same line) and offers the bytes to a queue bounded by bytes ({@code
+ * elasticsearch.queue.bytes}); when it is full the event is dropped and counted. It never blocks
+ * and never touches the network. The delivery worker batches by count, bytes (action lines
+ * included) and time, sends through {@link BulkClient}, retries with backoff while the node fails
+ * and logs outages and recoveries through the application's own log (logger {@value #LOGGER},
+ * rate-limited). {@link #stop()} returns within the close timeout, abandoning a request in flight,
+ * and counts what was not sent as dropped, so that {@code shipped + dropped + failed} equals what
+ * reached this appender.
  */
 public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+  /** The logger of the shipper's own lines (outages, recoveries, refused documents). */
+  public static final String LOGGER = "com.aicompanion.monitoring.logging.shipping";
+
   /**
    * The {@code Authorization} header for Elasticsearch: {@code ApiKey <key>} (the base64 id:key the
    * cluster issued), else HTTP Basic (RFC 7617, UTF-8) for a user name and password, else null.
@@ -52,18 +58,25 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Frozen shipping settings. {@code authorization} is a full header value or null. */
+  /**
+   * Frozen shipping settings. {@code authorization} is a full header value or null; {@code
+   * queueCapacity} 0 means no bound on the number of events (only {@code queueBytes}); {@code
+   * safeForm} turns a document refused for a mapping conflict into a form that cannot conflict
+   * (null: such documents fail at once).
+   */
   public record Settings(
       URI url,
       String authorization,
       String service,
       String environment,
+      long queueBytes,
       int queueCapacity,
       int batchSize,
       int batchBytes,
       Duration flushInterval,
       Duration closeTimeout,
-      Duration maxBackoff) {
+      Duration maxBackoff,
+      @Nullable UnaryOperator<byte[]> safeForm) {
 
     /** {@code logs-<service>-<environment>}, lower case, characters data streams allow. */
     public String dataStream() {
@@ -78,6 +91,11 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       return "logs-" + clean(service) + "-*";
     }
 
+    /** The node's URL as log lines show it: user information and secret parameters masked. */
+    String destination() {
+      return com.aicompanion.monitoring.ConfigKey.redact(url.toString());
+    }
+
     private static String clean(String name) {
       return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
     }
@@ -86,215 +104,109 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
   private final Settings settings;
   private final Encoder<ILoggingEvent> encoder;
   private final ShippingCounters counters;
-  private final ArrayBlockingQueue<ILoggingEvent> queue;
-  private final BulkClient client;
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private final List<byte[]> pending = new ArrayList<>();
-  private volatile long closeDeadline = Long.MAX_VALUE;
-  private volatile boolean templateInstalled;
-  private Thread worker;
-  private long warnings;
+  private final AtomicLong encodingWarned = new AtomicLong(Long.MIN_VALUE);
+  private volatile Delivery delivery;
 
   public ElasticsearchAppender(
       Settings settings, Encoder<ILoggingEvent> encoder, ShippingCounters counters) {
     this.settings = settings;
     this.encoder = encoder;
     this.counters = counters;
-    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-    this.client = new BulkClient(settings.url(), settings.authorization(), settings.dataStream());
-    counters.queueSize(() -> queue.size() + pendingSize());
     setName("elasticsearch");
   }
 
   @Override
   public void start() {
-    worker = new Thread(this::run, "monitoring-log-shipper");
-    worker.setDaemon(true);
-    worker.start();
+    BulkClient client =
+        new BulkClient(
+            settings.url(),
+            settings.authorization(),
+            settings.dataStream(),
+            settings.templateName(),
+            settings.templatePattern(),
+            settings.safeForm());
+    Delivery shipper =
+        Delivery.builder("monitoring-log-shipper", client)
+            .destination(settings.destination())
+            .unit("log event(s)")
+            .logger(logger())
+            .queue(
+                settings.queueBytes(),
+                settings.queueCapacity() <= 0 ? Integer.MAX_VALUE : settings.queueCapacity())
+            .batch(settings.batchSize(), settings.batchBytes(), settings.flushInterval())
+            .backoff(FIRST_BACKOFF, max(FIRST_BACKOFF, settings.maxBackoff()))
+            .requestTimeout(REQUEST_TIMEOUT)
+            .closeTimeout(settings.closeTimeout())
+            .listener(counters.listener())
+            .build();
+    counters.queue(shipper::queuedRecords, shipper::queuedBytes);
+    delivery = shipper;
     super.start();
+  }
+
+  /**
+   * The application's own log for the shipper's lines: the logger of this appender's Logback
+   * context (the one a logback.xml configured), else SLF4J's.
+   */
+  private Logger logger() {
+    return getContext() instanceof LoggerContext context
+        ? context.getLogger(LOGGER)
+        : LoggerFactory.getLogger(LOGGER);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override
   protected void append(ILoggingEvent event) {
     TraceCapture.attach(event);
-    event.prepareForDeferredProcessing();
-    if (closeDeadline != Long.MAX_VALUE || !queue.offer(event)) {
-      counters.dropped(1);
+    byte[] line;
+    try {
+      line = encoder.encode(event);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      encodingFailed(e);
+      return;
+    }
+    if (line == null || line.length == 0) {
+      encodingFailed(null);
+      return;
+    }
+    // kept with its newline (the bulk body needs one after each document) and not copied:
+    // the console may share the same array (SharedLineEncoder)
+    delivery.offer(line);
+  }
+
+  private void encodingFailed(Throwable e) {
+    counters.encodingFailed();
+    long now = System.nanoTime();
+    long last = encodingWarned.get();
+    if ((last == Long.MIN_VALUE || now - last > 60_000_000_000L)
+        && encodingWarned.compareAndSet(last, now)) {
+      // Logback status, not SLF4J: this runs inside the application's logging call
+      addWarn("a log event could not be encoded for shipping (counted as failed): " + e);
     }
   }
 
-  /** Flushes what is queued within the close timeout; what is left is counted as dropped. */
+  /**
+   * Sends what is queued within the close timeout; a request still in flight then is abandoned, and
+   * what is left is counted as dropped.
+   */
   @Override
   public void stop() {
     if (!isStarted()) {
       return;
     }
+    Delivery shipper = delivery;
+    if (shipper != null) {
+      // while it flushes, events still appended are refused and counted (dropped, closed)
+      shipper.close();
+    }
     super.stop();
-    closeDeadline = System.nanoTime() + settings.closeTimeout().toNanos();
-    closing.countDown();
-    try {
-      worker.join(settings.closeTimeout().toMillis() + 1000);
-      if (worker.isAlive()) {
-        worker.interrupt();
-        worker.join(1000);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
-  private boolean isClosing() {
-    return closing.getCount() == 0;
-  }
-
-  private synchronized int pendingSize() {
-    return pending.size();
-  }
-
-  private void run() {
-    try {
-      while (!isClosing() || !queue.isEmpty() || pendingSize() > 0) {
-        if (pastDeadline()) {
-          break;
-        }
-        fill();
-        if (pendingSize() > 0) {
-          ship();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      int left;
-      synchronized (this) {
-        left = pending.size();
-        pending.clear();
-      }
-      left += queue.size();
-      queue.clear();
-      if (left > 0) {
-        counters.dropped(left);
-        addWarn(left + " log event(s) not shipped to " + settings.url() + " by the close deadline");
-      }
-    }
-  }
-
-  private boolean pastDeadline() {
-    return System.nanoTime() - closeDeadline > 0;
-  }
-
-  /** Takes events from the queue into {@code pending} until a batch is full or the time is up. */
-  private void fill() throws InterruptedException {
-    long flushNanos = settings.flushInterval().toNanos();
-    long batchEnd = System.nanoTime() + flushNanos;
-    int bytes = 0;
-    synchronized (this) {
-      for (byte[] doc : pending) {
-        bytes += doc.length;
-      }
-    }
-    while (pendingSize() < settings.batchSize() && bytes < settings.batchBytes()) {
-      ILoggingEvent event = queue.poll();
-      if (event == null) {
-        if (isClosing()) {
-          return;
-        }
-        long wait = pendingSize() == 0 ? flushNanos : batchEnd - System.nanoTime();
-        if (wait <= 0) {
-          return;
-        }
-        event = queue.poll(wait, TimeUnit.NANOSECONDS);
-        if (event == null) {
-          return;
-        }
-      }
-      byte[] doc = encode(event);
-      if (doc != null) {
-        synchronized (this) {
-          pending.add(doc);
-        }
-        bytes += doc.length;
-      }
-    }
-  }
-
-  private byte[] encode(ILoggingEvent event) {
-    try {
-      // kept with its newline (the bulk body needs one after each document) and not copied:
-      // the console may share the same array (SharedLineEncoder)
-      byte[] line = encoder.encode(event);
-      if (line == null || line.length == 0) {
-        counters.failed(1);
-      }
-      return line == null || line.length == 0 ? null : line;
-    } catch (RuntimeException e) {
-      counters.failed(1);
-      warn("a log event could not be encoded: " + e);
-      return null;
-    }
-  }
-
-  /** Sends {@code pending} until every item is shipped or failed, backing off between tries. */
-  private void ship() throws InterruptedException {
-    long backoff = FIRST_BACKOFF.toNanos();
-    while (true) {
-      List<byte[]> batch;
-      synchronized (this) {
-        batch = List.copyOf(pending);
-      }
-      String problem;
-      try {
-        if (!templateInstalled) {
-          client.installTemplate(
-              settings.templateName(), settings.templatePattern(), requestTimeout());
-          templateInstalled = true;
-        }
-        BulkClient.Result result = client.send(batch, requestTimeout());
-        counters.shipped(result.shipped());
-        counters.failed(result.failed());
-        if (result.failed() > 0) {
-          warn(result.failed() + " log event(s) rejected: " + result.firstError());
-        }
-        synchronized (this) {
-          pending.clear();
-          pending.addAll(result.retry());
-        }
-        if (result.retry().isEmpty()) {
-          return;
-        }
-        problem = result.firstError() == null ? "items to retry" : result.firstError();
-      } catch (java.io.IOException | RuntimeException e) {
-        problem = e.toString();
-      }
-      if (pastDeadline()) {
-        return;
-      }
-      warn("shipping to " + settings.url() + " failed (" + problem + "); retrying");
-      long remaining = closeDeadline - System.nanoTime();
-      long wait = isClosing() ? Math.min(backoff, Math.max(remaining, 0)) : backoff;
-      if (isClosing()) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } else {
-        // wakes up early when close() begins, to flush promptly
-        closing.await(wait, TimeUnit.NANOSECONDS);
-      }
-      backoff = Math.min(backoff * 2, settings.maxBackoff().toNanos());
-    }
-  }
-
-  private Duration requestTimeout() {
-    if (!isClosing()) {
-      return REQUEST_TIMEOUT;
-    }
-    long remaining = closeDeadline - System.nanoTime();
-    return Duration.ofNanos(Math.max(Math.min(remaining, REQUEST_TIMEOUT.toNanos()), 1_000_000));
-  }
-
-  /** Logback status messages, not SLF4J: logging here would feed this appender. */
-  private void warn(String message) {
-    warnings++;
-    if (warnings <= 20 || warnings % 1000 == 0) {
-      addWarn(message);
-    }
+  /** The delivery behind this appender (for its counts), or null before {@link #start()}. */
+  public @Nullable Delivery delivery() {
+    return delivery;
   }
 }

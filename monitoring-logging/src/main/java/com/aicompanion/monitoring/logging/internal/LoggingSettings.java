@@ -66,13 +66,28 @@ public final class LoggingSettings {
       ConfigKey.string("elasticsearch.username", null, "Basic-auth user (with the password)");
   public static final ConfigKey<String> ES_PASSWORD =
       ConfigKey.string("elasticsearch.password", null, "Basic-auth password").secret();
+  public static final ConfigKey<Integer> ES_QUEUE_BYTES =
+      ConfigKey.integer(
+              "elasticsearch.queue.bytes",
+              64 * 1024 * 1024,
+              64 * 1024,
+              Integer.MAX_VALUE,
+              "Encoded log lines the shipping queue holds before new events are dropped (and"
+                  + " counted); 64 MiB is about 130,000 events of 500 bytes, several seconds of a"
+                  + " stalled node at 20,000 events/s")
+          .unit("bytes");
+
+  /** Deprecated: the queue is bounded by bytes ({@link #ES_QUEUE_BYTES}); kept for old setups. */
   public static final ConfigKey<Integer> ES_QUEUE_CAPACITY =
       ConfigKey.integer(
-          "elasticsearch.queue.capacity",
-          10_000,
-          1,
-          10_000_000,
-          "Events the shipping queue holds before dropping");
+              "elasticsearch.queue.capacity",
+              0,
+              0,
+              10_000_000,
+              "Deprecated (use elasticsearch.queue.bytes): when set above 0, the shipping queue is"
+                  + " also bounded by this number of events")
+          .defaultText("0 (no bound on events; elasticsearch.queue.bytes bounds the queue)");
+
   public static final ConfigKey<Integer> ES_BATCH_SIZE =
       ConfigKey.integer("elasticsearch.batch.size", 500, 1, 100_000, "Events per _bulk request");
   public static final ConfigKey<Integer> ES_BATCH_BYTES =
@@ -81,7 +96,8 @@ public final class LoggingSettings {
               5 * 1024 * 1024,
               1024,
               100 * 1024 * 1024,
-              "The largest _bulk body")
+              "The largest _bulk request body, action lines included (a 413 answer splits a"
+                  + " request and later ones stay under the refused size)")
           .unit("bytes");
   public static final ConfigKey<Duration> ES_FLUSH_INTERVAL =
       ConfigKey.duration(
@@ -105,6 +121,7 @@ public final class LoggingSettings {
           ES_API_KEY,
           ES_USERNAME,
           ES_PASSWORD,
+          ES_QUEUE_BYTES,
           ES_QUEUE_CAPACITY,
           ES_BATCH_SIZE,
           ES_BATCH_BYTES,
@@ -190,12 +207,15 @@ public final class LoggingSettings {
         authorization,
         config.serviceName(),
         config.environment(),
+        config.get(ES_QUEUE_BYTES),
         config.get(ES_QUEUE_CAPACITY),
         config.get(ES_BATCH_SIZE),
         config.get(ES_BATCH_BYTES),
         config.get(ES_FLUSH_INTERVAL),
         closeTimeout,
-        config.get(ES_MAX_BACKOFF));
+        config.get(ES_MAX_BACKOFF),
+        // a document refused for a mapping conflict is resent once in its safe form
+        SafeDocument::safeForm);
   }
 
   private static Level level(String where, String value) {

@@ -1,0 +1,582 @@
+package com.aicompanion.monitoring;
+
+import com.aicompanion.monitoring.internal.delivery.MemoryRecordStore;
+import com.aicompanion.monitoring.internal.delivery.OutageLog;
+import com.aicompanion.monitoring.internal.delivery.RecordStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * The engine behind {@link Delivery}: the stores, the sender thread (waiting for a batch; {@link
+ * DeliveryAttempts} sends it), the accounting, the close deadline and, with a durable store, the
+ * writer thread that moves records from the memory stage into it.
+ *
+ * <p>Accounting is exact: the outcome of a record is counted under {@link #lock}, and so is giving
+ * up at close, which counts as dropped what is still stored minus what the current group already
+ * settled ({@link #settledInGroup}), so that no record is counted twice or never.
+ */
+final class DeliveryWorker {
+  record Settings(
+      String name,
+      String destination,
+      String unit,
+      Logger log,
+      int batchRecords,
+      long batchBytes,
+      Duration linger,
+      Duration firstBackoff,
+      Duration maxBackoff,
+      Duration requestTimeout,
+      Duration closeTimeout,
+      Duration warnInterval,
+      List<Delivery.Listener> listeners,
+      List<Periodic> periodic,
+      Duration syncInterval) {}
+
+  record Periodic(Duration interval, Runnable task) {}
+
+  private static final int RUNNING = 0;
+  private static final int IDLE = 1;
+  private static final int LINGER = 2;
+  private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
+
+  private final Settings settings;
+  private final Delivery.Sender sender;
+  private final MemoryRecordStore stage;
+  private final RecordStore store;
+  private final boolean durable;
+  private final OutageLog outage;
+  private final DeliveryAttempts attempts;
+  private final Object lock = new Object();
+  private final LongAdder offered = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder failedAttempts = new LongAdder();
+  private final LongAdder queueFull = new LongAdder();
+  private final long[] due;
+  private final Thread senderThread;
+  private final @Nullable Thread writerThread;
+
+  private volatile int waiting = RUNNING;
+  private volatile int writerWaiting = RUNNING;
+  private volatile boolean closing;
+  private volatile long closeDeadline;
+
+  /** The batch target as the sender last computed it, for other threads to read. */
+  private volatile long batchTarget;
+
+  private boolean closeStarted;
+
+  // guarded by lock
+  private boolean settled;
+  private long settledInGroup;
+
+  // sender thread only
+  private long lingerStart;
+
+  private DeliveryWorker(
+      Settings settings,
+      Delivery.Sender sender,
+      MemoryRecordStore stage,
+      @Nullable RecordStore durableStore) {
+    this.settings = settings;
+    this.sender = sender;
+    this.stage = stage;
+    this.durable = durableStore != null;
+    this.store = durableStore != null ? durableStore : stage;
+    this.outage =
+        new OutageLog(
+            settings.log(),
+            settings.destination(),
+            settings.unit(),
+            settings.warnInterval(),
+            System::nanoTime);
+    this.attempts = new DeliveryAttempts(this, settings, sender, outage);
+    long now = System.nanoTime();
+    this.batchTarget = settings.batchBytes();
+    this.due = new long[settings.periodic().size()];
+    for (int i = 0; i < due.length; i++) {
+      due[i] = now + settings.periodic().get(i).interval().toNanos();
+    }
+    this.senderThread = new Thread(this::runSender, settings.name());
+    senderThread.setDaemon(true);
+    this.writerThread = durable ? new Thread(this::runWriter, settings.name() + "-writer") : null;
+    if (writerThread != null) {
+      writerThread.setDaemon(true);
+    }
+  }
+
+  static DeliveryWorker start(
+      Settings settings,
+      Delivery.Sender sender,
+      MemoryRecordStore stage,
+      @Nullable RecordStore durableStore) {
+    DeliveryWorker worker = new DeliveryWorker(settings, sender, stage, durableStore);
+    if (worker.writerThread != null) {
+      worker.writerThread.start();
+    }
+    worker.senderThread.start();
+    return worker;
+  }
+
+  // ---- the caller's side ----
+
+  boolean offer(byte[] payload) {
+    offered.increment();
+    if (payload == null) {
+      drop(1, "null_payload");
+      return false;
+    }
+    if (closing) {
+      drop(1, "closed");
+      return false;
+    }
+    if (!stage.append(payload)) {
+      if (stage.isClosed()) {
+        drop(1, "closed");
+      } else {
+        queueFull.increment();
+        drop(1, "queue_full");
+      }
+      return false;
+    }
+    if (durable) {
+      if (writerWaiting == IDLE) {
+        LockSupport.unpark(writerThread);
+      }
+    } else {
+      wakeSender();
+    }
+    return true;
+  }
+
+  private void wakeSender() {
+    int w = waiting;
+    if (w == IDLE || (w == LINGER && batchFull())) {
+      LockSupport.unpark(senderThread);
+    }
+  }
+
+  private boolean batchFull() {
+    return store.records() >= settings.batchRecords() || store.bytes() >= batchTarget;
+  }
+
+  Delivery.Counts counts() {
+    return new Delivery.Counts(
+        offered.sum(),
+        delivered.sum(),
+        rejected.sum(),
+        dropped.sum(),
+        failedAttempts.sum(),
+        queuedRecords(),
+        queuedBytes());
+  }
+
+  long queuedRecords() {
+    return durable ? stage.records() + store.records() : stage.records();
+  }
+
+  long queuedBytes() {
+    return durable ? stage.bytes() + store.bytes() : stage.bytes();
+  }
+
+  String storeId() {
+    return store.storeId();
+  }
+
+  void close() {
+    synchronized (this) {
+      if (closeStarted) {
+        return;
+      }
+      closeStarted = true;
+    }
+    long timeout = settings.closeTimeout().toNanos();
+    closeDeadline = System.nanoTime() + timeout;
+    closing = true;
+    if (writerThread != null) {
+      LockSupport.unpark(writerThread);
+    }
+    LockSupport.unpark(senderThread);
+    try {
+      joinUntilDeadline(writerThread);
+      joinUntilDeadline(senderThread);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (senderThread.isAlive()) {
+      long left = giveUp("close_deadline");
+      attempts.cancelInFlight();
+      LockSupport.unpark(senderThread);
+      if (left > 0) {
+        settings
+            .log()
+            .warn(
+                "{} {} not sent to {} by the close deadline ({}){}",
+                left,
+                settings.unit(),
+                settings.destination(),
+                OutageLog.text(settings.closeTimeout()),
+                durable ? "; the stored ones stay for the next start" : "; counted as dropped");
+      }
+    }
+  }
+
+  private void joinUntilDeadline(@Nullable Thread thread) throws InterruptedException {
+    if (thread == null) {
+      return;
+    }
+    long left;
+    while (thread.isAlive() && (left = closeDeadline - System.nanoTime()) > 0) {
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    }
+  }
+
+  /**
+   * Stops all further accounting and counts what is left as dropped with {@code reason}: with a
+   * memory store everything not yet settled; with a durable store only what the stage still held
+   * (the stored records stay for the next start). Idempotent.
+   *
+   * @return the records dropped, or kept in a durable store
+   */
+  long giveUp(String reason) {
+    long left;
+    long kept = 0;
+    synchronized (lock) {
+      if (settled) {
+        return 0;
+      }
+      settled = true;
+      stage.close();
+      if (durable) {
+        left = stage.clear();
+        kept = store.records();
+      } else {
+        left = Math.max(0, stage.records() - settledInGroup);
+        stage.clear();
+      }
+      if (left > 0) {
+        drop(left, reason);
+      }
+    }
+    return left + kept;
+  }
+
+  private void drop(long count, String reason) {
+    dropped.add(count);
+    for (Delivery.Listener listener : settings.listeners()) {
+      listener.dropped((int) Math.min(Integer.MAX_VALUE, count), reason);
+    }
+  }
+
+  // ---- the sender thread ----
+
+  private void runSender() {
+    try {
+      while (!isSettled()) {
+        try {
+          if (!step()) {
+            break;
+          }
+        } catch (RuntimeException | IOException e) {
+          // a bug or a failing store: say it, wait, go on; the thread must not die
+          settings
+              .log()
+              .warn("Delivery {} hit an unexpected error; continuing", settings.name(), e);
+          attempts.pauseAfterError();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      finish();
+    }
+  }
+
+  /** One round: wait for records, send one group. False when the flush at close is done. */
+  private boolean step() throws IOException, InterruptedException {
+    runPeriodic();
+    reportDrops();
+    if (attempts.stopped()) {
+      return false;
+    }
+    long target = attempts.target();
+    batchTarget = target;
+    List<RecordStore.Record> records = store.peek(settings.batchRecords(), target, Duration.ZERO);
+    if (records.isEmpty()) {
+      if (closing && drained()) {
+        return false;
+      }
+      park(IDLE, closing ? TimeUnit.MILLISECONDS.toNanos(10) : MAX_PARK);
+      lingerStart = 0;
+      return true;
+    }
+    long now = System.nanoTime();
+    if (!closing && !settings.linger().isZero() && lingerStart != Long.MIN_VALUE) {
+      if (lingerStart == 0) {
+        lingerStart = now;
+      }
+      long left = lingerStart + settings.linger().toNanos() - now;
+      if (left > 0 && !batchFull()) {
+        park(LINGER, left);
+        return true;
+      }
+    }
+    attempts.sendGroup(records, store.storeId());
+    // what is still stored has waited long enough: no linger before the next group
+    lingerStart = store.records() > 0 ? Long.MIN_VALUE : 0;
+    return true;
+  }
+
+  /** Whether every record is settled at close: the stage is closed and nothing is stored. */
+  private boolean drained() {
+    if (durable) {
+      return (writerThread == null || !writerThread.isAlive()) && store.records() == 0;
+    }
+    if (!stage.isClosed()) {
+      stage.close(); // late offers are refused (counted as closed) from here on
+    }
+    return stage.records() == 0;
+  }
+
+  void acknowledge(RecordStore.Record last) throws IOException {
+    synchronized (lock) {
+      if (settled) {
+        return;
+      }
+      store.ack(last);
+      settledInGroup = 0;
+    }
+  }
+
+  private void park(int mode, long maxNanos) {
+    waiting = mode;
+    try {
+      if (mode == IDLE && store.records() > 0) {
+        return;
+      }
+      if (mode == LINGER && batchFull()) {
+        return;
+      }
+      if (closing && mode == LINGER) {
+        return;
+      }
+      LockSupport.parkNanos(this, Math.max(1, Math.min(maxNanos, untilNextPeriodic())));
+    } finally {
+      waiting = RUNNING;
+    }
+  }
+
+  long untilNextPeriodic() {
+    long min = MAX_PARK;
+    long now = System.nanoTime();
+    for (long d : due) {
+      min = Math.min(min, d - now);
+    }
+    return Math.max(min, 1);
+  }
+
+  void runPeriodic() {
+    if (due.length == 0 || closing) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (int i = 0; i < due.length; i++) {
+      if (now - due[i] >= 0) {
+        Periodic p = settings.periodic().get(i);
+        due[i] = now + p.interval().toNanos();
+        try {
+          p.task().run();
+        } catch (RuntimeException e) {
+          outage.notice(
+              "periodic-" + i, "A periodic task of delivery " + settings.name() + " failed: " + e);
+        }
+      }
+    }
+  }
+
+  void reportDrops() {
+    long full = queueFull.sumThenReset();
+    if (full > 0) {
+      outage.dropped(
+          full,
+          "queue_full",
+          "the queue is full ("
+              + stage.bytes()
+              + " bytes in "
+              + stage.records()
+              + " record(s)); new ones are dropped and counted until it drains");
+    }
+  }
+
+  /** Records without an outcome yet (stored, minus those of the current group already settled). */
+  long waiting() {
+    synchronized (lock) {
+      return Math.max(0, queuedRecords() - settledInGroup);
+    }
+  }
+
+  boolean isSettled() {
+    synchronized (lock) {
+      return settled;
+    }
+  }
+
+  /** Counts an outcome unless the close already gave up on these records. */
+  boolean count(int n, String reason, boolean ok) {
+    synchronized (lock) {
+      if (settled) {
+        return false;
+      }
+      settledInGroup += n;
+      (ok ? delivered : rejected).add(n);
+      for (Delivery.Listener listener : settings.listeners()) {
+        if (ok) {
+          listener.delivered(n, reason);
+        } else {
+          listener.rejected(n, reason);
+        }
+      }
+      return true;
+    }
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** The close deadline ({@link System#nanoTime()}), once closing. */
+  long closeDeadline() {
+    return closeDeadline;
+  }
+
+  long droppedSoFar() {
+    return dropped.sum();
+  }
+
+  /** An attempt with {@code count} records failed and will be retried. */
+  void failedAttempt(int count, String cause) {
+    failedAttempts.add(count);
+    for (Delivery.Listener listener : settings.listeners()) {
+      listener.failedAttempt(count, cause);
+    }
+  }
+
+  /** After the loop: closes the stores; at close, counts what the flush did not send. */
+  private void finish() {
+    if (!closing) {
+      return; // an unexpected end: the stores stay as they are for counting at close
+    }
+    if (writerThread != null) {
+      try {
+        joinUntilDeadline(writerThread);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    String stopReason = attempts.stopReason();
+    long left = giveUp(stopReason);
+    if (left > 0) {
+      settings
+          .log()
+          .warn(
+              "{} {} not sent to {} at close ({}){}",
+              left,
+              settings.unit(),
+              settings.destination(),
+              stopReason.equals("close_failing")
+                  ? "it fails, so the rest is not waited for"
+                  : "the close deadline of " + OutageLog.text(settings.closeTimeout()) + " passed",
+              durable ? "; the stored ones stay for the next start" : "; counted as dropped");
+    }
+    if (durable) {
+      try {
+        store.sync();
+        store.close();
+      } catch (IOException e) {
+        settings.log().warn("Closing the store of {} failed", settings.name(), e);
+      }
+    }
+  }
+
+  // ---- the writer thread (durable store only) ----
+
+  private void runWriter() {
+    long lastSync = System.nanoTime();
+    boolean dirty = false;
+    while (true) {
+      List<RecordStore.Record> records;
+      try {
+        records = stage.peek(settings.batchRecords(), 1 << 20, Duration.ZERO);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = System.nanoTime();
+      if (records.isEmpty()) {
+        if (closing) {
+          stage.close();
+          if (stage.records() == 0) {
+            break;
+          }
+          continue;
+        }
+        if (dirty && now - lastSync >= settings.syncInterval().toNanos()) {
+          dirty = !sync();
+          lastSync = now;
+        }
+        writerWaiting = IDLE;
+        if (stage.records() == 0) {
+          LockSupport.parkNanos(this, Math.min(MAX_PARK, settings.syncInterval().toNanos()));
+        }
+        writerWaiting = RUNNING;
+        continue;
+      }
+      synchronized (lock) {
+        if (settled) {
+          return;
+        }
+        for (RecordStore.Record record : records) {
+          try {
+            if (!store.append(record.payload())) {
+              queueFull.increment();
+              drop(1, "queue_full");
+            }
+          } catch (IOException e) {
+            drop(1, "store_error");
+            outage.notice("store-error", "Writing to the store of " + settings.name() + ": " + e);
+          }
+        }
+        try {
+          stage.ack(records.get(records.size() - 1));
+        } catch (RuntimeException e) {
+          outage.notice("stage-error", "Acknowledging the stage failed: " + e);
+        }
+      }
+      dirty = true;
+      wakeSender();
+      if (now - lastSync >= settings.syncInterval().toNanos()) {
+        dirty = !sync();
+        lastSync = now;
+      }
+    }
+    sync();
+  }
+
+  private boolean sync() {
+    try {
+      store.sync();
+      return true;
+    } catch (IOException e) {
+      outage.notice("store-sync", "Syncing the store of " + settings.name() + " failed: " + e);
+      return false;
+    }
+  }
+}
