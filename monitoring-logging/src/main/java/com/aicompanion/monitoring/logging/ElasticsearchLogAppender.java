@@ -180,7 +180,10 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     return counters.shipped();
   }
 
-  /** Events dropped (queue full, closed, or not shipped by the close deadline) so far. */
+  /**
+   * Events dropped (queue or spool full, closed, or not shipped by the close deadline; with the
+   * spool, what close could not send is kept for the next start, not dropped) so far.
+   */
   public long droppedEvents() {
     return counters.dropped();
   }
@@ -192,8 +195,10 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
 
   /**
    * Binds {@code monitoring_log_events_total{outcome}}, {@code
-   * monitoring_log_event_reasons_total{outcome,reason}}, {@code monitoring_log_queue_size} and
-   * {@code monitoring_log_queue_bytes}.
+   * monitoring_log_event_reasons_total{outcome,reason}}, {@code monitoring_log_queue_size}, {@code
+   * monitoring_log_queue_bytes} and the spool's {@code monitoring_log_spool_bytes}, {@code
+   * monitoring_log_spool_limit_bytes}, {@code monitoring_log_spool_corrupt_records_total}, {@code
+   * monitoring_log_spool_skipped_bytes_total}.
    */
   public void bindTo(MeterRegistry registry) {
     counters.bindTo(registry);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * after each one how many it has logged to {@code countFile} (8 bytes, overwritten in place: the
  * operating system keeps the write when the process is killed). {@code drain}: installs the same,
  * logs nothing of its own, waits until the spool and queue are empty, closes and prints {@code
- * shipped=N dropped=N failed=N}.
+ * shipped=N dropped=N failed=N stream=<data stream>}.
  *
  * <pre>{@code
  * java -cp <test classpath> com.aicompanion.monitoring.soak.SpoolCrashApp log http://127.0.0.1:9200 /tmp/spool /tmp/count 1000
@@ -37,7 +37,6 @@ final class SpoolCrashApp {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     JsonLogging logging =
         JsonLogging.builder(SERVICE)
-            .config("environment", SoakRun.ENVIRONMENT)
             .elasticsearch(URI.create(args[1]))
             .config("elasticsearch.spool.dir", args[2])
             .config("elasticsearch.flush.interval", "200ms")
@@ -60,7 +59,9 @@ final class SpoolCrashApp {
             + " dropped="
             + logging.droppedEvents()
             + " failed="
-            + logging.failedEvents());
+            + logging.failedEvents()
+            + " stream="
+            + logging.dataStream());
   }
 
   private static void log(Path countFile, int rate) throws IOException {

@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
 class SpoolSoakTest {
   private static final Logger LOAD = LoggerFactory.getLogger("com.example.spool.Load");
   private static final String SERVICE = "spool-soak";
-  private static final String DATA_STREAM = "logs-" + SERVICE + "-" + SoakRun.ENVIRONMENT;
-  private static final String CRASH_STREAM =
-      "logs-" + SpoolCrashApp.SERVICE + "-" + SoakRun.ENVIRONMENT;
   private static final int RATE = 1000;
-  private static final Duration OUTAGE = Duration.ofSeconds(60);
+
+  /**
+   * 60 s, the length the issue asks for; {@code -Dspool.soak.outage.seconds=N} for a quick look.
+   */
+  private static final Duration OUTAGE =
+      Duration.ofSeconds(Long.getLong("spool.soak.outage.seconds", 60));
+
   private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
   @TempDir Path dir;
@@ -50,12 +53,12 @@ class SpoolSoakTest {
       long loggedBefore = LoggedEventCounter.logged();
       JsonLogging logging =
           JsonLogging.builder(SERVICE)
-              .config("environment", SoakRun.ENVIRONMENT)
               .elasticsearch(node.uri())
               .config("elasticsearch.spool.dir", dir.resolve("spool-a").toString())
               .config("elasticsearch.spool.sync.interval", SYNC_INTERVAL.toMillis() + "ms")
-              // 64 KiB of memory holds about 150 of these events; the outage spools 60,000
-              .config("elasticsearch.queue.bytes", "65536")
+              // 1 MiB of memory holds about 2,500 of these events (a stalled disk may hold up the
+              // spool's writer for a moment); the outage spools 60,000 (about 25 MiB)
+              .config("elasticsearch.queue.bytes", Integer.toString(1 << 20))
               .config("elasticsearch.flush.interval", "200ms")
               .config("elasticsearch.max.backoff", "1s")
               .meterRegistry(meters)
@@ -94,7 +97,10 @@ class SpoolSoakTest {
           .until(() -> meters.get("monitoring.log.queue.size").gauge().value() == 0);
       logging.close();
       long logged = LoggedEventCounter.logged() - loggedBefore;
-      long documents = node.count(DATA_STREAM);
+      System.out.printf(
+          "spool soak (a): indices: %s%n",
+          node.request("GET", "/_cat/indices?expand_wildcards=all"));
+      long documents = node.count(logging.dataStream());
       System.out.printf(
           "spool soak (a): outage %ds at %d events/s: load events=%d logged=%d shipped=%d"
               + " dropped=%d failed=%d documents=%d, largest spool=%.1f MiB%n",
@@ -107,17 +113,17 @@ class SpoolSoakTest {
           logging.failedEvents(),
           documents,
           maxSpoolBytes / 1048576.0);
-      assertThat(maxSpoolBytes).as("the outage went to the spool").isGreaterThan(1L << 20);
+      assertThat(maxSpoolBytes).as("the outage went to the spool").isGreaterThan(2L << 20);
       assertThat(logging.droppedEvents()).as("dropped").isZero();
       assertThat(logging.failedEvents()).as("failed").isZero();
       assertThat(logging.shippedEvents()).as("shipped = logged").isEqualTo(logged);
-      assertThat(documents).as("documents in %s = logged", DATA_STREAM).isEqualTo(logged);
+      assertThat(documents).as("documents in %s = logged", logging.dataStream()).isEqualTo(logged);
 
       // (b) the killed application, started again on its spool with the node up
       String drained = drain(node, crash.spool());
       long crashDocuments =
           node.countQuery(
-              CRASH_STREAM,
+              drained.replaceAll(".*stream=(\\S+).*", "$1"),
               "{\"query\":{\"term\":{\"log.logger\":\"" + SpoolCrashApp.LOGGER + "\"}}}");
       long loss = crash.logged() - crashDocuments;
       long bound = RATE * SYNC_INTERVAL.toMillis() / 1000;

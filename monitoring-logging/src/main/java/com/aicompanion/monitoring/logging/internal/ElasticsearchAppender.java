@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * and logs outages and recoveries through the application's own log (logger {@value #LOGGER},
  * rate-limited). {@link #stop()} returns within the close timeout, abandoning a request in flight,
  * and counts what was not sent as dropped, so that {@code shipped + dropped + failed} equals what
- * reached this appender.
+ * reached this appender. With a {@link Spool} the queue is a memory stage in front of a disk spool
+ * (Delivery's spool option): events outlast an outage and a restart, and what close could not send
+ * stays in the spool for the next start instead of being dropped.
  */
 public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   /** The logger of the shipper's own lines (outages, recoveries, refused documents). */

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * not encodable), so that {@code shipped + dropped + failed} equals what was logged. Exposed as
  * {@code monitoring_log_events_total{outcome}}, with the reasons beside it in {@code
  * monitoring_log_event_reasons_total{outcome,reason}}, and {@code monitoring_log_queue_size} /
- * {@code monitoring_log_queue_bytes}; console drops separately as {@code
+ * {@code monitoring_log_queue_bytes}, the disk spool's {@code monitoring_log_spool_bytes}, {@code
+ * monitoring_log_spool_limit_bytes}, {@code monitoring_log_spool_corrupt_records_total} and {@code
+ * monitoring_log_spool_skipped_bytes_total}; console drops separately as {@code
  * monitoring_log_console_dropped_total}.
  *
  * <pre>{@code
