@@ -2,6 +2,10 @@ package com.aicompanion.monitoring;
 
 import com.aicompanion.monitoring.internal.delivery.MemoryRecordStore;
 import com.aicompanion.monitoring.internal.delivery.RecordStore;
+import com.aicompanion.monitoring.internal.delivery.SegmentFileStore;
+import com.aicompanion.monitoring.internal.delivery.SpoolInUseException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,15 +67,26 @@ import org.slf4j.LoggerFactory;
  * <p>The memory store is bounded by payload bytes ({@code queueBytes}, default {@value
  * #DEFAULT_QUEUE_BYTES}) and optionally by records; when full, {@link #offer} drops the new record
  * and counts it.
+ *
+ * <p><b>Spool.</b> With {@link Builder#spool(Path, long, Duration)} records wait in a directory of
+ * checksummed segment files instead (docs/spool.md): they survive an outage longer than memory
+ * allows and a restart of the process, {@code kill -9} included; a record is lost only when the
+ * machine itself fails before the next sync. What the spool holds at {@link #close()} is delivered
+ * after the next start with the same directory.
  */
 public final class Delivery implements AutoCloseable {
   /** Default bound of the memory store: 64 MiB of payload. */
   public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
 
-  private final DeliveryWorker worker;
+  /** Default interval at which a spool forces what was written to the disk: 1 second. */
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
-  private Delivery(DeliveryWorker worker) {
+  private final DeliveryWorker worker;
+  private final @Nullable SegmentFileStore spool;
+
+  private Delivery(DeliveryWorker worker, @Nullable SegmentFileStore spool) {
     this.worker = worker;
+    this.spool = spool;
   }
 
   /**
@@ -110,6 +125,18 @@ public final class Delivery implements AutoCloseable {
     return worker.queuedBytes();
   }
 
+  /**
+   * The spool's figures now, or null without a spool ({@link Builder#spool}); cheap enough for a
+   * gauge.
+   */
+  public @Nullable SpoolCounts spoolCounts() {
+    SegmentFileStore s = spool;
+    return s == null
+        ? null
+        : new SpoolCounts(
+            s.directory(), s.diskBytes(), s.maxBytes(), s.corruptRecords(), s.skippedBytes());
+  }
+
   /** The store's id, the first part of every {@link Item#id()}. */
   public String storeId() {
     return worker.storeId();
@@ -136,6 +163,18 @@ public final class Delivery implements AutoCloseable {
       long failedAttempts,
       long queuedRecords,
       long queuedBytes) {}
+
+  /**
+   * A spool's figures.
+   *
+   * @param directory the spool directory
+   * @param diskBytes the segment files' total size, in bytes (what {@code maxBytes} bounds)
+   * @param maxBytes the bound, in bytes
+   * @param corruptRecords records found damaged and skipped since the spool was opened (lost)
+   * @param skippedBytes bytes of the files that were not readable records, skipped since open
+   */
+  public record SpoolCounts(
+      Path directory, long diskBytes, long maxBytes, long corruptRecords, long skippedBytes) {}
 
   /**
    * Does the I/O for a {@link Delivery}: sends one batch and says what became of it, as a whole or
@@ -436,7 +475,9 @@ public final class Delivery implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final List<DeliveryWorker.Periodic> periodic = new ArrayList<>();
     private @Nullable RecordStore store;
-    private Duration syncInterval = Duration.ofSeconds(1);
+    private Duration syncInterval = DEFAULT_SYNC_INTERVAL;
+    private @Nullable Path spoolDir;
+    private long spoolBytes;
 
     private Builder(String name, Sender sender) {
       if (name == null || name.isBlank()) {
@@ -572,8 +613,86 @@ public final class Delivery implements AutoCloseable {
       return this;
     }
 
-    /** Starts the worker thread. */
+    /**
+     * Keeps records waiting for delivery in a disk spool in {@code dir} (created if missing) rather
+     * than in memory only: they survive an outage longer than memory allows and a restart of the
+     * process. The {@code queue(...)} bound then applies to a memory stage in front of the spool,
+     * so that {@link Delivery#offer} never waits on the disk; a writer thread moves records into
+     * the spool as they come and forces them to the disk every {@code syncInterval}. A killed
+     * process loses only what was still in the memory stage (the writer appends continuously, so
+     * that is little); a machine crash loses at most the records of the last {@code syncInterval}.
+     * What the spool holds at close stays for the next start with the same directory. One directory
+     * per process: {@link #build()} fails when another one holds it. Default: no spool.
+     *
+     * @param dir the spool directory, owned by this delivery while it runs; not null
+     * @param maxBytes the bound on the spool files' total size, in bytes, at least 4096; when it is
+     *     reached new records are dropped and counted ({@code queue_full})
+     * @param syncInterval how often written records are forced to the disk ({@link
+     *     #DEFAULT_SYNC_INTERVAL}), more than zero
+     * @throws IllegalArgumentException for a null directory, a bound below 4096 or an interval not
+     *     above zero
+     */
+    public Builder spool(Path dir, long maxBytes, Duration syncInterval) {
+      if (dir == null || maxBytes < SegmentFileStore.MIN_MAX_BYTES) {
+        throw new IllegalArgumentException(
+            "spool("
+                + dir
+                + ", "
+                + maxBytes
+                + ", ...): needs a directory and a bound of at least "
+                + SegmentFileStore.MIN_MAX_BYTES
+                + " bytes");
+      }
+      this.syncInterval = positive(syncInterval, "spool");
+      this.spoolDir = dir;
+      this.spoolBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Starts the worker thread (and, with a spool, opens it and starts the writer thread).
+     *
+     * @throws MonitoringException when the spool directory cannot be used: it cannot be created or
+     *     written, or another process (or delivery) holds it; the message names the directory, the
+     *     cause and the fix, and nothing was started
+     */
     public Delivery build() {
+      SegmentFileStore spool = null;
+      if (spoolDir != null) {
+        spool = openSpool(spoolDir, spoolBytes);
+      }
+      try {
+        return start(spool == null ? store : spool, spool);
+      } catch (RuntimeException | Error e) {
+        if (spool != null) {
+          try {
+            spool.close();
+          } catch (IOException closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        throw e;
+      }
+    }
+
+    private static SegmentFileStore openSpool(Path dir, long maxBytes) {
+      try {
+        return SegmentFileStore.open(dir, maxBytes);
+      } catch (SpoolInUseException e) {
+        throw new MonitoringException(e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw new MonitoringException(
+            "The spool directory "
+                + dir
+                + " cannot be used ("
+                + e
+                + "): give a directory this process can create and write, e.g. on a volume of"
+                + " its own",
+            e);
+      }
+    }
+
+    private Delivery start(@Nullable RecordStore durable, @Nullable SegmentFileStore spool) {
       MemoryRecordStore stage = new MemoryRecordStore(queueBytes, queueRecords);
       DeliveryWorker.Settings settings =
           new DeliveryWorker.Settings(
@@ -592,7 +711,7 @@ public final class Delivery implements AutoCloseable {
               List.copyOf(listeners),
               List.copyOf(periodic),
               syncInterval);
-      return new Delivery(DeliveryWorker.start(settings, sender, stage, store));
+      return new Delivery(DeliveryWorker.start(settings, sender, stage, durable), spool);
     }
 
     private static Duration positive(Duration d, String method) {

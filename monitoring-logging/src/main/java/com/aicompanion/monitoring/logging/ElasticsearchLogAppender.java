@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
 import com.aicompanion.monitoring.logging.internal.ElasticsearchAppender;
+import com.aicompanion.monitoring.logging.internal.LoggingSettings;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
 import com.aicompanion.monitoring.logging.internal.ShippingCounters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +40,22 @@ import java.util.regex.Pattern;
  * closeTimeout} (5 seconds: {@link #stop()} returns within it, a request in flight abandoned),
  * {@code maxBackoff} (5 seconds), {@code maskEmails} (false), {@code mask} (repeatable). Durations
  * use Logback's syntax, e.g. {@code 500 milliseconds}.
+ *
+ * <p>Disk spool (as {@code MONITORING_ELASTICSEARCH_SPOOL*} for {@link JsonLogging}; module README,
+ * "Durable delivery"): {@code spool} (default true), {@code spoolDir} (default {@code
+ * <java.io.tmpdir>/companion-monitoring/spool/<serviceName>-<environment>}; a directory named here
+ * that cannot be used is reported as an error and the appender does not start, while an unusable
+ * default falls back to memory only with one WARN on the logger above), {@code spoolBytes}
+ * (536870912, the bound on the spool's files), {@code spoolSyncInterval} (1 second, how often the
+ * spool is forced to the disk).
+ *
+ * <pre>{@code
+ * <appender name="ES" class="com.aicompanion.monitoring.logging.ElasticsearchLogAppender">
+ *   <url>http://es:9200</url>
+ *   <serviceName>ai-companion</serviceName>
+ *   <spoolDir>/var/lib/ai-companion/log-spool</spoolDir>
+ * </appender>
+ * }</pre>
  */
 public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   private String url;
@@ -59,6 +76,11 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   private ch.qos.logback.core.util.Duration maxBackoff =
       ch.qos.logback.core.util.Duration.buildBySeconds(5);
   private boolean maskEmails;
+  private boolean spool = true;
+  private String spoolDir;
+  private long spoolBytes = 512L * 1024 * 1024;
+  private ch.qos.logback.core.util.Duration spoolSyncInterval =
+      ch.qos.logback.core.util.Duration.buildBySeconds(1);
   private final List<String> masks = new ArrayList<>();
   private final ShippingCounters counters = new ShippingCounters();
   private ElasticsearchAppender shipper;
@@ -125,6 +147,29 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     this.maskEmails = maskEmails;
   }
 
+  /** Whether events waiting for the node are kept in a disk spool; default true. */
+  public void setSpool(boolean spool) {
+    this.spool = spool;
+  }
+
+  /**
+   * The spool directory, one per instance; default {@code
+   * <java.io.tmpdir>/companion-monitoring/spool/<serviceName>-<environment>}.
+   */
+  public void setSpoolDir(String spoolDir) {
+    this.spoolDir = spoolDir;
+  }
+
+  /** The bound on the spool's files, in bytes; default 536870912 (512 MiB). */
+  public void setSpoolBytes(long spoolBytes) {
+    this.spoolBytes = spoolBytes;
+  }
+
+  /** How often the spool forces what it wrote to the disk; default 1 second. */
+  public void setSpoolSyncInterval(ch.qos.logback.core.util.Duration spoolSyncInterval) {
+    this.spoolSyncInterval = spoolSyncInterval;
+  }
+
   /** Adds a regular expression whose matches are masked ({@code <mask>} may repeat). */
   public void addMask(String regex) {
     masks.add(regex);
@@ -135,7 +180,10 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     return counters.shipped();
   }
 
-  /** Events dropped (queue full, closed, or not shipped by the close deadline) so far. */
+  /**
+   * Events dropped (queue or spool full, closed, or not shipped by the close deadline; with the
+   * spool, what close could not send is kept for the next start, not dropped) so far.
+   */
   public long droppedEvents() {
     return counters.dropped();
   }
@@ -147,8 +195,10 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
 
   /**
    * Binds {@code monitoring_log_events_total{outcome}}, {@code
-   * monitoring_log_event_reasons_total{outcome,reason}}, {@code monitoring_log_queue_size} and
-   * {@code monitoring_log_queue_bytes}.
+   * monitoring_log_event_reasons_total{outcome,reason}}, {@code monitoring_log_queue_size}, {@code
+   * monitoring_log_queue_bytes} and the spool's {@code monitoring_log_spool_bytes}, {@code
+   * monitoring_log_spool_limit_bytes}, {@code monitoring_log_spool_corrupt_records_total}, {@code
+   * monitoring_log_spool_skipped_bytes_total}.
    */
   public void bindTo(MeterRegistry registry) {
     counters.bindTo(registry);
@@ -162,7 +212,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
         || !range("queueBytes", queueBytes, 64 * 1024, Integer.MAX_VALUE)
         || !range("queueCapacity", queueCapacity, 0, 10_000_000)
         || !range("batchSize", batchSize, 1, 100_000)
-        || !range("batchBytes", batchBytes, 1024, 100 * 1024 * 1024)) {
+        || !range("batchBytes", batchBytes, 1024, 100 * 1024 * 1024)
+        || !range("spoolBytes", spoolBytes, 1024 * 1024, Integer.MAX_VALUE)) {
       return;
     }
     if (apiKey != null && !apiKey.isBlank() && username != null && !username.isBlank()) {
@@ -185,6 +236,10 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
       return;
     }
     String environmentName = identity.environment();
+    ElasticsearchAppender.Spool spoolSettings = spool(identity.service(), environmentName);
+    if (spool && spoolSettings == null) {
+      return;
+    }
     ElasticsearchAppender.Settings settings =
         new ElasticsearchAppender.Settings(
             uri,
@@ -199,14 +254,21 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
             java.time.Duration.ofMillis(maxBackoff.getMilliseconds()),
             // a document refused for a mapping conflict is resent once in its safe form
-            com.aicompanion.monitoring.logging.internal.SafeDocument::safeForm);
+            com.aicompanion.monitoring.logging.internal.SafeDocument::safeForm,
+            spoolSettings);
     shipper =
         new ElasticsearchAppender(
             settings,
             EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns)),
             counters);
     shipper.setContext(getContext());
-    shipper.start();
+    try {
+      shipper.start();
+    } catch (com.aicompanion.monitoring.MonitoringException e) {
+      addError(name() + ": " + e.getMessage());
+      shipper = null;
+      return;
+    }
     super.start();
   }
 
@@ -222,6 +284,43 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
       shipper.stop();
     }
     super.stop();
+  }
+
+  /** The spool settings, null when off; null and an error when {@code spoolDir} is no path. */
+  private ElasticsearchAppender.Spool spool(String service, String environmentName) {
+    if (!spool) {
+      return null;
+    }
+    if (spoolSyncInterval.getMilliseconds() < 1) {
+      addError(
+          name()
+              + ": property spoolSyncInterval is "
+              + spoolSyncInterval
+              + ": use a duration of at least 1 millisecond, e.g. 1 second");
+      return null;
+    }
+    boolean explicit = spoolDir != null && !spoolDir.isBlank();
+    java.nio.file.Path dir;
+    try {
+      dir =
+          explicit
+              ? java.nio.file.Path.of(spoolDir.trim())
+              : LoggingSettings.defaultSpoolDir(service, environmentName);
+    } catch (java.nio.file.InvalidPathException e) {
+      addError(
+          name()
+              + ": property spoolDir is '"
+              + spoolDir
+              + "', which is not a path: use e.g. <spoolDir>/var/lib/my-service/log-spool</spoolDir>");
+      return null;
+    }
+    return new ElasticsearchAppender.Spool(
+        dir,
+        spoolBytes,
+        java.time.Duration.ofMillis(spoolSyncInterval.getMilliseconds()),
+        explicit,
+        explicit ? "property spoolDir (" + spoolDir + ")" : "the property <spoolDir> of " + name(),
+        "<spool>false</spool>");
   }
 
   private String name() {

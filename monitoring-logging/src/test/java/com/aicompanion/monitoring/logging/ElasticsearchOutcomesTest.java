@@ -66,7 +66,8 @@ class ElasticsearchOutcomesTest {
             Duration.ofMillis(100),
             Duration.ofSeconds(5),
             Duration.ofMillis(500),
-            safeForm);
+            safeForm,
+            null);
     ElasticsearchAppender appender =
         new ElasticsearchAppender(
             settings,

@@ -29,7 +29,8 @@ public final class LoggedEventCounter extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     Appender<ILoggingEvent> target = shipper;
-    if (target == null) {
+    if (target == null || !target.isStarted()) {
+      // looked up again once stopped: a later installation attaches a new shipper
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       target = root.getAppender("elasticsearch");
       shipper = target;

@@ -89,6 +89,31 @@ final class OpenSearchProcess implements AutoCloseable {
     return Long.parseLong(digits.trim());
   }
 
+  /** Refreshes {@code index} and counts the documents matching {@code query} (a JSON body). */
+  long countQuery(String index, String query) {
+    request("POST", "/" + index + "/_refresh");
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(uri().resolve("/" + index + "/_count"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(query))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "_count answered " + response.statusCode() + ": " + response.body());
+      }
+      return Long.parseLong(response.body().replaceAll(".*\"count\":(\\d+).*", "$1").trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException("_count failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   String request(String method, String path) {
     try {
       HttpResponse<String> response =

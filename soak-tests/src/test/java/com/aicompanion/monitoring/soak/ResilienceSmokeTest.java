@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 class ResilienceSmokeTest {
   @Test
   void oneOutageOfEachDependencyLosesNoLogEventUncountedAndFailsNoRequest() throws Exception {
-    SoakRun.Result result =
-        SoakRun.run(new SoakRun.Plan(Duration.ZERO, 10, Duration.ofSeconds(4), 100));
+    SoakRun.Result result = SoakRun.run(new SoakRun.Plan(Duration.ZERO, 10, Duration.ofSeconds(4)));
     SoakAssertions.check(result);
   }
 }

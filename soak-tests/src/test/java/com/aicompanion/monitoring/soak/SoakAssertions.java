@@ -29,7 +29,8 @@ final class SoakAssertions {
     // the ledger is the figure this module exists to publish: print it in the build log
     System.out.println(result.ledger());
     assertThat(result.logged()).as("events logged").isPositive();
-    assertThat(result.dropped()).as("an outage overflowed the shipper's queue").isPositive();
+    // the outages went to the shipper's disk spool: nothing dropped, everything shipped
+    assertThat(result.dropped()).as("events dropped across the outages").isZero();
     assertThat(result.failed()).as("events OpenSearch rejected").isZero();
     assertThat(result.shipped() + result.dropped() + result.failed())
         .as("logged = shipped + dropped + failed")

@@ -11,6 +11,7 @@ import com.aicompanion.monitoring.health.AlertNotifier;
 import com.aicompanion.monitoring.logging.JsonLogging;
 import com.aicompanion.monitoring.testsupport.AlertmanagerServer;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One soak: the chat service under load while OpenSearch (log shipping), the OTLP receiver and
  * Alertmanager are each stopped and started in cycles, until {@link Plan#length()} has passed (at
- * least one cycle). Each outage lasts until monitoring has felt it (the shipper dropped events, a
- * span export failed, an alert post failed), each recovery until monitoring has recovered.
+ * least one cycle). Each outage lasts until monitoring has felt it (events wait in the shipper's
+ * spool, a span export failed, an alert post failed), each recovery until monitoring has recovered.
  *
  * <pre>{@code
- * SoakRun.Result result = SoakRun.run(new SoakRun.Plan(Duration.ofMinutes(3), 20, Duration.ofSeconds(10), 300));
+ * SoakRun.Result result = SoakRun.run(new SoakRun.Plan(Duration.ofMinutes(3), 20, Duration.ofSeconds(10)));
  * System.out.println(result.ledger());
  * }</pre>
  */
@@ -46,9 +47,8 @@ final class SoakRun {
    * @param length soak length after warm-up; cycles start until it has passed
    * @param rps load, requests per second
    * @param warmUp load before the heap and thread baseline
-   * @param shipperQueue the shipper's queue capacity (small, so that an outage overflows it)
    */
-  record Plan(Duration length, int rps, Duration warmUp, int shipperQueue) {}
+  record Plan(Duration length, int rps, Duration warmUp) {}
 
   /** What the soak saw; the ledger is {@code logged = shipped + dropped + failed}. */
   record Result(
@@ -122,7 +122,11 @@ final class SoakRun {
               .metricsPort(0)
               .llmPrices(ChatApplication.prices(settings))
               .config("elasticsearch.url", opensearch.uri().toString())
-              .config("elasticsearch.queue.capacity", Integer.toString(plan.shipperQueue()))
+              // the shipper's spool (on by default) in a directory of this run's own, so that no
+              // earlier run's events are replayed into this node
+              .config(
+                  "elasticsearch.spool.dir",
+                  Files.createTempDirectory("soak-spool").resolve("spool").toString())
               .config("elasticsearch.max.backoff", "1s")
               .config("alertmanager.url", alertmanager.baseUri().toString())
               .config("tracing.otlp.endpoint", otlp.url().toString())
@@ -159,7 +163,7 @@ final class SoakRun {
       do {
         cycles++;
         LOG.info("Soak cycle {}", cycles);
-        openSearchOutage(opensearch, logging);
+        openSearchOutage(opensearch, logging, scrape);
         otlpOutage(otlp, scrape);
         alertmanagerOutage(alertmanager, alerts, scrape, cycles);
         if (cycles == 1) {
@@ -205,14 +209,20 @@ final class SoakRun {
     }
   }
 
-  /** Down until the shipper's queue overflowed (events dropped), up until it has shipped again. */
-  private static void openSearchOutage(OpenSearchProcess opensearch, JsonLogging logging) {
+  /** Events waiting in the shipper that show it has felt an outage. */
+  private static final int OUTAGE_BACKLOG = 20;
+
+  /**
+   * Down until the shipper holds a backlog (events waiting in its spool), up until it has shipped
+   * again.
+   */
+  private static void openSearchOutage(
+      OpenSearchProcess opensearch, JsonLogging logging, Scrape scrape) {
     opensearch.stop();
-    long dropped = logging.droppedEvents();
-    await("the shipper drops events while OpenSearch is down")
+    await("events wait in the shipper's spool while OpenSearch is down")
         .atMost(OUTAGE_BOUND)
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> logging.droppedEvents() > dropped);
+        .until(() -> scrape.value("monitoring_log_queue_size", "") >= OUTAGE_BACKLOG);
     opensearch.restart();
     long shipped = logging.shippedEvents();
     await("the shipper ships again after OpenSearch is back")

@@ -5,9 +5,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import com.aicompanion.monitoring.Delivery;
+import com.aicompanion.monitoring.MonitoringException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * and logs outages and recoveries through the application's own log (logger {@value #LOGGER},
  * rate-limited). {@link #stop()} returns within the close timeout, abandoning a request in flight,
  * and counts what was not sent as dropped, so that {@code shipped + dropped + failed} equals what
- * reached this appender.
+ * reached this appender. With a {@link Spool} the queue is a memory stage in front of a disk spool
+ * (Delivery's spool option): events outlast an outage and a restart, and what close could not send
+ * stays in the spool for the next start instead of being dropped.
  */
 public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   /** The logger of the shipper's own lines (outages, recoveries, refused documents). */
@@ -76,7 +81,8 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       Duration flushInterval,
       Duration closeTimeout,
       Duration maxBackoff,
-      @Nullable UnaryOperator<byte[]> safeForm) {
+      @Nullable UnaryOperator<byte[]> safeForm,
+      @Nullable Spool spool) {
 
     /** {@code logs-<service>-<environment>}, lower case, characters data streams allow. */
     public String dataStream() {
@@ -101,11 +107,29 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
     }
   }
 
+  /**
+   * The disk spool under the shipper. {@code explicit}: the user named the directory, so that a
+   * directory that cannot be used fails the set-up; otherwise (the default directory) the shipper
+   * falls back to memory only and says so once in the application's log. {@code dirSetting} and
+   * {@code offSetting} name, for messages, how to set the directory and how to turn the spool off
+   * (e.g. {@code MONITORING_ELASTICSEARCH_SPOOL_DIR=/data/spool}, or a logback.xml property).
+   */
+  public record Spool(
+      Path dir,
+      long maxBytes,
+      Duration syncInterval,
+      boolean explicit,
+      String dirSetting,
+      String offSetting) {}
+
   private final Settings settings;
   private final Encoder<ILoggingEvent> encoder;
   private final ShippingCounters counters;
   private final AtomicLong encodingWarned = new AtomicLong(Long.MIN_VALUE);
   private volatile Delivery delivery;
+
+  /** Why the default spool could not be used, said on the first event; then null. */
+  private final AtomicReference<@Nullable String> spoolWarning = new AtomicReference<>();
 
   public ElasticsearchAppender(
       Settings settings, Encoder<ILoggingEvent> encoder, ShippingCounters counters) {
@@ -115,6 +139,13 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
     setName("elasticsearch");
   }
 
+  /**
+   * Starts the delivery, with the spool when the settings have one.
+   *
+   * @throws MonitoringException when an explicitly configured spool directory cannot be used
+   *     (naming the setting, the directory, the cause and the fix); the default directory falls
+   *     back to memory only instead, with one WARN in the application's log on the first event
+   */
   @Override
   public void start() {
     BulkClient client =
@@ -125,23 +156,64 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
             settings.templateName(),
             settings.templatePattern(),
             settings.safeForm());
-    Delivery shipper =
-        Delivery.builder("monitoring-log-shipper", client)
-            .destination(settings.destination())
-            .unit("log event(s)")
-            .logger(logger())
-            .queue(
-                settings.queueBytes(),
-                settings.queueCapacity() <= 0 ? Integer.MAX_VALUE : settings.queueCapacity())
-            .batch(settings.batchSize(), settings.batchBytes(), settings.flushInterval())
-            .backoff(FIRST_BACKOFF, max(FIRST_BACKOFF, settings.maxBackoff()))
-            .requestTimeout(REQUEST_TIMEOUT)
-            .closeTimeout(settings.closeTimeout())
-            .listener(counters.listener())
-            .build();
+    Spool spool = settings.spool();
+    Delivery shipper;
+    if (spool == null) {
+      shipper = builder(client).build();
+    } else {
+      try {
+        shipper =
+            builder(client).spool(spool.dir(), spool.maxBytes(), spool.syncInterval()).build();
+      } catch (MonitoringException e) {
+        if (spool.explicit()) {
+          throw new MonitoringException(
+              spool.dirSetting()
+                  + " names a directory the log shipper cannot use as its spool: "
+                  + e.getMessage()
+                  + " Or turn the spool off with "
+                  + spool.offSetting()
+                  + " (events then wait in memory only).",
+              e);
+        }
+        spoolWarning.set(
+            "Log shipping to "
+                + settings.destination()
+                + " keeps waiting events in memory only: the default spool directory cannot be"
+                + " used. "
+                + e.getMessage()
+                + " Without a spool, events waiting for the node are lost when the application"
+                + " stops and when an outage outlasts the memory queue. Set "
+                + spool.dirSetting()
+                + " to a writable directory of this instance's own, or "
+                + spool.offSetting()
+                + " to keep memory only without this warning.");
+        shipper = builder(client).build();
+      }
+    }
     counters.queue(shipper::queuedRecords, shipper::queuedBytes);
+    counters.spool(shipper::spoolCounts);
     delivery = shipper;
     super.start();
+  }
+
+  private Delivery.Builder builder(BulkClient client) {
+    return Delivery.builder("monitoring-log-shipper", client)
+        .destination(settings.destination())
+        .unit("log event(s)")
+        .logger(logger())
+        .queue(
+            settings.queueBytes(),
+            settings.queueCapacity() <= 0 ? Integer.MAX_VALUE : settings.queueCapacity())
+        .batch(settings.batchSize(), settings.batchBytes(), settings.flushInterval())
+        .backoff(FIRST_BACKOFF, max(FIRST_BACKOFF, settings.maxBackoff()))
+        .requestTimeout(REQUEST_TIMEOUT)
+        .closeTimeout(settings.closeTimeout())
+        .listener(counters.listener());
+  }
+
+  /** Whether the shipper runs without the spool its settings asked for (the default dir failed). */
+  public boolean spoolFellBack() {
+    return settings.spool() != null && delivery != null && delivery.spoolCounts() == null;
   }
 
   /**
@@ -160,6 +232,14 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
 
   @Override
   protected void append(ILoggingEvent event) {
+    if (spoolWarning.get() != null) {
+      String warning = spoolWarning.getAndSet(null);
+      if (warning != null) {
+        // said here, not in start(): only now is the application's log output attached; this
+        // appender does not see the line itself (Logback's re-entry guard), the others do
+        logger().warn(warning);
+      }
+    }
     TraceCapture.attach(event);
     byte[] line;
     try {

@@ -118,6 +118,20 @@ public final class LogbackSetup implements AutoCloseable {
             ? new SharedLineEncoder(
                 EcsEncoders.create(context, options.identity(), options.masker(), errors))
             : null;
+    // started before anything else changes: a spool directory it cannot use fails the set-up
+    // (MonitoringException) and leaves Logback as it was
+    ElasticsearchAppender shipper = null;
+    if (options.elasticsearch() != null) {
+      shipper =
+          new ElasticsearchAppender(
+              options.elasticsearch(),
+              ecs != null
+                  ? ecs
+                  : EcsEncoders.create(context, options.identity(), options.masker(), errors),
+              options.counters());
+      shipper.setContext(context);
+      shipper.start();
+    }
     if (!fileConfigured) {
       if (ownRoot) {
         // replace Logback's default console appender (DefaultConsoleConfigurator's, or Logback's
@@ -158,16 +172,7 @@ public final class LogbackSetup implements AutoCloseable {
       root.addAppender(async);
       attached.add(async);
     }
-    if (options.elasticsearch() != null) {
-      ElasticsearchAppender shipper =
-          new ElasticsearchAppender(
-              options.elasticsearch(),
-              ecs != null
-                  ? ecs
-                  : EcsEncoders.create(context, options.identity(), options.masker(), errors),
-              options.counters());
-      shipper.setContext(context);
-      shipper.start();
+    if (shipper != null) {
       root.addAppender(shipper);
       attached.add(shipper);
     }

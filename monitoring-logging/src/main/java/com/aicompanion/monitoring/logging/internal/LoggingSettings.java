@@ -7,6 +7,8 @@ import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.ServiceIdentity;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The logging module's settings: builder values over the {@link MonitoringConfig}, validated with
@@ -25,6 +28,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class LoggingSettings {
+  /** How the docs show the default spool directory. */
+  static final String DEFAULT_SPOOL_TEXT =
+      "${java.io.tmpdir}/companion-monitoring/spool/<service>-<environment>";
+
   public static final ConfigKey<String> FORMAT =
       ConfigKey.oneOf(
           "log.format", "json", "json (ECS lines) or text (for a terminal)", "json", "text");
@@ -108,6 +115,39 @@ public final class LoggingSettings {
       ConfigKey.duration(
           "elasticsearch.max.backoff", Duration.ofSeconds(5), "The longest wait between retries");
 
+  public static final ConfigKey<Boolean> ES_SPOOL =
+      ConfigKey.bool(
+          "elasticsearch.spool",
+          true,
+          "Keep events waiting for the node in a disk spool (bounded by elasticsearch.spool.bytes),"
+              + " so that they survive an outage longer than the memory queue and a restart of the"
+              + " application; false = memory only");
+  public static final ConfigKey<String> ES_SPOOL_DIR =
+      ConfigKey.string(
+              "elasticsearch.spool.dir",
+              null,
+              "The spool directory, one per instance (a second process on it is refused). Unset:"
+                  + " the default directory, and when that cannot be used (not writable, or held"
+                  + " by another instance of the service on this host) shipping runs from memory"
+                  + " only, with one WARN; set: a directory that cannot be used fails the set-up")
+          .defaultText(DEFAULT_SPOOL_TEXT);
+  public static final ConfigKey<Integer> ES_SPOOL_BYTES =
+      ConfigKey.integer(
+              "elasticsearch.spool.bytes",
+              512 * 1024 * 1024,
+              1024 * 1024,
+              Integer.MAX_VALUE,
+              "The bound on the spool's files; when reached, new events are dropped (and"
+                  + " counted). 512 MiB is about a million events of 500 bytes, 17 minutes of an"
+                  + " outage at 1,000 events/s")
+          .unit("bytes");
+  public static final ConfigKey<Duration> ES_SPOOL_SYNC_INTERVAL =
+      ConfigKey.duration(
+          "elasticsearch.spool.sync.interval",
+          Duration.ofSeconds(1),
+          "How often the spool forces what it wrote to the disk: what a machine crash (not a"
+              + " killed process) can lose");
+
   /** Every key this module reads. */
   public static final List<ConfigKey<?>> KEYS =
       List.of(
@@ -126,7 +166,11 @@ public final class LoggingSettings {
           ES_BATCH_SIZE,
           ES_BATCH_BYTES,
           ES_FLUSH_INTERVAL,
-          ES_MAX_BACKOFF);
+          ES_MAX_BACKOFF,
+          ES_SPOOL,
+          ES_SPOOL_DIR,
+          ES_SPOOL_BYTES,
+          ES_SPOOL_SYNC_INTERVAL);
 
   private final MonitoringConfig config;
   private final Map<String, String> levels;
@@ -215,7 +259,55 @@ public final class LoggingSettings {
         closeTimeout,
         config.get(ES_MAX_BACKOFF),
         // a document refused for a mapping conflict is resent once in its safe form
-        SafeDocument::safeForm);
+        SafeDocument::safeForm,
+        spool());
+  }
+
+  private ElasticsearchAppender.@Nullable Spool spool() {
+    if (!config.get(ES_SPOOL)) {
+      return null;
+    }
+    Optional<String> dir = config.find(ES_SPOOL_DIR);
+    Path path;
+    if (dir.isPresent()) {
+      try {
+        path = Path.of(dir.get().trim());
+      } catch (InvalidPathException e) {
+        throw new MonitoringException(
+            config.describe(ES_SPOOL_DIR)
+                + " is not a path ("
+                + e.getReason()
+                + "): give a directory, e.g. /var/lib/my-service/log-spool");
+      }
+    } else {
+      path = defaultSpoolDir(config.serviceName(), config.environment());
+    }
+    String dirSetting =
+        dir.isPresent()
+            ? config.describe(ES_SPOOL_DIR)
+            : ES_SPOOL_DIR.envName() + " (or -D" + ES_SPOOL_DIR.propertyName() + ")";
+    return new ElasticsearchAppender.Spool(
+        path,
+        config.get(ES_SPOOL_BYTES),
+        config.get(ES_SPOOL_SYNC_INTERVAL),
+        dir.isPresent(),
+        dirSetting,
+        ES_SPOOL.envName() + "=false");
+  }
+
+  /**
+   * {@code <java.io.tmpdir>/companion-monitoring/spool/<service>-<environment>}: stable across
+   * restarts of the application (so that what it spooled is sent after the next start), one per
+   * service and environment (so that two services on a host do not meet), and writable without
+   * set-up on every host the JVM runs on.
+   */
+  public static Path defaultSpoolDir(String service, String environment) {
+    return Path.of(System.getProperty("java.io.tmpdir"), "companion-monitoring", "spool")
+        .resolve(fileName(service) + "-" + fileName(environment));
+  }
+
+  private static String fileName(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
   }
 
   private static Level level(String where, String value) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happened to every event handed to the shipper: {@code shipped}, {@code dropped} (not sent:
@@ -18,7 +20,9 @@ import java.util.function.LongSupplier;
  * not encodable), so that {@code shipped + dropped + failed} equals what was logged. Exposed as
  * {@code monitoring_log_events_total{outcome}}, with the reasons beside it in {@code
  * monitoring_log_event_reasons_total{outcome,reason}}, and {@code monitoring_log_queue_size} /
- * {@code monitoring_log_queue_bytes}; console drops separately as {@code
+ * {@code monitoring_log_queue_bytes}, the disk spool's {@code monitoring_log_spool_bytes}, {@code
+ * monitoring_log_spool_limit_bytes}, {@code monitoring_log_spool_corrupt_records_total} and {@code
+ * monitoring_log_spool_skipped_bytes_total}; console drops separately as {@code
  * monitoring_log_console_dropped_total}.
  *
  * <pre>{@code
@@ -42,6 +46,7 @@ public final class ShippingCounters implements MeterBinder {
   private final Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
   private volatile LongSupplier queueSize = () -> 0;
   private volatile LongSupplier queueBytes = () -> 0;
+  private volatile Supplier<Delivery.@Nullable SpoolCounts> spool = () -> null;
   private volatile MeterRegistry registry;
 
   public ShippingCounters() {
@@ -80,6 +85,20 @@ public final class ShippingCounters implements MeterBinder {
   void queue(LongSupplier records, LongSupplier bytes) {
     this.queueSize = records;
     this.queueBytes = bytes;
+  }
+
+  void spool(Supplier<Delivery.@Nullable SpoolCounts> counts) {
+    this.spool = counts;
+  }
+
+  /** The spool's figures, or null when the shipper has no spool (off, or fell back to memory). */
+  public Delivery.@Nullable SpoolCounts spoolCounts() {
+    return spool.get();
+  }
+
+  private double spoolValue(java.util.function.ToLongFunction<Delivery.SpoolCounts> value) {
+    Delivery.SpoolCounts counts = spool.get();
+    return counts == null ? 0 : value.applyAsLong(counts);
   }
 
   public long shipped() {
@@ -152,6 +171,31 @@ public final class ShippingCounters implements MeterBinder {
     Gauge.builder("monitoring.log.queue", this, ShippingCounters::queueBytes)
         .baseUnit(BaseUnits.BYTES)
         .description("Payload bytes of the log events waiting in the Elasticsearch shipper")
+        .register(registry);
+    // the spool (0 without one): its size against the bound, and damage found in its files
+    Gauge.builder("monitoring.log.spool", this, c -> c.spoolValue(Delivery.SpoolCounts::diskBytes))
+        .baseUnit(BaseUnits.BYTES)
+        .description("Size of the log shipper's disk spool files (0 without a spool)")
+        .register(registry);
+    Gauge.builder(
+            "monitoring.log.spool.limit", this, c -> c.spoolValue(Delivery.SpoolCounts::maxBytes))
+        .baseUnit(BaseUnits.BYTES)
+        .description("The bound of the log shipper's disk spool (0 without a spool)")
+        .register(registry);
+    FunctionCounter.builder(
+            "monitoring.log.spool.corrupt.records",
+            this,
+            c -> c.spoolValue(Delivery.SpoolCounts::corruptRecords))
+        .description(
+            "Log events lost to damaged spool files (checksum failures, truncated or missing"
+                + " segments), found since the spool was opened")
+        .register(registry);
+    FunctionCounter.builder(
+            "monitoring.log.spool.skipped",
+            this,
+            c -> c.spoolValue(Delivery.SpoolCounts::skippedBytes))
+        .baseUnit(BaseUnits.BYTES)
+        .description("Bytes of the spool files skipped as unreadable since the spool was opened")
         .register(registry);
     // its own name: a console drop is not a shipper outcome and must not be summed with them
     FunctionCounter.builder(
