@@ -255,9 +255,31 @@ public final class MonitoringConfig {
             merged.put(key, new ConfigLoader.Value(value, method, true));
           }
         });
-    return new MonitoringConfig(
-        merged, declared, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
+    // a module builder used alone may name the service, environment, version or instance
+    // (config("environment", "prod")): the identity is resolved again with those values on top,
+    // the name and version resolved so far staying the fallbacks
+    boolean namesIdentity =
+        values.entrySet().stream()
+            .anyMatch(e -> e.getValue() != null && IDENTITY_KEYS.contains(e.getKey()));
+    ServiceIdentity.Sourced sourced =
+        namesIdentity
+            ? resolveIdentity(
+                merged,
+                env,
+                properties,
+                identity.name(),
+                identitySource("version").equals(ServiceIdentity.DEFAULT)
+                    ? null
+                    : identity.version())
+            : new ServiceIdentity.Sourced(identity, identitySources);
+    MonitoringConfig config = new MonitoringConfig(merged, declared, sourced, env, properties);
+    config.spellingConflicts = spellingConflicts;
+    return config;
   }
+
+  /** The keys {@link ServiceIdentity} is resolved from. */
+  private static final java.util.Set<String> IDENTITY_KEYS =
+      java.util.Set.of("service.name", "environment", "service.version", "service.instance.id");
 
   /** Who is monitored: name, environment, version, instance, resolved once. */
   public ServiceIdentity identity() {

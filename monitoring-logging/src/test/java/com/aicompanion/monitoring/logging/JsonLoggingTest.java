@@ -84,6 +84,28 @@ class JsonLoggingTest {
   }
 
   @Test
+  void theBuilderNamesTheIdentityWhenUsedAlone() {
+    install(
+        JsonLogging.builder("chat-api")
+            .config("environment", "prod-eu")
+            .config("service.version", "4.2.0")
+            .config("elasticsearch.url", "http://127.0.0.1:9")
+            .config("elasticsearch.spool", "false"));
+    LOG.info("identity");
+    logging.close();
+
+    JsonNode line =
+        sink.json().stream()
+            .filter(d -> d.get("message").asText().equals("identity"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(line.get("service.name").asText()).isEqualTo("chat-api");
+    assertThat(line.get("service.environment").asText()).isEqualTo("prod-eu");
+    assertThat(line.get("service.version").asText()).isEqualTo("4.2.0");
+    assertThat(logging.dataStream()).isEqualTo("logs-chat-api-prod-eu");
+  }
+
+  @Test
   void mdcAndStructuredArgumentsBecomeTopLevelFields() {
     install(JsonLogging.builder("chat-api"));
     MDC.put("request.id", "r-42");
