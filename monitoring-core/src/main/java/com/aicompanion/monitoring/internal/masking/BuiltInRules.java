@@ -1,0 +1,574 @@
+package com.aicompanion.monitoring.internal.masking;
+
+/**
+ * The built-in masking rules in one pass over the text, without regular expressions: pairs whose
+ * key names a secret ({@code key=value}, {@code key: value}, {@code "key": "value"}, {@code
+ * <key>value</key>}), passwords in URLs, {@code Bearer}/{@code Basic}/{@code Token} credentials,
+ * PEM private keys, vendor tokens and JWTs ({@link TokenRules}), and e-mail addresses on request.
+ *
+ * <pre>{@code
+ * String safe = BuiltInRules.mask("login password=\"a b\" ok", false);   // login password="****" ok
+ * }</pre>
+ *
+ * <p>Cost: each character costs a table look-up; the rules run only where their trigger character
+ * is ({@code =}, {@code :}, {@code >}, a blank, {@code -}, {@code ~}, {@code @}, or the first
+ * letter of a long word). Text without a secret is returned as the same instance and nothing is
+ * allocated. Every rule scans forward or backward a bounded or linear distance, so no input makes
+ * it slow. Found secrets are collected as spans of the original text and replaced in one copy at
+ * the end.
+ */
+public final class BuiltInRules {
+  public static final String MASK = "****";
+
+  /**
+   * How a masked span is written: {@code BARE}, or (kind n > 0) in double quotes each preceded by n
+   * - 1 backslashes, so that a JSON number, array or object replaced by the mask stays valid JSON
+   * at its level of escaping ({@code "****"}, {@code \"****\"}, ...).
+   */
+  static final int BARE = 0;
+
+  /** The deepest escaping written as quotes; deeper values are masked bare. */
+  private static final int MAX_KIND = 7;
+
+  private static final String[] REPLACEMENTS = new String[MAX_KIND + 1];
+
+  static {
+    REPLACEMENTS[BARE] = MASK;
+    for (int kind = 1; kind <= MAX_KIND; kind++) {
+      String quote = "\\".repeat(kind - 1) + "\"";
+      REPLACEMENTS[kind] = quote + MASK + quote;
+    }
+  }
+
+  /** The longest key looked at behind a separator. */
+  private static final int MAX_KEY = 128;
+
+  private static final byte TOKEN_START = 1;
+  private static final byte TRIGGER = 2;
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if (TokenRules.canStart(c)) {
+        CLASS[c] |= TOKEN_START;
+      }
+    }
+    for (char c : "=:>@ \t~-".toCharArray()) {
+      CLASS[c] |= TRIGGER;
+    }
+  }
+
+  private BuiltInRules() {}
+
+  /** {@code text} with every secret the rules find masked; the same instance when none. */
+  public static String mask(String text, boolean emails) {
+    int n = text.length();
+    if (n >= LIMIT) {
+      return MASK;
+    }
+    int[] spans = null;
+    int count = 0;
+    boolean prevAlnum = false;
+    int floor = 0; // the end of the last secret found: rules that look back stop there
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      long found = -1;
+      if (c < 128) {
+        byte cls = CLASS[c];
+        if (cls != 0) {
+          if ((cls & TOKEN_START) != 0
+              && (!prevAlnum || afterEscape(text, i))
+              && longRun(text, i)) {
+            found = TokenRules.at(text, i);
+          }
+          if (found < 0 && (cls & TRIGGER) != 0) {
+            found = trigger(text, i, c, emails, floor);
+          }
+        }
+      }
+      if (found < 0) {
+        prevAlnum = SecretNames.isAlnum(c);
+        i++;
+        continue;
+      }
+      int start = start(found);
+      int end = end(found);
+      int kind = kind(found);
+      if (spans == null) {
+        spans = new int[12];
+      } else if (count * 3 == spans.length) {
+        spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+      }
+      spans[count * 3] = start;
+      spans[count * 3 + 1] = end;
+      spans[count * 3 + 2] = kind;
+      count++;
+      // scanning goes on after the secret (never backwards, so it always advances)
+      int next = Math.max(end, i + 1);
+      floor = Math.max(floor, end);
+      prevAlnum = SecretNames.isAlnum(text.charAt(next - 1));
+      i = next;
+    }
+    return spans == null ? text : replace(text, spans, count);
+  }
+
+  private static long trigger(String text, int i, char c, boolean emails, int floor) {
+    return switch (c) {
+      case '=' -> pair(text, i);
+      case ':' -> {
+        long url = UrlRule.password(text, i);
+        yield url >= 0 ? url : pair(text, i);
+      }
+      case '>' -> xmlElement(text, i);
+      case ' ', '\t' -> authScheme(text, i);
+      case '-' -> pem(text, i);
+      case '~' -> TokenRules.azureClientSecret(text, i, floor);
+      case '@' -> emails ? email(text, i, floor) : -1;
+      default -> -1;
+    };
+  }
+
+  /** Whether the run of token characters from {@code i} is long enough to hold any token. */
+  private static boolean longRun(String text, int i) {
+    int n = text.length();
+    int limit = Math.min(n, i + TokenRules.SHORTEST);
+    for (int j = i; j < limit; j++) {
+      if (!TokenRules.in(TokenRules.RUN, text.charAt(j))) {
+        return false;
+      }
+    }
+    return limit - i == TokenRules.SHORTEST;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // key=value, key: value, "key": "value"
+
+  /** The value of the pair whose separator is at {@code p} when its key names a secret, else -1. */
+  static long pair(String text, int p) {
+    int n = text.length();
+    char sep = text.charAt(p);
+    if (sep == '=') {
+      if (p > 0 && "=!<>".indexOf(text.charAt(p - 1)) >= 0) {
+        return -1;
+      }
+      if (p + 1 < n && text.charAt(p + 1) == '=') {
+        return -1;
+      }
+    } else if ((p + 1 < n && text.charAt(p + 1) == ':') || (p > 0 && text.charAt(p - 1) == ':')) {
+      return -1;
+    }
+    // the key, backwards: blanks, an optional (escaped) quote, then key characters
+    int k = p - 1;
+    while (k >= 0 && isBlank(text.charAt(k))) {
+      k--;
+    }
+    int quote = BARE;
+    if (k >= 0 && (text.charAt(k) == '"' || text.charAt(k) == '\'')) {
+      boolean doubleQuote = text.charAt(k) == '"';
+      k--;
+      int backslashes = 0;
+      while (k >= 0 && text.charAt(k) == '\\') {
+        backslashes++;
+        k--;
+      }
+      quote = doubleQuote && backslashes < MAX_KIND ? backslashes + 1 : BARE;
+    }
+    int keyEnd = k + 1;
+    while (k >= 0 && isKeyChar(text.charAt(k)) && keyEnd - k <= MAX_KEY) {
+      k--;
+    }
+    int keyStart = k + 1;
+    if (afterEscape(text, keyStart + 1)) {
+      keyStart++; // "\nAuthorization: ...": the n belongs to the escaped line break
+    }
+    if (keyStart >= keyEnd) {
+      return -1;
+    }
+    int kind = SecretNames.classify(text, keyStart, keyEnd);
+    if (kind == SecretNames.NONE) {
+      return -1;
+    }
+    int v = p + 1;
+    if (sep == '=' && v < n && text.charAt(v) == '>') {
+      v++; // key => value
+    }
+    while (v < n && isBlank(text.charAt(v))) {
+      v++;
+    }
+    if (v >= n) {
+      return -1;
+    }
+    int escapes = 0;
+    while (v + escapes < n && text.charAt(v + escapes) == '\\' && escapes < 16) {
+      escapes++;
+    }
+    char first = v + escapes < n ? text.charAt(v + escapes) : ' ';
+    if (first == '"' || first == '\'' || (first == '`' && escapes == 0)) {
+      // a quoted value, its quote escaped as the text around it is (\", \\\", ...)
+      int from = v + escapes + 1;
+      int close = closingQuote(text, from, first, escapes);
+      return close > from ? span(from, close, BARE) : -1;
+    }
+    if (first == '{' || first == '[') {
+      return span(v, closingBracket(text, v, quote == BARE ? 0 : quote - 1), quote);
+    }
+    int end;
+    if (kind == SecretNames.HEADER && sep == ':') {
+      end = headerValueEnd(text, v);
+    } else if (listItem(text, keyStart, v)) {
+      // a connection string or cookie list (Password=a b;Server=x): the value runs to ';'
+      end = runTo(text, v, ";\n\r\"");
+    } else {
+      end = runTo(text, v, " \t\n\r\f\u000B\"'&,;}])<>|");
+    }
+    while (end > v && isBlank(text.charAt(end - 1))) {
+      end--;
+    }
+    return end > v ? span(v, end, quote) : -1;
+  }
+
+  /**
+   * Whether the pair is an item of a {@code ;}-separated list: a {@code ;} before its key, or one
+   * after its value with no other pair, quote or line break between.
+   */
+  private static boolean listItem(String text, int keyStart, int valueStart) {
+    int b = keyStart - 1;
+    while (b >= 0 && isBlank(text.charAt(b))) {
+      b--;
+    }
+    if (b >= 0 && text.charAt(b) == ';') {
+      return true;
+    }
+    int n = text.length();
+    int limit = Math.min(n, valueStart + 1024);
+    for (int j = valueStart; j < limit; j++) {
+      switch (text.charAt(j)) {
+        case ';':
+          return true;
+        case '=', '&', '"', '\'', '\n', '\r', ':':
+          return false;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The end of an authorization or cookie header value: the end of the line, or a double quote that
+   * closes the text around it (a JSON string, a shell argument). Quoted parameters ({@code
+   * response="..."}, also escaped as {@code response=\"...\"}) are part of the value.
+   */
+  private static int headerValueEnd(String text, int from) {
+    int n = text.length();
+    int j = from;
+    while (j < n) {
+      char c = text.charAt(j);
+      if (c == '\n' || c == '\r') {
+        return j;
+      }
+      if (c == '\\' && j + 1 < n && (text.charAt(j + 1) == 'n' || text.charAt(j + 1) == 'r')) {
+        return j - backslashesBefore(text, j, from); // an escaped line break ends the line too
+      }
+      if (c != '"') {
+        j++;
+        continue;
+      }
+      int escapes = backslashesBefore(text, j, from);
+      if (j - escapes > from && text.charAt(j - escapes - 1) == '=') {
+        // name="value": a quoted parameter, escaped as the text around it is
+        int close = closingQuote(text, j + 1, '"', escapes);
+        if (close + escapes >= n || text.charAt(close + escapes) != '"') {
+          return close;
+        }
+        j = close + escapes + 1;
+        continue;
+      }
+      return j - escapes;
+    }
+    return n;
+  }
+
+  private static int runTo(String text, int from, String stops) {
+    int n = text.length();
+    int j = from;
+    while (j < n && stops.indexOf(text.charAt(j)) < 0) {
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * Where the content of a value quoted with {@code quote} ends: at the closing quote, or at the
+   * backslashes that escape it when the value sits in escaped text ({@code escapes} backslashes
+   * before each of its quotes: 1 inside a JSON string, 3 inside a JSON string inside a JSON
+   * string). A quote preceded by {@code b} backslashes closes when {@code b % (2 * escapes + 2) ==
+   * escapes}; others are quotes escaped inside the value. Else the end of the line or text.
+   */
+  private static int closingQuote(String text, int from, char quote, int escapes) {
+    int n = text.length();
+    for (int j = from; j < n; j++) {
+      char c = text.charAt(j);
+      if (c == '\n' || c == '\r') {
+        return j;
+      }
+      if (c == quote && backslashesBefore(text, j, from) % (2 * escapes + 2) == escapes) {
+        return j - escapes;
+      }
+    }
+    return n;
+  }
+
+  private static int backslashesBefore(String text, int j, int from) {
+    int count = 0;
+    while (j - count - 1 >= from && text.charAt(j - count - 1) == '\\') {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * One past the bracket that closes the one at {@code open}, else the end of the text; strings
+   * (quoted as the text around them is, with {@code escapes} backslashes) are skipped.
+   */
+  private static int closingBracket(String text, int open, int escapes) {
+    int n = text.length();
+    int depth = 0;
+    for (int j = open; j < n; j++) {
+      char c = text.charAt(j);
+      switch (c) {
+        case '{', '[' -> depth++;
+        case '}', ']' -> {
+          depth--;
+          if (depth == 0) {
+            return j + 1;
+          }
+        }
+        case '"' -> {
+          if (backslashesBefore(text, j, open) == escapes) {
+            j = closingQuote(text, j + 1, '"', escapes) + escapes;
+          }
+        }
+        default -> {
+          // part of the value
+        }
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // <password>value</password>
+
+  private static long xmlElement(String text, int gt) {
+    int k = gt - 1;
+    while (k >= 0 && isKeyChar(text.charAt(k)) && gt - k <= MAX_KEY) {
+      k--;
+    }
+    if (k < 0 || text.charAt(k) != '<' || k + 1 >= gt) {
+      return -1;
+    }
+    if (SecretNames.classify(text, k + 1, gt) == SecretNames.NONE) {
+      return -1;
+    }
+    int end = runTo(text, gt + 1, "<");
+    return end > gt + 1 ? span(gt + 1, end, BARE) : -1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bearer / Basic / Token / ApiKey credentials
+
+  private static final String[] SCHEMES = {"bearer", "basic", "token", "apikey"};
+
+  /** The credential after an authorization scheme word that ends just before the blank at i. */
+  private static long authScheme(String text, int blank) {
+    String scheme =
+        switch (blank == 0 ? ' ' : text.charAt(blank - 1)) {
+          case 'r', 'R' -> SCHEMES[0];
+          case 'c', 'C' -> SCHEMES[1];
+          case 'n', 'N' -> SCHEMES[2];
+          case 'y', 'Y' -> SCHEMES[3];
+          default -> null;
+        };
+    if (scheme == null) {
+      return -1;
+    }
+    int start = blank - scheme.length();
+    if (start < 0
+        || !text.regionMatches(true, start, scheme, 0, scheme.length())
+        || (start > 0
+            && SecretNames.isAlnum(text.charAt(start - 1))
+            && !afterEscape(text, start))) {
+      return -1;
+    }
+    int n = text.length();
+    int v = blank;
+    while (v < n && isBlank(text.charAt(v))) {
+      v++;
+    }
+    int j = v;
+    boolean notOnlyLetters = false;
+    while (j < n && TokenRules.in(CREDENTIAL, text.charAt(j))) {
+      char c = text.charAt(j);
+      notOnlyLetters |= !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+      j++;
+    }
+    int length = j - v;
+    // "Bearer authentication failed" names no credential; real ones carry digits or symbols
+    return length >= 8 && (notOnlyLetters || length >= 20) ? span(v, j, BARE) : -1;
+  }
+
+  private static final boolean[] CREDENTIAL = TokenRules.chars("A-Za-z0-9._~+/=-");
+
+  // ---------------------------------------------------------------------------------------------
+  // -----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----
+
+  private static long pem(String text, int i) {
+    if (!text.startsWith("-----BEGIN ", i)) {
+      return -1;
+    }
+    int headerEnd = text.indexOf("-----", i + 11);
+    if (headerEnd < 0 || headerEnd - i > 80) {
+      return -1;
+    }
+    int privateKey = text.indexOf("PRIVATE KEY", i + 11);
+    if (privateKey < 0 || privateKey > headerEnd) {
+      return -1;
+    }
+    int end = text.indexOf("-----END ", headerEnd + 5);
+    if (end < 0) {
+      return span(i, text.length(), BARE);
+    }
+    int close = text.indexOf("-----", end + 9);
+    return span(i, close < 0 ? text.length() : close + 5, BARE);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // e-mail addresses
+
+  private static final boolean[] LOCAL = TokenRules.chars("A-Za-z0-9._%+-");
+  private static final boolean[] DOMAIN = TokenRules.chars("A-Za-z0-9.-");
+
+  private static long email(String text, int at, int floor) {
+    int start = at;
+    while (start > floor && TokenRules.in(LOCAL, text.charAt(start - 1)) && at - start < 64) {
+      start--;
+    }
+    if (start == at) {
+      return -1;
+    }
+    int n = text.length();
+    int end = at + 1;
+    while (end < n && TokenRules.in(DOMAIN, text.charAt(end)) && end - at <= 253) {
+      end++;
+    }
+    while (end > at + 1 && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == '-')) {
+      end--;
+    }
+    int dot = text.lastIndexOf('.', end - 1);
+    if (dot <= at + 1 || end - dot - 1 < 2) {
+      return -1;
+    }
+    for (int j = dot + 1; j < end; j++) {
+      char c = text.charAt(j);
+      if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')) {
+        return -1;
+      }
+    }
+    return span(start, end, BARE);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A found secret as one {@code long}: the kind in bits 60-62, the start in bits 30-59, the end in
+   * bits 0-29 (texts are shorter than 2^30 characters: {@link #mask} masks longer ones whole).
+   */
+  static long span(int start, int end, int kind) {
+    return ((long) kind << 60) | ((long) start << 30) | end;
+  }
+
+  static int start(long span) {
+    return (int) ((span >>> 30) & LIMIT_MASK);
+  }
+
+  static int end(long span) {
+    return (int) (span & LIMIT_MASK);
+  }
+
+  static int kind(long span) {
+    return (int) (span >>> 60);
+  }
+
+  /** The longest text the rules scan; longer texts are masked whole. */
+  public static final int LIMIT = 1 << 30;
+
+  private static final long LIMIT_MASK = LIMIT - 1;
+
+  /**
+   * Whether {@code i} follows an escape sequence such as {@code \n} or {@code \t} in escaped text
+   * (a JSON string), so that a word starts there although a letter precedes it.
+   */
+  static boolean afterEscape(String text, int i) {
+    if (i < 2 || i > text.length() || text.charAt(i - 2) != '\\') {
+      return false;
+    }
+    char c = text.charAt(i - 1);
+    return c == 'n' || c == 't' || c == 'r' || c == 'b' || c == 'f';
+  }
+
+  static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean isKeyChar(char c) {
+    return SecretNames.isAlnum(c)
+        || c == '_'
+        || c == '-'
+        || c == '.'
+        || c == '['
+        || c == ']'
+        || c == '$';
+  }
+
+  /** The spans (start, end, kind triples) merged where they overlap, each replaced once. */
+  private static String replace(String text, int[] spans, int count) {
+    // spans come almost sorted (only e-mail and Azure secrets reach back): insertion sort
+    for (int a = 1; a < count; a++) {
+      int s = spans[a * 3];
+      int e = spans[a * 3 + 1];
+      int k = spans[a * 3 + 2];
+      int b = a - 1;
+      while (b >= 0 && spans[b * 3] > s) {
+        spans[(b + 1) * 3] = spans[b * 3];
+        spans[(b + 1) * 3 + 1] = spans[b * 3 + 1];
+        spans[(b + 1) * 3 + 2] = spans[b * 3 + 2];
+        b--;
+      }
+      spans[(b + 1) * 3] = s;
+      spans[(b + 1) * 3 + 1] = e;
+      spans[(b + 1) * 3 + 2] = k;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 8 * count);
+    int copied = 0;
+    int a = 0;
+    while (a < count) {
+      int start = spans[a * 3];
+      int end = spans[a * 3 + 1];
+      int kind = spans[a * 3 + 2];
+      a++;
+      while (a < count && spans[a * 3] < end) {
+        end = Math.max(end, spans[a * 3 + 1]);
+        a++;
+      }
+      start = Math.max(start, copied);
+      if (end <= start) {
+        continue;
+      }
+      out.append(text, copied, start).append(REPLACEMENTS[kind]);
+      copied = end;
+    }
+    return out.append(text, copied, text.length()).toString();
+  }
+}
