@@ -136,7 +136,10 @@ public final class MonitoringConfig {
               + " separated by blanks, e.g. CUST-\\d{6}; a pattern that overflows the stack on long"
               + " values, e.g. (?:\\d|-)+, is refused with the fix");
 
-  /** The logging module's older name of {@link #MASK_EMAILS}, still read. */
+  /**
+   * The logging module's older name of {@link #MASK_EMAILS}, still read by {@link #masking()}. The
+   * logging module declares it (its name space is the module's), so that it is documented there.
+   */
   public static final ConfigKey<Boolean> LOG_MASK_EMAILS =
       ConfigKey.bool(
           "log.mask.emails",
@@ -162,8 +165,7 @@ public final class MonitoringConfig {
           LLM_PRICES_FILE,
           COMMON_TAGS,
           MASK_EMAILS,
-          MASK_PATTERNS,
-          LOG_MASK_EMAILS);
+          MASK_PATTERNS);
 
   /** The keys {@link #masking()} reads. */
   private static final java.util.Set<String> MASKING_KEYS =

@@ -39,7 +39,8 @@ class SecretMaskingPropertyTest {
     JSON_STRING,
     JSON_TWICE,
     URL_QUERY,
-    LOG_LINE
+    LOG_LINE,
+    STACK_FRAME
   }
 
   @Property(tries = 3000, shrinking = ShrinkingMode.BOUNDED)
@@ -75,6 +76,15 @@ class SecretMaskingPropertyTest {
                   + "&c=2";
       case LOG_LINE ->
           "2030-01-01T00:00:00.000Z WARN [worker-1] c.e.Chat - " + plain + " (took 12 ms)";
+      case STACK_FRAME ->
+          "java.lang.IllegalStateException: x\n\tat com.example.Chat.call("
+              + text
+              + ")\n\tat "
+              + text
+              + "(Chat.java:1)\n\tat com.example.Chat.run(Chat.java:2) ~["
+              + text
+              + "]\n"
+              + plain;
     };
   }
 

@@ -97,6 +97,36 @@ class SecretMaskingTest {
   }
 
   @Test
+  void stackFramesAreSkippedButTextMadeToLookLikeOneIsNot() {
+    String trace =
+        "java.lang.IllegalStateException: rejected api_key=sk-proj-Ab12Cd34Ef56Gh78Ij90\n"
+            + "\tat com.example.chat.TokenService.call(TokenService.java:42)\n"
+            + "\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)\n"
+            + "\tat ch.qos.logback.Foo.bar(Foo.kt:7) ~[logback-classic-1.5.6.jar:1.5.6]\n"
+            + "Caused by: java.io.IOException: token=tok_9f8e7d6c5b4a\n"
+            + "\t... 5 common frames omitted";
+    assertThat(SecretMasking.defaults().mask(trace))
+        .isEqualTo(
+            "java.lang.IllegalStateException: rejected api_key=****\n"
+                + "\tat com.example.chat.TokenService.call(TokenService.java:42)\n"
+                + "\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)\n"
+                + "\tat ch.qos.logback.Foo.bar(Foo.kt:7) ~[logback-classic-1.5.6.jar:1.5.6]\n"
+                + "Caused by: java.io.IOException: token=****\n"
+                + "\t... 5 common frames omitted");
+    String key = "sk-proj-" + "Zy98Xw76Vu54Ts32Rq10";
+    for (String fake :
+        List.of(
+            "\n\tat com.x.Y.z(password=hunter2hunter2.java:1)",
+            "\n\tat " + key + ".z(Y.java:1)",
+            "\n\tat com.x.Y.z(Y.java:1) ~[" + key + "]",
+            "\n\tat com.x.Y.z(Bearer abcdefgh12345678.java:1)",
+            "\n\tat com.x.Y.z(" + key + ")")) {
+      String masked = SecretMasking.defaults().mask(fake);
+      assertThat(masked).as(fake).doesNotContain("hunter2hunter2", "Zy98Xw76", "abcdefgh12345678");
+    }
+  }
+
+  @Test
   void emailsAreMaskedOnlyWhenAskedFor() {
     String text = "mail bob.smith@example.org now";
     assertThat(SecretMasking.defaults().mask(text)).isSameAs(text);

@@ -40,6 +40,7 @@ class SpanMaskingOverOtlpTest {
   private static final AttributeKey<Long> CASE = AttributeKey.longKey("case.id");
 
   private Tracing tracing;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
   void close() {
@@ -54,7 +55,7 @@ class SpanMaskingOverOtlpTest {
         Tracing.builder("span-mask-svc")
             .otlpEndpoint(receiver.url())
             .protocol("http/protobuf")
-            .meterRegistry(new SimpleMeterRegistry())
+            .meterRegistry(registry)
             .captureContent(true)
             .captureMaxLength(100_000)
             .shutdownHook(false)
@@ -114,13 +115,28 @@ class SpanMaskingOverOtlpTest {
         call.onPrompt(text);
         call.onCompletion("as you asked: " + text);
         call.onFinish(1, 1);
-        if (i % 300 == 299) {
+        if (i % 100 == 99) {
+          // keep within the export queue: the next chunk starts once this one has arrived
           assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
+          int sent = (i + 1) * 3;
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .untilAsserted(
+                  () ->
+                      assertThat(receiver.spans.all().size())
+                          .as("spans received; %s", outcomes())
+                          .isGreaterThanOrEqualTo(sent));
         }
       }
       assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
       int expected = cases.size() * 3;
-      await().atMost(Duration.ofSeconds(60)).until(() -> receiver.spans.all().size() >= expected);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(receiver.spans.all().size())
+                      .as("spans received; exported/dropped/failed: %s", outcomes())
+                      .isGreaterThanOrEqualTo(expected));
 
       List<String> failures = new ArrayList<>();
       List<ReceivedSpans.Received> received = receiver.spans.all();
@@ -243,6 +259,15 @@ class SpanMaskingOverOtlpTest {
       assertThat(receiver.spans.named("lookup ****").orElseThrow().attributes())
           .containsEntry("customer", "****");
     }
+  }
+
+  private String outcomes() {
+    StringBuilder out = new StringBuilder();
+    for (String outcome : List.of("exported", "dropped", "failed")) {
+      var counter = registry.find("monitoring.spans").tag("outcome", outcome).counter();
+      out.append(outcome).append('=').append(counter == null ? 0 : counter.count()).append(' ');
+    }
+    return out.toString();
   }
 
   /** Every text of a received span: name, status, attributes, events and links. */

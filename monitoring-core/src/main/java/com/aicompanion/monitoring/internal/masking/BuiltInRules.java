@@ -45,12 +45,16 @@ public final class BuiltInRules {
 
   private static final byte TOKEN_START = 1;
   private static final byte TRIGGER = 2;
+  private static final byte ALNUM = 4;
   private static final byte[] CLASS = new byte[128];
 
   static {
     for (char c = 0; c < 128; c++) {
       if (TokenRules.canStart(c)) {
         CLASS[c] |= TOKEN_START;
+      }
+      if (SecretNames.isAlnum(c)) {
+        CLASS[c] |= ALNUM;
       }
     }
     for (char c : "=:>@ \t~-".toCharArray()) {
@@ -68,29 +72,45 @@ public final class BuiltInRules {
     }
     int[] spans = null;
     int count = 0;
-    boolean prevAlnum = false;
     int floor = 0; // the end of the last secret found: rules that look back stop there
+    int word = 0; // where a word (and so maybe a token) starts and is still to be looked at, or -1
     int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
+    while (true) {
       long found = -1;
-      if (c < 128) {
-        byte cls = CLASS[c];
-        if (cls != 0) {
-          if ((cls & TOKEN_START) != 0
-              && (!prevAlnum || afterEscape(text, i))
-              && longRun(text, i)) {
-            found = TokenRules.at(text, i);
-          }
-          if (found < 0 && (cls & TRIGGER) != 0) {
-            found = trigger(text, i, c, emails, floor);
-          }
+      if (word >= 0) {
+        if (word >= n) {
+          break;
+        }
+        i = word;
+        word = -1;
+        char first = text.charAt(i);
+        if (first < 128 && (CLASS[first] & TOKEN_START) != 0) {
+          found = tokenAt(text, i, first);
         }
       }
       if (found < 0) {
-        prevAlnum = SecretNames.isAlnum(c);
-        i++;
-        continue;
+        // the rest of the word at once: letters and digits are most of the text
+        i = wordEnd(text, i, n);
+        if (i >= n) {
+          break;
+        }
+        char c = text.charAt(i);
+        if (c < 128 && (CLASS[c] & TRIGGER) != 0) {
+          found = trigger(text, i, c, emails, floor);
+          if (found == SKIP_LINE) {
+            int lineEnd = StackFrames.framesEnd(text, i + 4);
+            found = -1;
+            if (lineEnd > 0) {
+              i = lineEnd; // a stack frame: a code location, not data
+              continue;
+            }
+          }
+        }
+        if (found < 0) {
+          // a separator: a word starts after it, also after an escape such as \n in escaped text
+          word = c == '\\' && afterEscape(text, i + 2) ? i + 2 : i + 1;
+          continue;
+        }
       }
       int start = start(found);
       int end = end(found);
@@ -107,26 +127,79 @@ public final class BuiltInRules {
       // scanning goes on after the secret (never backwards, so it always advances)
       int next = Math.max(end, i + 1);
       floor = Math.max(floor, end);
-      prevAlnum = SecretNames.isAlnum(text.charAt(next - 1));
-      i = next;
+      if (!SecretNames.isAlnum(text.charAt(next - 1)) || afterEscape(text, next)) {
+        word = next;
+      } else {
+        i = next;
+      }
     }
     return spans == null ? text : replace(text, spans, count);
   }
 
+  /** {@link #trigger}'s answer for a tab that may start a stack frame line. */
+  private static final long SKIP_LINE = -2;
+
   private static long trigger(String text, int i, char c, boolean emails, int floor) {
-    return switch (c) {
-      case '=' -> pair(text, i);
-      case ':' -> {
-        long url = UrlRule.password(text, i);
-        yield url >= 0 ? url : pair(text, i);
+    switch (c) {
+      case '=':
+        return pair(text, i);
+      case ' ':
+        // most blanks follow an ordinary word: only bearer, basic, token, apikey can matter
+        return i > 0 && SCHEME_END[text.charAt(i - 1) & 0x7f] ? authScheme(text, i) : -1;
+      case ':':
+        if (i + 1 < text.length() && text.charAt(i + 1) == '/') {
+          long url = UrlRule.password(text, i);
+          if (url >= 0) {
+            return url;
+          }
+        }
+        return pair(text, i);
+      case '\t':
+        // "\tat pkg.Class.method(File.java:42)" at the start of a line: maybe a stack frame
+        if (text.startsWith("at ", i + 1) && (i == 0 || text.charAt(i - 1) == '\n')) {
+          return SKIP_LINE;
+        }
+        return i > 0 && SCHEME_END[text.charAt(i - 1) & 0x7f] ? authScheme(text, i) : -1;
+      case '>':
+        return xmlElement(text, i);
+      case '-':
+        return pem(text, i);
+      case '~':
+        return TokenRules.azureClientSecret(text, i, floor);
+      case '@':
+        return emails ? email(text, i, floor) : -1;
+      default:
+        return -1;
+    }
+  }
+
+  private static final boolean[] ALNUMS = TokenRules.chars("A-Za-z0-9");
+
+  /** The last letters of bearer, basic, token and apikey. */
+  private static final boolean[] SCHEME_END = TokenRules.chars("rRcCnNyY");
+
+  /** The first index from {@code i} that is not an ASCII letter or digit. */
+  private static int wordEnd(String text, int i, int n) {
+    while (i < n) {
+      char c = text.charAt(i);
+      if (c >= 128 || !ALNUMS[c]) {
+        return i;
       }
-      case '>' -> xmlElement(text, i);
-      case ' ', '\t' -> authScheme(text, i);
-      case '-' -> pem(text, i);
-      case '~' -> TokenRules.azureClientSecret(text, i, floor);
-      case '@' -> emails ? email(text, i, floor) : -1;
-      default -> -1;
-    };
+      i++;
+    }
+    return n;
+  }
+
+  /** The token starting at {@code i} (a word start whose first character is {@code c}), or -1. */
+  private static long tokenAt(String text, int i, char c) {
+    if (c >= 128 || (CLASS[c] & TOKEN_START) == 0) {
+      return -1;
+    }
+    char second = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
+    if (!TokenRules.canStartWith(c, second) || !longRun(text, i)) {
+      return -1;
+    }
+    return TokenRules.at(text, i);
   }
 
   /** Whether the run of token characters from {@code i} is long enough to hold any token. */
@@ -149,7 +222,8 @@ public final class BuiltInRules {
     int n = text.length();
     char sep = text.charAt(p);
     if (sep == '=') {
-      if (p > 0 && "=!<>".indexOf(text.charAt(p - 1)) >= 0) {
+      char before = p > 0 ? text.charAt(p - 1) : ' ';
+      if (before == '=' || before == '!' || before == '<' || before == '>') {
         return -1;
       }
       if (p + 1 < n && text.charAt(p + 1) == '=') {
@@ -175,8 +249,18 @@ public final class BuiltInRules {
       quote = doubleQuote && backslashes < MAX_KIND ? backslashes + 1 : BARE;
     }
     int keyEnd = k + 1;
-    while (k >= 0 && isKeyChar(text.charAt(k)) && keyEnd - k <= MAX_KEY) {
+    int letters = 0;
+    while (k >= 0 && keyEnd - k <= MAX_KEY) {
+      char c = text.charAt(k);
+      int bits = c < 128 ? KEY_CHAR_BITS[c] : 0;
+      if (bits == 0) {
+        break;
+      }
+      letters |= bits;
       k--;
+    }
+    if (!SecretNames.mayBeSecret(letters)) {
+      return -1; // most keys: status=, user=, took=
     }
     int keyStart = k + 1;
     if (afterEscape(text, keyStart + 1)) {
@@ -363,10 +447,12 @@ public final class BuiltInRules {
 
   private static long xmlElement(String text, int gt) {
     int k = gt - 1;
+    int letters = 0;
     while (k >= 0 && isKeyChar(text.charAt(k)) && gt - k <= MAX_KEY) {
+      letters |= SecretNames.letterBit(text.charAt(k));
       k--;
     }
-    if (k < 0 || text.charAt(k) != '<' || k + 1 >= gt) {
+    if (k < 0 || text.charAt(k) != '<' || k + 1 >= gt || !SecretNames.mayBeSecret(letters)) {
       return -1;
     }
     if (SecretNames.classify(text, k + 1, gt) == SecretNames.NONE) {
@@ -520,6 +606,21 @@ public final class BuiltInRules {
 
   static boolean isBlank(char c) {
     return c == ' ' || c == '\t';
+  }
+
+  /**
+   * Per ASCII character of a key: its letter's bit ({@link SecretNames#letterBit}), a bit of its
+   * own for the other key characters (digits, {@code _ - . [ ] $}), 0 for the rest.
+   */
+  private static final int[] KEY_CHAR_BITS = new int[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if (isKeyChar(c)) {
+        int letter = SecretNames.letterBit(c);
+        KEY_CHAR_BITS[c] = letter != 0 ? letter : 1 << 30;
+      }
+    }
   }
 
   private static boolean isKeyChar(char c) {

@@ -64,9 +64,7 @@ public final class SecretNames {
   };
 
   /** Words that are secret by themselves. */
-  private static final String[] SHORT_WORDS = {
-    "pwd", "pass", "pw", "sig", "auth", "creds", "sas", "otp"
-  };
+  private static final String[] SHORT_WORDS = {"pwd", "pass", "pw", "sig", "auth", "creds", "otp"};
 
   /** Words after {@code token} that make the name a statistic about tokens, not a token. */
   private static final String[] TOKEN_STATS = {
@@ -157,6 +155,83 @@ public final class SecretNames {
 
   private static final String[][] CONTAINED_BY_FIRST = new String[26][];
 
+  /**
+   * The letters (bit 0 = a) each secret word needs, without the words whose letters include
+   * another's: a name without all the letters of one of them cannot be secret.
+   */
+  private static final int[] NEEDED_LETTERS = neededLetters();
+
+  /**
+   * Letters of which every secret word holds at least one (w, g, h, k, p, d, c, b), checked first:
+   * most keys hold none.
+   */
+  private static final int ANY_NEEDED = anyNeeded();
+
+  private static int anyNeeded() {
+    int mask = letters("wghkpdcb");
+    for (int needed : NEEDED_LETTERS) {
+      if ((needed & mask) == 0) {
+        throw new IllegalStateException("a secret word without any of wghkpdcb: fix ANY_NEEDED");
+      }
+    }
+    return mask;
+  }
+
+  private static int[] neededLetters() {
+    java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of(CONTAINED));
+    words.addAll(java.util.List.of(SHORT_WORDS));
+    words.add("token");
+    words.add("key");
+    java.util.List<Integer> masks = new java.util.ArrayList<>();
+    for (String word : words) {
+      masks.add(letters(word));
+    }
+    java.util.List<Integer> minimal = new java.util.ArrayList<>();
+    for (int mask : masks) {
+      boolean covered = false;
+      for (int other : masks) {
+        if (other != mask && (mask & other) == other) {
+          covered = true; // every name with mask's letters has other's: other suffices
+          break;
+        }
+      }
+      if (!covered && !minimal.contains(mask)) {
+        minimal.add(mask);
+      }
+    }
+    return minimal.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int letters(String word) {
+    int mask = 0;
+    for (int i = 0; i < word.length(); i++) {
+      mask |= letterBit(word.charAt(i));
+    }
+    return mask;
+  }
+
+  /** The bit of a letter (either case) in a letter set; 0 for other characters. */
+  public static int letterBit(char c) {
+    int l = lower(c);
+    return l >= 'a' && l <= 'z' ? 1 << (l - 'a') : 0;
+  }
+
+  /**
+   * Whether a name whose letters are {@code letters} ({@link #letterBit} or-ed) can be secret: a
+   * cheap first test before {@link #classify}, which most keys of a log line fail.
+   */
+  public static boolean mayBeSecret(int letters) {
+    if ((letters & ANY_NEEDED) == 0) {
+      return false; // status, user, size: none of the letters every secret word has one of
+    }
+    for (int needed : NEEDED_LETTERS) {
+      if ((letters & needed) == needed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static {
     for (char c = 'a'; c <= 'z'; c++) {
       int count = 0;
@@ -183,8 +258,58 @@ public final class SecretNames {
     return name == null ? NONE : classify(name, 0, name.length());
   }
 
-  /** NONE, SECRET or HEADER for the name {@code text[start, end)}. */
+  /** A name seen before and its verdict: keys repeat from line to line. */
+  private record Known(String name, int kind) {}
+
+  private static final Known[] KNOWN = new Known[1024];
+
+  /** Names longer than this are not remembered. */
+  private static final int KNOWN_MAX_LENGTH = 48;
+
+  /**
+   * NONE, SECRET or HEADER for the name {@code text[start, end)}, remembered for the names seen
+   * last, so that the keys of every line ({@code status=}, {@code user=}) cost a hash and a
+   * comparison; a name without letters is NONE at once. Allocates only for a name not seen before.
+   */
   public static int classify(CharSequence text, int start, int end) {
+    int length = end - start;
+    if (length <= 0) {
+      return NONE;
+    }
+    int hash = 0;
+    boolean letters = false;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      hash = 31 * hash + c;
+      letters |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+    if (!letters) {
+      return NONE;
+    }
+    if (length > KNOWN_MAX_LENGTH) {
+      return classifyNow(text, start, end);
+    }
+    int slot = (hash ^ (hash >>> 16)) & (KNOWN.length - 1);
+    Known known = KNOWN[slot];
+    if (known != null && known.name.length() == length && regionEquals(known.name, text, start)) {
+      return known.kind;
+    }
+    int kind = classifyNow(text, start, end);
+    // replaced racily, which is harmless: an entry is immutable
+    KNOWN[slot] = new Known(text.subSequence(start, end).toString(), kind);
+    return kind;
+  }
+
+  private static boolean regionEquals(String name, CharSequence text, int start) {
+    for (int k = 0; k < name.length(); k++) {
+      if (name.charAt(k) != text.charAt(start + k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int classifyNow(CharSequence text, int start, int end) {
     boolean letters = false;
     for (int i = start; i < end; i++) {
       int c = lower(text.charAt(i));

@@ -135,6 +135,16 @@ public final class TokenRules {
 
   private static final Rule[][] BY_FIRST = new Rule[128][];
 
+  /** The first two characters of every prefix (and of a JWT's eyJ), as first * 128 + second. */
+  private static final boolean[] FIRST_TWO = new boolean[128 * 128];
+
+  static {
+    for (Rule rule : RULES) {
+      FIRST_TWO[rule.prefix.charAt(0) * 128 + rule.prefix.charAt(1)] = true;
+    }
+    FIRST_TWO['e' * 128 + 'y'] = true;
+  }
+
   static {
     for (char c = 0; c < 128; c++) {
       int count = 0;
@@ -155,6 +165,11 @@ public final class TokenRules {
   }
 
   private TokenRules() {}
+
+  /** Whether a token can start with {@code first} followed by {@code second}. */
+  public static boolean canStartWith(char first, char second) {
+    return first < 128 && second < 128 && FIRST_TWO[first * 128 + second];
+  }
 
   /** Whether a token rule can start with {@code c}; {@code e} for JWTs. */
   public static boolean canStart(char c) {

@@ -96,6 +96,8 @@ public final class LoggingSettings {
           FORMAT,
           LEVEL,
           LEVELS,
+          // read by core's masking policy (MonitoringConfig.masking()), declared here
+          MonitoringConfig.LOG_MASK_EMAILS,
           QUEUE_CAPACITY,
           CLOSE_TIMEOUT,
           ES_URL,
