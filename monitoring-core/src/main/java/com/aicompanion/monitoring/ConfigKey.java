@@ -258,6 +258,49 @@ public final class ConfigKey<T> {
         description);
   }
 
+  /**
+   * Regular expressions separated by blanks (write a blank inside one as {@code \s} or {@code
+   * \x20}), each compiled and checked by {@link SecretMasking.Builder#pattern(Pattern)}: a pattern
+   * that is not a regular expression or that overflows the stack on long values is refused with the
+   * rule and the fix. Empty by default.
+   */
+  public static ConfigKey<List<Pattern>> patterns(String name, String description) {
+    return new ConfigKey<>(
+        name,
+        "regular expressions separated by blanks",
+        raw -> {
+          List<Pattern> patterns = new java.util.ArrayList<>();
+          for (String regex : raw.split("\\s+")) {
+            if (regex.isEmpty()) {
+              continue;
+            }
+            Pattern pattern;
+            try {
+              pattern = Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+              throw new IllegalArgumentException(
+                  "has the pattern "
+                      + regex
+                      + ", which is not a regular expression ("
+                      + e.getDescription()
+                      + "): fix it, e.g. CUST-\\d{6}");
+            }
+            String problem =
+                com.aicompanion.monitoring.internal.masking.PatternSafety.problem(pattern);
+            if (problem != null) {
+              throw new IllegalArgumentException("has the pattern " + regex + ", which " + problem);
+            }
+            patterns.add(pattern);
+          }
+          return List.copyOf(patterns);
+        },
+        List.of(),
+        "",
+        null,
+        false,
+        description);
+  }
+
   /** The same key, declared secret: its value is masked in messages and the start-up summary. */
   public ConfigKey<T> secret() {
     return new ConfigKey<>(name, type, parser, defaultValue, defaultText, unit, true, description);

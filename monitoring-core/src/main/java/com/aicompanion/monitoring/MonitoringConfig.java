@@ -123,6 +123,30 @@ public final class MonitoringConfig {
             }
           });
 
+  public static final ConfigKey<Boolean> MASK_EMAILS =
+      ConfigKey.bool(
+          "mask.emails",
+          false,
+          "Whether e-mail addresses are masked too, on every signal (logs, Sentry, spans, prompts)");
+
+  public static final ConfigKey<List<java.util.regex.Pattern>> MASK_PATTERNS =
+      ConfigKey.patterns(
+          "mask.patterns",
+          "Your own secrets: regular expressions whose every match is masked on every signal,"
+              + " separated by blanks, e.g. CUST-\\d{6}; a pattern that overflows the stack on long"
+              + " values, e.g. (?:\\d|-)+, is refused with the fix");
+
+  /**
+   * The logging module's older name of {@link #MASK_EMAILS}, still read by {@link #masking()}. The
+   * logging module declares it (its name space is the module's), so that it is documented there.
+   */
+  public static final ConfigKey<Boolean> LOG_MASK_EMAILS =
+      ConfigKey.bool(
+          "log.mask.emails",
+          false,
+          "Alias of MONITORING_MASK_EMAILS, kept from earlier versions: e-mail addresses are"
+              + " masked when either is true");
+
   /** Every key core declares. */
   public static final List<ConfigKey<?>> CORE_KEYS =
       List.of(
@@ -139,7 +163,13 @@ public final class MonitoringConfig {
           SHUTDOWN_DRAIN,
           JVM_METRICS,
           LLM_PRICES_FILE,
-          COMMON_TAGS);
+          COMMON_TAGS,
+          MASK_EMAILS,
+          MASK_PATTERNS);
+
+  /** The keys {@link #masking()} reads. */
+  private static final java.util.Set<String> MASKING_KEYS =
+      java.util.Set.of(MASK_EMAILS.name(), MASK_PATTERNS.name(), LOG_MASK_EMAILS.name());
 
   private final Map<String, ConfigLoader.Value> values;
   private final Map<String, ConfigKey<?>> declared;
@@ -148,6 +178,13 @@ public final class MonitoringConfig {
   private final Map<String, String> env;
   private final Properties properties;
   private List<String> spellingConflicts = List.of();
+
+  /**
+   * The masking policy of this configuration, built on first use; shared with the configurations
+   * derived from this one that do not change a masking key, so that every module gets the same.
+   */
+  private java.util.concurrent.atomic.AtomicReference<SecretMasking> masking =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private MonitoringConfig(
       Map<String, ConfigLoader.Value> values,
@@ -235,6 +272,7 @@ public final class MonitoringConfig {
         new MonitoringConfig(
             values, all, new ServiceIdentity.Sourced(identity, identitySources), env, properties);
     config.spellingConflicts = spellingConflicts;
+    config.masking = masking;
     return config;
   }
 
@@ -248,13 +286,16 @@ public final class MonitoringConfig {
   public MonitoringConfig withBuilderValues(
       Map<String, String> values, Map<String, String> methods) {
     Map<String, ConfigLoader.Value> merged = new LinkedHashMap<>(this.values);
-    values.forEach(
-        (key, value) -> {
-          if (value != null) {
-            String method = methods.getOrDefault(key, "config(\"" + key + "\"");
-            merged.put(key, new ConfigLoader.Value(value, method, true));
-          }
-        });
+    boolean maskingChanged = false;
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      String key = entry.getKey();
+      String value = entry.getValue();
+      if (value != null) {
+        String method = methods.getOrDefault(key, "config(\"" + key + "\"");
+        merged.put(key, new ConfigLoader.Value(value, method, true));
+        maskingChanged |= MASKING_KEYS.contains(key);
+      }
+    }
     // a module builder used alone may name the service, environment, version or instance
     // (config("environment", "prod")): the identity is resolved again with those values on top,
     // the name and version resolved so far staying the fallbacks
@@ -274,7 +315,33 @@ public final class MonitoringConfig {
             : new ServiceIdentity.Sourced(identity, identitySources);
     MonitoringConfig config = new MonitoringConfig(merged, declared, sourced, env, properties);
     config.spellingConflicts = spellingConflicts;
+    if (!maskingChanged) {
+      config.masking = masking;
+    }
     return config;
+  }
+
+  /**
+   * The masking policy of every signal, from {@code MONITORING_MASK_EMAILS} (or its older name
+   * {@code MONITORING_LOG_MASK_EMAILS}) and {@code MONITORING_MASK_PATTERNS}: built once, and the
+   * same instance for the logging, tracing and Sentry parts that {@link Monitoring} starts with
+   * this configuration. A module's own {@code mask(regex)} adds to it ({@link
+   * SecretMasking#toBuilder()}).
+   *
+   * @throws MonitoringException naming the key as set, the pattern, the rule and the fix when a
+   *     pattern is refused
+   */
+  public SecretMasking masking() {
+    SecretMasking current = masking.get();
+    if (current != null) {
+      return current;
+    }
+    SecretMasking built =
+        SecretMasking.builder()
+            .maskEmails(get(MASK_EMAILS) || get(LOG_MASK_EMAILS))
+            .patterns(get(MASK_PATTERNS))
+            .build();
+    return masking.compareAndExchange(null, built) == null ? built : masking.get();
   }
 
   /** The keys {@link ServiceIdentity} is resolved from. */
@@ -345,6 +412,7 @@ public final class MonitoringConfig {
     for (ConfigKey<?> key : declared.values()) {
       find(key);
     }
+    masking();
     String path = get(METRICS_PATH);
     if (!path.startsWith("/") || path.length() < 2 || path.contains("?") || path.contains(" ")) {
       throw new MonitoringException(

@@ -20,7 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The meters every service gets: {@code app_info} and the JVM and process binders. */
+/**
+ * The meters every service gets: {@code app_info}, {@code monitoring_mask_errors_total} and the JVM
+ * and process binders.
+ */
 final class StandardMeters {
   private StandardMeters() {}
 
@@ -60,6 +63,8 @@ final class StandardMeters {
         .tag("version", config.serviceVersion())
         .tag("environment", config.environment())
         .register(registry);
+    // monitoring_mask_errors_total: values the shared masking policy masked whole after a failure
+    config.masking().bindTo(registry);
     if (!config.get(MonitoringConfig.JVM_METRICS)) {
       return;
     }

@@ -100,9 +100,11 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
       addError(component + ": " + e.getMessage());
       return;
     }
-    delegate =
-        EcsEncoders.create(
-            getContext(), identity, SecretMasker.defaults(maskEmails, patterns), errors);
+    SecretMasker masker = masker(component, serviceName, maskEmails, patterns, this::addError);
+    if (masker == null) {
+      return;
+    }
+    delegate = EcsEncoders.create(getContext(), identity, masker, errors);
     super.start();
   }
 
@@ -143,6 +145,35 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   @Override
   public byte @Nullable [] footerBytes() {
     return null;
+  }
+
+  /**
+   * The masking policy of a logback.xml component: the environment's ({@code MONITORING_MASK_*}, as
+   * {@code Monitoring.start} reads it) plus the element's own {@code <maskEmails>} and {@code
+   * <mask>} patterns; null after reporting a refused pattern (one that would overflow the stack)
+   * with its fix.
+   */
+  static @Nullable SecretMasker masker(
+      String component,
+      @Nullable String serviceName,
+      boolean maskEmails,
+      List<Pattern> patterns,
+      java.util.function.Consumer<String> error) {
+    try {
+      com.aicompanion.monitoring.SecretMasking.Builder policy =
+          com.aicompanion.monitoring.MonitoringConfig.fromEnvironment(
+                  blankTo(serviceName, "unknown_service:java"))
+              .masking()
+              .toBuilder()
+              .patterns(patterns);
+      if (maskEmails) {
+        policy.maskEmails(true);
+      }
+      return SecretMasker.of(policy.build());
+    } catch (RuntimeException e) {
+      error.accept(component + ": " + e.getMessage());
+      return null;
+    }
   }
 
   /** The compiled patterns, or null after reporting the first bad one. */

@@ -228,6 +228,11 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     if (patterns == null) {
       return;
     }
+    SecretMasker masker =
+        EcsJsonEncoder.masker(name(), serviceName, maskEmails, patterns, this::addError);
+    if (masker == null) {
+      return;
+    }
     EcsEncoders.Identity identity;
     try {
       identity = EcsJsonEncoder.identity(serviceName, serviceVersion, environment, null);
@@ -258,9 +263,7 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             spoolSettings);
     shipper =
         new ElasticsearchAppender(
-            settings,
-            EcsEncoders.create(getContext(), identity, SecretMasker.defaults(maskEmails, patterns)),
-            counters);
+            settings, EcsEncoders.create(getContext(), identity, masker), counters);
     shipper.setContext(getContext());
     try {
       shipper.start();

@@ -325,6 +325,9 @@ public final class JsonLogging implements AutoCloseable {
       if (registry != null) {
         counters.bindTo(registry);
         setup.encodingErrors().bindTo(registry);
+        // monitoring_mask_errors_total of this installation's policy (Monitoring's own registry
+        // binding of the shared policy is idempotent for the same instance)
+        options.masker().policy().bindTo(registry);
         logbackMetrics = new LogbackMetrics();
         logbackMetrics.bindTo(registry);
       }

@@ -2,7 +2,7 @@ package com.aicompanion.monitoring.logging;
 
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
-import com.aicompanion.monitoring.logging.internal.SecretMasker;
+import com.aicompanion.monitoring.SecretMasking;
 import com.aicompanion.monitoring.logging.internal.SentryBridge;
 import com.aicompanion.monitoring.logging.internal.SentrySupport;
 import java.util.ArrayList;
@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends ERROR log events (with INFO and WARN lines as breadcrumbs) to Sentry, with release,
- * environment and service, masked with the same policy as the logs. The Java counterpart of {@code
- * sentry_config.initialize()}.
+ * environment and service, masked with the same policy as the logs and spans ({@link
+ * MonitoringConfig#masking()}: {@code MONITORING_MASK_EMAILS}, {@code MONITORING_MASK_PATTERNS}).
+ * The Java counterpart of {@code sentry_config.initialize()}.
  *
  * <pre>{@code
  * SentrySetup sentry = SentrySetup.initialize();   // SENTRY_DSN unset: off, one INFO line
@@ -37,10 +38,13 @@ import org.slf4j.LoggerFactory;
 public final class SentrySetup implements AutoCloseable {
   // null when off; the bridge is the only class that names Sentry's types (optional dependency)
   private final SentryBridge bridge;
+  // the policy events are masked with; null when off
+  private final SecretMasking masking;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SentrySetup(SentryBridge bridge) {
+  private SentrySetup(SentryBridge bridge, SecretMasking masking) {
     this.bridge = bridge;
+    this.masking = masking;
   }
 
   /**
@@ -67,6 +71,11 @@ public final class SentrySetup implements AutoCloseable {
   /** Whether events are sent (a DSN was given). */
   public boolean enabled() {
     return bridge != null;
+  }
+
+  /** The masking policy events are masked with, or null when off (for tests). */
+  SecretMasking masking() {
+    return masking;
   }
 
   /** Flushes pending events within the flush timeout and detaches from Logback. Idempotent. */
@@ -125,15 +134,24 @@ public final class SentrySetup implements AutoCloseable {
       return this;
     }
 
-    /** Also masks e-mail addresses (default false, as {@code MONITORING_LOG_MASK_EMAILS}). */
+    /**
+     * Also masks e-mail addresses (default: the monitoring configuration's {@code
+     * MONITORING_MASK_EMAILS}, false).
+     */
     public Builder maskEmails(boolean mask) {
       this.maskEmails = mask;
       return this;
     }
 
-    /** Masks every match of {@code regex} as well as the built-in secrets. */
+    /**
+     * Masks every match of {@code regex} as well as the built-in secrets and {@code
+     * MONITORING_MASK_PATTERNS}.
+     *
+     * @throws IllegalArgumentException naming the pattern, the rule and the fix when it is not a
+     *     regular expression or would overflow the stack on long values (see docs/masking.md)
+     */
     public Builder mask(String regex) {
-      extraMasks.add(Pattern.compile(regex));
+      extraMasks.add(SecretMasking.builder().pattern(regex).build().patterns().get(0));
       return this;
     }
 
@@ -159,7 +177,7 @@ public final class SentrySetup implements AutoCloseable {
       String theDsn = first(dsn, env.get("SENTRY_DSN"));
       if (theDsn == null) {
         log.info("Sentry is off: SENTRY_DSN is not set");
-        return new SentrySetup(null);
+        return new SentrySetup(null, null);
       }
       MonitoringConfig cfg =
           config != null ? config : MonitoringConfig.fromEnvironment(serviceName);
@@ -184,16 +202,24 @@ public final class SentrySetup implements AutoCloseable {
               "SENTRY_TRACES_SAMPLE_RATE=" + rateText + " is not a number between 0 and 1");
         }
       }
-      SecretMasker masker = SecretMasker.defaults(maskEmails, extraMasks);
+      // the policy every signal shares, plus what this builder adds
+      SecretMasking masking = cfg.masking();
+      if ((maskEmails && !masking.masksEmails()) || !extraMasks.isEmpty()) {
+        masking =
+            masking.toBuilder()
+                .maskEmails(maskEmails || masking.masksEmails())
+                .patterns(extraMasks)
+                .build();
+      }
       if (!SentrySupport.available()) {
         log.warn(SentrySupport.missingMessage());
-        return new SentrySetup(null);
+        return new SentrySetup(null, null);
       }
       SentryBridge bridge;
       try {
         bridge =
             SentryBridge.install(
-                theDsn, theEnvironment, theRelease, cfg.serviceName(), rate, flushMillis, masker);
+                theDsn, theEnvironment, theRelease, cfg.serviceName(), rate, flushMillis, masking);
       } catch (IllegalArgumentException e) {
         throw new MonitoringException(
             "SENTRY_DSN is not a valid Sentry DSN ("
@@ -206,7 +232,7 @@ public final class SentrySetup implements AutoCloseable {
           theEnvironment,
           theRelease,
           cfg.serviceName());
-      return new SentrySetup(bridge);
+      return new SentrySetup(bridge, masking);
     }
 
     private static String first(String... values) {

@@ -39,6 +39,32 @@ final class LineSink extends OutputStream {
     return lines;
   }
 
+  /**
+   * The value of the field called {@code name} in {@code doc}, wherever the encoder puts user
+   * fields (top level, nested, or under a prefix such as {@code labels.}); a missing node when
+   * none.
+   */
+  static JsonNode field(JsonNode doc, String name) {
+    if (doc.has(name)) {
+      return doc.get(name);
+    }
+    var names = doc.fieldNames();
+    while (names.hasNext()) {
+      String key = names.next();
+      JsonNode child = doc.get(key);
+      if (key.endsWith("." + name) || key.endsWith("_" + name)) {
+        return child;
+      }
+      if (child.isObject()) {
+        JsonNode found = field(child, name);
+        if (!found.isMissingNode()) {
+          return found;
+        }
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
   List<JsonNode> json() {
     List<JsonNode> docs = new ArrayList<>();
     for (String line : lines()) {

@@ -3,9 +3,9 @@ package com.aicompanion.monitoring.tracing;
 import com.aicompanion.monitoring.LlmCallObserver;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
+import com.aicompanion.monitoring.SecretMasking;
 import com.aicompanion.monitoring.tracing.internal.ExemplarSpanContext;
 import com.aicompanion.monitoring.tracing.internal.GenAiObserver;
-import com.aicompanion.monitoring.tracing.internal.PromptMasking;
 import com.aicompanion.monitoring.tracing.internal.SdkExportLogging;
 import com.aicompanion.monitoring.tracing.internal.SpanAccounting;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * endpoint's port (gRPC to 4318, HTTP to 4317) fails {@link Builder#install()} with a {@link
  * MonitoringException}. Exports run on their own thread through a bounded queue; spans that cannot
  * be sent are counted in {@code monitoring_spans_total{outcome}} and never slow the application.
+ * Every exported span is masked by the one masking policy first ({@link #masking()}).
  */
 public final class Tracing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
@@ -55,6 +56,7 @@ public final class Tracing implements AutoCloseable {
   private final SpanAccounting accounting;
   private final Tracer tracer;
   private final GenAiObserver llmObserver;
+  private final SecretMasking masking;
   private final ExemplarSpanContext exemplars = new ExemplarSpanContext();
   private final Duration shutdownTimeout;
   private final String endpoint;
@@ -66,14 +68,15 @@ public final class Tracing implements AutoCloseable {
       SpanAccounting accounting,
       boolean captureContent,
       int captureMaxLength,
+      SecretMasking masking,
       Duration shutdownTimeout,
       String endpoint,
       String protocol) {
     this.sdk = sdk;
     this.accounting = accounting;
+    this.masking = masking;
     this.tracer = sdk.getTracer(SCOPE);
-    this.llmObserver =
-        new GenAiObserver(tracer, captureContent, new PromptMasking(captureMaxLength));
+    this.llmObserver = new GenAiObserver(tracer, captureContent, masking, captureMaxLength);
     this.shutdownTimeout = shutdownTimeout;
     this.endpoint = endpoint;
     this.protocol = protocol;
@@ -117,6 +120,16 @@ public final class Tracing implements AutoCloseable {
    */
   public io.prometheus.metrics.tracer.common.SpanContext exemplarSpanContext() {
     return exemplars;
+  }
+
+  /**
+   * The masking policy applied to every span this tracing exports (names, attributes, events,
+   * exception messages and stack traces, links, status) and to captured prompts: the
+   * configuration's {@link com.aicompanion.monitoring.MonitoringConfig#masking()}, the same
+   * instance logging and Sentry use under {@code Monitoring.start}.
+   */
+  public SecretMasking masking() {
+    return masking;
   }
 
   /** The traces endpoint spans go to, e.g. {@code http://localhost:4317}. */

@@ -4,6 +4,8 @@ import com.aicompanion.monitoring.GlobalSlot;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.tracing.internal.AdmissionSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.ExportPipeline;
+import com.aicompanion.monitoring.tracing.internal.MaskingSpanExporter;
+import com.aicompanion.monitoring.tracing.internal.MaskingSpanProcessor;
 import com.aicompanion.monitoring.tracing.internal.OtelPropertyChecks;
 import com.aicompanion.monitoring.tracing.internal.OtelSignals;
 import com.aicompanion.monitoring.tracing.internal.OtlpSettings;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires OpenTelemetry autoconfigure for {@link Tracing.Builder#install()}: our property layers, the
- * checks of the {@code OTEL_*} settings, the resource, the counting export pipeline and the global
- * slot.
+ * checks of the {@code OTEL_*} settings, the resource, the masking of every exported span, the
+ * counting export pipeline and the global slot.
  *
  * <p>The global rule: the Tracing installed with {@code registerGlobal(true)} holds {@link
  * #CURRENT} until its close. {@link Spans} reads it; {@link
@@ -78,6 +80,8 @@ final class TracingInstaller {
     OtelSignals signals = new OtelSignals(checks.sources());
     MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
     SpanAccounting accounting = new SpanAccounting(registry);
+    // monitoring_mask_errors_total: counting the same registry twice (core did) counts once
+    o.masking().bindTo(registry);
     // the identity resolved once (its precedence already includes OTEL_SERVICE_NAME and
     // OTEL_RESOURCE_ATTRIBUTES): spans must name the service exactly as logs and metrics do
     Map<String, String> identity = new LinkedHashMap<>();
@@ -98,16 +102,17 @@ final class TracingInstaller {
             // the resolved identity wins over every OTEL_* layer: one name on every signal
             .addPropertiesCustomizer(
                 config -> identityProperties(config, o.serviceName(), identity))
+            // every exporter sees spans masked by the one policy, on the export thread
             .addSpanExporterCustomizer(
                 (exporter, config) ->
                     isOtlp(exporter)
                         ? new ExportPipeline(
-                            exporter,
+                            new MaskingSpanExporter(exporter, o.masking()),
                             accounting,
                             config.getInt("otel.bsp.max.queue.size", 2048),
                             config.getDuration("otel.bsp.export.timeout", Duration.ofSeconds(30)),
                             settings.resolvedEndpoint())
-                        : exporter)
+                        : new MaskingSpanExporter(exporter, o.masking()))
             .addSpanProcessorCustomizer(
                 (processor, config) ->
                     accounting.pipelineWasCreated() && isBatcher(processor)
@@ -118,7 +123,7 @@ final class TracingInstaller {
       List<SpanProcessor> extra = List.copyOf(b.spanProcessors);
       sdkBuilder.addTracerProviderCustomizer(
           (provider, config) -> {
-            extra.forEach(provider::addSpanProcessor);
+            extra.forEach(p -> provider.addSpanProcessor(new MaskingSpanProcessor(p, o.masking())));
             return provider;
           });
     }
@@ -164,6 +169,7 @@ final class TracingInstaller {
               accounting,
               o.captureContent(),
               o.captureMaxLength(),
+              o.masking(),
               o.shutdownTimeout(),
               settings.resolvedEndpoint(),
               settings.resolvedProtocol());

@@ -7,6 +7,7 @@ import static com.aicompanion.monitoring.tracing.internal.TracingKeys.PROTOCOL;
 import static com.aicompanion.monitoring.tracing.internal.TracingKeys.SAMPLING_RATIO;
 
 import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.SecretMasking;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,8 @@ record TracingOptions(
     Double samplingRatio,
     boolean captureContent,
     int captureMaxLength,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    SecretMasking masking) {
 
   static TracingOptions resolve(Tracing.Builder b, MonitoringConfig cfg) {
     String endpoint;
@@ -63,6 +65,8 @@ record TracingOptions(
         ratio,
         b.captureContent != null ? b.captureContent : cfg.get(CAPTURE_CONTENT),
         b.captureMaxLength != null ? b.captureMaxLength : cfg.get(CAPTURE_MAX_LENGTH),
-        b.shutdownTimeout != null ? b.shutdownTimeout : cfg.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
+        b.shutdownTimeout != null ? b.shutdownTimeout : cfg.get(MonitoringConfig.SHUTDOWN_TIMEOUT),
+        // the policy every signal shares (the same instance under Monitoring.start)
+        cfg.masking());
   }
 }

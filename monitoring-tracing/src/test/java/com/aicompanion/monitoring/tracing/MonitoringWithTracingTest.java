@@ -115,7 +115,7 @@ class MonitoringWithTracingTest {
           .doesNotContainKey("error.type");
       String prompt = ok.attributes().get("gen_ai.input.messages");
       assertThat(prompt)
-          .contains("sk-****")
+          .contains("use key ****")
           .contains("password=****")
           .contains("[truncated")
           .doesNotContain("abcdefghijklmnop")

@@ -103,7 +103,11 @@ public final class DefaultConsoleConfigurator extends ContextAwareBase implement
           Level.toLevel(
               orDefault(() -> config.get(LoggingSettings.LEVEL), "INFO").toUpperCase(Locale.ROOT),
               Level.INFO);
-      boolean maskEmails = orDefault(() -> config.get(LoggingSettings.MASK_EMAILS), false);
+      // the configuration's one masking policy (MONITORING_MASK_*), the built-in one when a
+      // setting is bad (install() reports it)
+      SecretMasker masker =
+          orDefault(
+              () -> SecretMasker.of(config.masking()), SecretMasker.defaults(false, List.of()));
       ServiceIdentity id = config.identity();
       // the version is the configured one only: the code that first touched SLF4J (a library,
       // Logback itself) is not the application whose jar version Monitoring.start reads
@@ -111,7 +115,7 @@ public final class DefaultConsoleConfigurator extends ContextAwareBase implement
       return new Defaults(
           json,
           level,
-          SecretMasker.defaults(maskEmails, List.of()),
+          masker,
           new EcsEncoders.Identity(id.name(), version, id.environment(), id.instanceId()));
     }
 

@@ -52,8 +52,6 @@ public final class LoggingSettings {
                       + ", which is not one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
             }
           });
-  public static final ConfigKey<Boolean> MASK_EMAILS =
-      ConfigKey.bool("log.mask.emails", false, "Whether e-mail addresses are masked too");
   public static final ConfigKey<Integer> QUEUE_CAPACITY =
       ConfigKey.integer(
           "log.queue.capacity",
@@ -154,7 +152,8 @@ public final class LoggingSettings {
           FORMAT,
           LEVEL,
           LEVELS,
-          MASK_EMAILS,
+          // read by core's masking policy (MonitoringConfig.masking()), declared here
+          MonitoringConfig.LOG_MASK_EMAILS,
           QUEUE_CAPACITY,
           CLOSE_TIMEOUT,
           ES_URL,
@@ -203,7 +202,7 @@ public final class LoggingSettings {
         .forEach((logger, value) -> perLogger.put(logger, level(config.describe(LEVELS), value)));
     levels.forEach(
         (name, value) -> perLogger.put(name, level("level(\"" + name + "\", ...)", value)));
-    SecretMasker masker = SecretMasker.defaults(config.get(MASK_EMAILS), extraMasks);
+    SecretMasker masker = SecretMasker.of(masking());
     Duration closeTimeout = config.get(CLOSE_TIMEOUT);
     ServiceIdentity id = config.identity();
     EcsEncoders.Identity identity =
@@ -219,6 +218,22 @@ public final class LoggingSettings {
         closeTimeout,
         elasticsearch(closeTimeout),
         counters);
+  }
+
+  /**
+   * The policy every signal shares ({@link MonitoringConfig#masking()}), plus the builder's own
+   * {@code mask(regex)} patterns.
+   */
+  private com.aicompanion.monitoring.SecretMasking masking() {
+    com.aicompanion.monitoring.SecretMasking shared = config.masking();
+    if (extraMasks.isEmpty()) {
+      return shared;
+    }
+    try {
+      return shared.toBuilder().patterns(extraMasks).build();
+    } catch (IllegalArgumentException e) {
+      throw new MonitoringException("mask(...): " + e.getMessage(), e);
+    }
   }
 
   private ElasticsearchAppender.Settings elasticsearch(Duration closeTimeout) {

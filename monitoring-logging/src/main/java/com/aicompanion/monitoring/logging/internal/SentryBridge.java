@@ -2,6 +2,7 @@ package com.aicompanion.monitoring.logging.internal;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import com.aicompanion.monitoring.SecretMasking;
 import io.sentry.Sentry;
 import io.sentry.logback.SentryAppender;
 
@@ -13,7 +14,7 @@ import io.sentry.logback.SentryAppender;
  *
  * <pre>{@code
  * if (SentrySupport.available()) {
- *   SentryBridge bridge = SentryBridge.install(dsn, env, release, service, null, 5000, masker);
+ *   SentryBridge bridge = SentryBridge.install(dsn, env, release, service, null, 5000, masking);
  *   bridge.close();
  * }
  * }</pre>
@@ -41,7 +42,7 @@ public final class SentryBridge implements AutoCloseable {
       String serviceName,
       Double tracesSampleRate,
       long flushMillis,
-      SecretMasker masker) {
+      SecretMasking masking) {
     Sentry.init(
         options -> {
           options.setDsn(dsn);
@@ -50,8 +51,8 @@ public final class SentryBridge implements AutoCloseable {
           options.setTag("service", serviceName);
           options.setTracesSampleRate(tracesSampleRate);
           options.setShutdownTimeoutMillis(flushMillis);
-          options.setBeforeSend(SentryMasking.beforeSend(masker));
-          options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masker));
+          options.setBeforeSend(SentryMasking.beforeSend(masking));
+          options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masking));
         });
     LoggerContext context = LogbackSetup.loggerContext();
     SentryAppender appender = new SentryAppender();

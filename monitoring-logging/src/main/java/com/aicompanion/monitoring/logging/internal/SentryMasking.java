@@ -1,69 +1,149 @@
 package com.aicompanion.monitoring.logging.internal;
 
+import com.aicompanion.monitoring.SecretMasking;
+import io.sentry.Breadcrumb;
+import io.sentry.SentryEvent;
 import io.sentry.SentryOptions;
 import io.sentry.protocol.Message;
+import io.sentry.protocol.Request;
 import io.sentry.protocol.SentryException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Applies the masking policy to Sentry events and breadcrumbs: message, parameters, exception
- * values, extras, MDC context and tags.
+ * Applies the one masking policy to Sentry events and breadcrumbs before they are sent: message,
+ * parameters, exception values, transaction, extras, tags, the MDC context, the request, and
+ * breadcrumb messages and data. A value whose key says it is secret is masked whole, whatever its
+ * type (numbers, lists and maps too); other strings are masked as text, also inside lists and maps.
  *
  * <pre>{@code
- * options.setBeforeSend(SentryMasking.beforeSend(masker));
+ * options.setBeforeSend(SentryMasking.beforeSend(config.masking()));
+ * options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(config.masking()));
  * }</pre>
+ *
+ * <p>Never throws: if masking an event fails it is dropped (returning null) rather than sent
+ * unmasked; the policy itself never throws.
  */
 public final class SentryMasking {
   private SentryMasking() {}
 
-  public static SentryOptions.BeforeSendCallback beforeSend(SecretMasker masker) {
+  public static SentryOptions.BeforeSendCallback beforeSend(SecretMasking masking) {
     return (event, hint) -> {
-      Message message = event.getMessage();
-      if (message != null) {
-        message.setMessage(masker.mask(message.getMessage()));
-        message.setFormatted(masker.mask(message.getFormatted()));
-        List<String> params = message.getParams();
-        if (params != null) {
-          message.setParams(params.stream().map(masker::mask).toList());
-        }
+      try {
+        maskEvent(masking, event);
+        return event;
+      } catch (RuntimeException e) {
+        // an event that cannot be masked is not sent
+        return null;
       }
-      List<SentryException> exceptions = event.getExceptions();
-      if (exceptions != null) {
-        exceptions.forEach(e -> e.setValue(masker.mask(e.getValue())));
-      }
-      Map<String, Object> extras = event.getExtras();
-      if (extras != null) {
-        extras.replaceAll((k, v) -> maskValue(masker, k, v));
-      }
-      Map<String, String> tags = event.getTags();
-      if (tags != null) {
-        tags.replaceAll((k, v) -> (String) maskValue(masker, k, v));
-      }
-      Object mdc = event.getContexts().get("MDC");
-      if (mdc instanceof Map<?, ?> map) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> values = (Map<String, Object>) map;
-        values.replaceAll((k, v) -> maskValue(masker, k, v));
-      }
-      if (event.getBreadcrumbs() != null) {
-        event.getBreadcrumbs().forEach(b -> b.setMessage(masker.mask(b.getMessage())));
-      }
-      return event;
     };
   }
 
-  public static SentryOptions.BeforeBreadcrumbCallback beforeBreadcrumb(SecretMasker masker) {
+  public static SentryOptions.BeforeBreadcrumbCallback beforeBreadcrumb(SecretMasking masking) {
     return (breadcrumb, hint) -> {
-      breadcrumb.setMessage(masker.mask(breadcrumb.getMessage()));
-      return breadcrumb;
+      try {
+        maskBreadcrumb(masking, breadcrumb);
+        return breadcrumb;
+      } catch (RuntimeException e) {
+        return null;
+      }
     };
   }
 
-  private static Object maskValue(SecretMasker masker, String key, Object value) {
-    if (!(value instanceof String text)) {
-      return value;
+  static void maskEvent(SecretMasking masking, SentryEvent event) {
+    Message message = event.getMessage();
+    if (message != null) {
+      message.setMessage(masking.mask(message.getMessage()));
+      message.setFormatted(masking.mask(message.getFormatted()));
+      List<String> params = message.getParams();
+      if (params != null) {
+        List<String> masked = new ArrayList<>(params.size());
+        params.forEach(p -> masked.add(masking.mask(p)));
+        message.setParams(masked);
+      }
     }
-    return SecretMasker.isSecretField(key) ? SecretMasker.MASK : masker.mask(text);
+    List<SentryException> exceptions = event.getExceptions();
+    if (exceptions != null) {
+      exceptions.forEach(e -> e.setValue(masking.mask(e.getValue())));
+    }
+    event.setTransaction(masking.mask(event.getTransaction()));
+    Map<String, Object> extras = event.getExtras();
+    if (extras != null) {
+      extras.replaceAll((k, v) -> maskValue(masking, k, v));
+    }
+    Map<String, String> tags = event.getTags();
+    if (tags != null) {
+      tags.replaceAll((k, v) -> masking.maskField(k, v));
+    }
+    Object mdc = event.getContexts().get("MDC");
+    if (mdc instanceof Map<?, ?> map) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> values = (Map<String, Object>) map;
+      values.replaceAll((k, v) -> maskValue(masking, k, v));
+    }
+    Request request = event.getRequest();
+    if (request != null) {
+      request.setUrl(masking.mask(request.getUrl()));
+      request.setQueryString(masking.mask(request.getQueryString()));
+      if (request.getCookies() != null) {
+        request.setCookies(SecretMasking.MASK);
+      }
+      if (request.getHeaders() != null) {
+        request.getHeaders().replaceAll((k, v) -> masking.maskField(k, v));
+      }
+      request.setData(maskValue(masking, "data", request.getData()));
+    }
+    if (event.getBreadcrumbs() != null) {
+      event.getBreadcrumbs().forEach(b -> maskBreadcrumb(masking, b));
+    }
+  }
+
+  static void maskBreadcrumb(SecretMasking masking, Breadcrumb breadcrumb) {
+    breadcrumb.setMessage(masking.mask(breadcrumb.getMessage()));
+    Map<String, Object> data = breadcrumb.getData();
+    if (data != null) {
+      data.replaceAll((k, v) -> maskValue(masking, k, v));
+    }
+  }
+
+  /** {@code value} of the field {@code key}: whole when the key is secret, else masked inside. */
+  static Object maskValue(SecretMasking masking, String key, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (masking.isSecretName(key)) {
+      return SecretMasking.MASK;
+    }
+    return maskInside(masking, value);
+  }
+
+  private static Object maskInside(SecretMasking masking, Object value) {
+    if (value instanceof String text) {
+      return masking.mask(text);
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, maskValue(masking, k == null ? null : k.toString(), v)));
+      return copy;
+    }
+    if (value instanceof Collection<?> items) {
+      List<Object> copy = new ArrayList<>(items.size());
+      items.forEach(item -> copy.add(maskInside(masking, item)));
+      return copy;
+    }
+    if (value instanceof Object[] items) {
+      List<Object> copy = new ArrayList<>(items.length);
+      for (Object item : items) {
+        copy.add(maskInside(masking, item));
+      }
+      return copy;
+    }
+    if (value instanceof CharSequence chars) {
+      return masking.mask(chars.toString());
+    }
+    return value;
   }
 }

@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.tracing.internal;
 
 import com.aicompanion.monitoring.LlmCallObserver;
+import com.aicompanion.monitoring.SecretMasking;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -10,10 +11,11 @@ import io.opentelemetry.api.trace.Tracer;
 /**
  * Opens one GenAI client span, named {@code {operation} {model}}, for every LLM call that {@code
  * monitor.llm().start(...)} begins, with the OpenTelemetry GenAI attributes. Prompt and completion
- * text is recorded only when capture is on, masked and truncated.
+ * text is recorded only when capture is on, masked by the one masking policy and then truncated, so
+ * that a secret cut in half is never half shown.
  *
  * <pre>{@code
- * monitor.llm().observer(new GenAiObserver(tracer, false, new PromptMasking(1000)));
+ * monitor.llm().observer(new GenAiObserver(tracer, true, config.masking(), 1000));
  * }</pre>
  */
 public final class GenAiObserver implements LlmCallObserver {
@@ -31,12 +33,30 @@ public final class GenAiObserver implements LlmCallObserver {
 
   private final Tracer tracer;
   private final boolean captureContent;
-  private final PromptMasking masking;
+  private final SecretMasking masking;
+  private final int maxLength;
 
-  public GenAiObserver(Tracer tracer, boolean captureContent, PromptMasking masking) {
+  /**
+   * @param maxLength the longest captured text kept, in characters; longer text is cut and marked
+   */
+  public GenAiObserver(
+      Tracer tracer, boolean captureContent, SecretMasking masking, int maxLength) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("maxLength " + maxLength + " must be at least 1");
+    }
     this.tracer = tracer;
     this.captureContent = captureContent;
     this.masking = masking;
+    this.maxLength = maxLength;
+  }
+
+  /** {@code text} masked, then cut to the longest length kept (masking first: no half secret). */
+  String capture(String text) {
+    String masked = masking.mask(text);
+    if (masked.length() <= maxLength) {
+      return masked;
+    }
+    return masked.substring(0, maxLength) + "...[truncated " + masked.length() + " chars]";
   }
 
   @Override
@@ -68,14 +88,14 @@ public final class GenAiObserver implements LlmCallObserver {
     @Override
     public void onPrompt(String prompt) {
       if (captureContent && prompt != null) {
-        span.setAttribute(INPUT_MESSAGES, message("user", masking.apply(prompt)));
+        span.setAttribute(INPUT_MESSAGES, message("user", capture(prompt)));
       }
     }
 
     @Override
     public void onCompletion(String completion) {
       if (captureContent && completion != null) {
-        span.setAttribute(OUTPUT_MESSAGES, message("assistant", masking.apply(completion)));
+        span.setAttribute(OUTPUT_MESSAGES, message("assistant", capture(completion)));
       }
     }
 
