@@ -119,6 +119,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
   public void start() {
     BulkClient client =
         new BulkClient(
+            logger(),
             settings.url(),
             settings.authorization(),
             settings.dataStream(),
