@@ -392,6 +392,32 @@ class UserFieldValuesTest {
   }
 
   @Test
+  void jdkValuesKeepTheirValueAtAnyDepthAndAsLabels() {
+    logging = JsonLogging.builder("uf-jdk-values").output(sink).install();
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("at", Instant.parse("2024-01-02T03:04:05Z"));
+    nested.put("none", Optional.empty());
+    nested.put("count", java.util.OptionalInt.of(3));
+    LOG.atInfo()
+        .setMessage("jdk values")
+        .addKeyValue("@timestamp", Instant.EPOCH)
+        .addKeyValue("took", Duration.ofSeconds(90))
+        .addKeyValue("nested", nested)
+        .addKeyValue("worker", Thread.currentThread())
+        .log();
+    logging.close();
+
+    JsonNode line = lineWith("jdk values");
+    assertThat(line.toString()).doesNotContain("[unavailable");
+    assertThat(line.path("labels").path("@timestamp").asText()).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(line.path("took").asText()).isEqualTo("PT1M30S");
+    assertThat(line.path("nested").path("at").asText()).isEqualTo("2024-01-02T03:04:05Z");
+    assertThat(line.path("nested").path("none").isNull()).isTrue();
+    assertThat(line.path("nested").path("count").asInt()).isEqualTo(3);
+    assertThat(line.path("worker").asText()).isEqualTo(Thread.currentThread().toString());
+  }
+
+  @Test
   void aKeyValuePairWithANullKeyIsKeptUnderLabelsNotDroppedSilently() {
     logging = JsonLogging.builder("uf-null-key").output(sink).install();
     LOG.atInfo().setMessage("null key").addKeyValue(null, "the value").log();
