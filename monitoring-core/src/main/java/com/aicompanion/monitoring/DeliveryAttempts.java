@@ -51,6 +51,8 @@ final class DeliveryAttempts {
   private boolean stopFlush;
   private String stopReason = "close_failing";
   private long pendingWait;
+  // System.nanoTime() when the last attempt began: an outage starts with its first failed attempt
+  private long attemptStart;
 
   DeliveryAttempts(
       DeliveryWorker worker,
@@ -345,6 +347,7 @@ final class DeliveryAttempts {
   }
 
   private Result attempt(List<Item> pending, int number) {
+    attemptStart = System.nanoTime();
     long timeout = settings.requestTimeout().toNanos();
     if (worker.isClosing()) {
       timeout = Math.min(timeout, worker.closeDeadline() - System.nanoTime());
@@ -394,7 +397,8 @@ final class DeliveryAttempts {
   private void failedWhole(List<Item> pending, String cause) {
     worker.failedAttempt(pending.size(), cause);
     long wait = backoff.nextNanos();
-    outage.failed(cause, worker.waiting(), worker.droppedSoFar(), Duration.ofNanos(wait));
+    outage.failed(
+        cause, worker.waiting(), worker.droppedSoFar(), Duration.ofNanos(wait), attemptStart);
     pendingWait = wait;
   }
 

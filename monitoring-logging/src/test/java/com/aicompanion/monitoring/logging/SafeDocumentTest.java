@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The safe form of a line (the shipper's one retry after a mapping conflict): the encoder's fields
- * unchanged, every user field under {@code labels} as text, one line ending in '\n'. The node's
- * view is in {@link UserFieldsOnOpenSearchTest}.
+ * The safe form of a line (the shipper's one retry after a mapping refusal): the encoder's fields
+ * unchanged, every user field in the one text field {@code labels.fields}, one line ending in '\n'.
+ * The node's view is in {@link UserFieldsOnOpenSearchTest}.
  */
 class SafeDocumentTest {
   private static final String LINE =
@@ -29,8 +29,16 @@ class SafeDocumentTest {
     return json;
   }
 
+  private static JsonNode fields(JsonNode safe) {
+    try {
+      return LineSink.JSON.readTree(safe.path("labels").path("fields").asText());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void encoderFieldsStayAndEveryUserFieldBecomesALabelWithItsText() {
+  void encoderFieldsStayAndEveryUserFieldGoesIntoTheOneFieldsText() {
     JsonNode json = safe(LINE);
 
     assertThat(json.path("@timestamp").asText()).isEqualTo("2024-05-01T12:00:00.123Z");
@@ -38,21 +46,37 @@ class SafeDocumentTest {
     assertThat(json.path("message").asText()).isEqualTo("m");
     assertThat(json.path("trace.id").asText()).isEqualTo("abc");
     assertThat(json.path("error.type").asText()).isEqualTo("java.lang.X");
-    JsonNode labels = json.path("labels");
-    // labels already on the line keep their keys; user fields take the next free one
-    assertThat(labels.path("error").asText()).isEqualTo("x");
-    assertThat(labels.path("n").asText()).isEqualTo("already");
-    assertThat(labels.path("n_2").asText()).isEqualTo("{\"a\":1,\"b\":[1,2]}");
-    assertThat(labels.path("count").asText()).isEqualTo("5");
-    assertThat(labels.path("flag").asText()).isEqualTo("true");
-    assertThat(labels.path("nothing").asText()).isEqualTo("null");
-    assertThat(labels.path("s").asText()).isEqualTo("text");
-    assertThat(labels.path("a_b").asText()).isEqualTo("dotted");
-    assertThat(labels.path("a_b_2").asText()).isEqualTo("taken");
+    // one field holds every user field as they were on the line, labels included
+    assertThat(json.path("labels")).hasSize(1);
+    assertThat(json.path("labels").path("fields").isTextual()).isTrue();
+    JsonNode user = fields(json);
+    assertThat(user.path("n").toString()).isEqualTo("{\"a\":1,\"b\":[1,2]}");
+    assertThat(user.path("count").asInt()).isEqualTo(5);
+    assertThat(user.path("flag").asBoolean()).isTrue();
+    assertThat(user.path("nothing").isNull()).isTrue();
+    assertThat(user.path("s").asText()).isEqualTo("text");
+    assertThat(user.path("a.b").asText()).isEqualTo("dotted");
+    assertThat(user.path("a_b").asText()).isEqualTo("taken");
+    assertThat(user.path("labels").path("error").asText()).isEqualTo("x");
+    assertThat(user.path("labels").path("n").asText()).isEqualTo("already");
     java.util.List<String> top = new java.util.ArrayList<>();
     json.fieldNames().forEachRemaining(top::add);
     assertThat(top)
         .allMatch(name -> EcsSchema.FIELDS.contains(name) || name.equals(EcsSchema.LABELS));
+  }
+
+  @Test
+  void aLineWithThousandsOfUserFieldsHasOneFieldBesideTheEncodersInItsSafeForm() {
+    StringBuilder line = new StringBuilder("{\"@timestamp\":\"2024-05-01T12:00:00.123Z\"");
+    for (int i = 0; i < 3000; i++) {
+      line.append(",\"key").append(i).append("\":\"v").append(i).append('"');
+    }
+    JsonNode json = safe(line.append("}\n").toString());
+
+    assertThat(json.size()).isEqualTo(2);
+    assertThat(json.path("labels").size()).isEqualTo(1);
+    assertThat(fields(json).size()).isEqualTo(3000);
+    assertThat(fields(json).path("key2999").asText()).isEqualTo("v2999");
   }
 
   @Test
@@ -61,7 +85,7 @@ class SafeDocumentTest {
 
     assertThat(json.path("message").asText()).isEqualTo("not json at all");
     assertThat(json.path("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-    assertThat(json.path("labels").path("safe_form").asText()).contains("not a JSON object");
+    assertThat(fields(json).path("safe_form").asText()).contains("not a JSON object");
   }
 
   @Test
@@ -70,7 +94,7 @@ class SafeDocumentTest {
         safe("{\"@timestamp\":\"2024-05-01T12:00:00.123Z\",\"message\":{\"x\":1},\"error\":\"e\"}");
 
     assertThat(json.has("message")).isFalse();
-    assertThat(json.path("labels").path("message").asText()).isEqualTo("{\"x\":1}");
-    assertThat(json.path("labels").path("error").asText()).isEqualTo("e");
+    assertThat(fields(json).path("message").toString()).isEqualTo("{\"x\":1}");
+    assertThat(fields(json).path("error").asText()).isEqualTo("e");
   }
 }

@@ -168,8 +168,8 @@ class UserFieldsOnOpenSearchTest {
             .path("_source");
     assertThat(source.path("message").asText()).isEqualTo("second");
     assertThat(source.path("service.name").asText()).isEqualTo("userfields");
-    assertThat(source.path("labels").path("n").asText()).isEqualTo("{\"a\":1,\"b\":\"text\"}");
-    assertThat(source.path("labels").path("kept").asText()).isEqualTo("b");
+    assertThat(source.path("labels").path("fields").asText())
+        .isEqualTo("{\"n\":{\"a\":1,\"b\":\"text\"},\"kept\":\"b\"}");
   }
 
   private static LoggingEvent event(String message, Object... arguments) {

@@ -10,13 +10,17 @@ import org.slf4j.Logger;
  * What a delivery worker says in the application's own log about its destination: the first failed
  * attempt of an outage at WARN (naming the destination and the cause), then at most one WARN per
  * interval while it lasts (with the number of failed attempts held back), one INFO when it works
- * again (how long it was down, what was dropped meanwhile); refused records and dropped records at
- * WARN, also at most once per interval per reason. Called from the worker thread only.
+ * again (how long it was down, counted from the start of the first failed attempt, and what was
+ * dropped meanwhile); refused records and dropped records at WARN, also at most once per interval
+ * per reason. Called from the worker thread only.
  *
  * <pre>{@code
  * OutageLog log = new OutageLog(LOG, "http://es:9200", "log event(s)", Duration.ofMinutes(1),
  *     System::nanoTime);
- * log.failed("ConnectException: Connection refused", waiting, droppedSoFar);
+ * long attemptStart = System.nanoTime();
+ * // ... the attempt fails
+ * log.failed("ConnectException: Connection refused", waiting, droppedSoFar, nextWait,
+ *     attemptStart);
  * log.recovered(sentNow, waiting, droppedSoFar);
  * }</pre>
  *
@@ -63,10 +67,23 @@ public final class OutageLog {
    * @param dropped records dropped so far in total (the count at the outage's start is kept)
    */
   public synchronized void failed(String cause, long waiting, long dropped, Duration nextWait) {
+    failed(cause, waiting, dropped, nextWait, nanoClock.getAsLong());
+  }
+
+  /**
+   * An attempt that began at {@code attemptStart} (on the clock given at construction) failed as a
+   * whole. The outage counts from the start of its first failed attempt, so that an attempt that
+   * waited out a timeout is part of the time down the recovery line reports.
+   *
+   * @param waiting records waiting for delivery, including the batch that failed
+   * @param dropped records dropped so far in total (the count at the outage's start is kept)
+   */
+  public synchronized void failed(
+      String cause, long waiting, long dropped, Duration nextWait, long attemptStart) {
     long now = nanoClock.getAsLong();
     if (!inOutage) {
       inOutage = true;
-      outageStart = now;
+      outageStart = now - attemptStart > 0 ? attemptStart : now;
       droppedAtStart = dropped;
       attemptsHeld = 0;
       lastOutageReport = now;

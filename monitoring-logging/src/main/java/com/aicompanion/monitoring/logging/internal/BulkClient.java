@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 
 /**
  * The Elasticsearch side of shipping, as the {@link Delivery.Sender} of the log shipper: installs
@@ -22,14 +23,19 @@ import org.jspecify.annotations.Nullable;
  * stream, and says what became of every document.
  *
  * <pre>{@code
- * BulkClient client = new BulkClient(URI.create("http://127.0.0.1:9200"), null, "logs-svc-dev",
- *     "logs-svc", "logs-svc-*", SafeDocument::safeForm);
+ * BulkClient client = new BulkClient(log, URI.create("http://127.0.0.1:9200"), null,
+ *     "logs-svc-dev", "logs-svc", "logs-svc-*", SafeDocument::safeForm);
  * Delivery shipper = Delivery.builder("monitoring-log-shipper", client)...build();
  * }</pre>
  *
  * <p>Each action names the document id {@code <storeId>-<sequence>} ({@link Delivery.Item#id()}),
  * so a document sent again after a timeout or a restart is refused as a duplicate (409), counted as
  * shipped ({@code duplicate}), and the index holds each logged event once.
+ *
+ * <p>The template: 2xx installs it; 408, 413, 429, 5xx and connection errors are retried with
+ * backoff (the batch waits); any other 4xx (403 for an API key that may write but not manage
+ * templates, 400) is a lasting refusal: one WARN in the application's log names the URL, the status
+ * and the body, and shipping goes on without the template.
  *
  * <p>Answers: 2xx is read with Jackson's streaming parser, asking the node for only {@code errors}
  * and each item's status and error type/reason ({@code filter_path}); when {@code errors} is false,
@@ -53,14 +59,18 @@ final class BulkClient implements Delivery.Sender {
   private final String authorization;
   private final @Nullable UnaryOperator<byte[]> safeForm;
   private final HttpClient http;
-  private volatile boolean templateInstalled;
+  private final Logger log;
+  // true once the template is in place, or the node refused it for good (4xx: see installTemplate)
+  private volatile boolean templateSettled;
 
   /**
    * @param authorization a full {@code Authorization} header value, or null
    * @param safeForm the safe form of a document refused for a mapping conflict, or null to fail
    *     such documents at once
+   * @param log the application's log, for the one warning about a template the node refuses
    */
   BulkClient(
+      Logger log,
       URI base,
       @Nullable String authorization,
       String dataStream,
@@ -74,6 +84,7 @@ final class BulkClient implements Delivery.Sender {
     this.templatePattern = templatePattern;
     this.authorization = authorization;
     this.safeForm = safeForm;
+    this.log = log;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
@@ -98,7 +109,7 @@ final class BulkClient implements Delivery.Sender {
   @Override
   public CompletableFuture<Delivery.Result> send(Delivery.Batch batch) {
     byte[] body = body(batch);
-    if (templateInstalled) {
+    if (templateSettled) {
       return post(batch, body);
     }
     return installTemplate(batch.timeout())
@@ -117,8 +128,24 @@ final class BulkClient implements Delivery.Sender {
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(
             response -> {
-              if (response.statusCode() / 100 == 2) {
-                templateInstalled = true;
+              int status = response.statusCode();
+              if (status / 100 == 2) {
+                templateSettled = true;
+                return null;
+              }
+              if (status / 100 == 4 && status != 408 && status != 413 && status != 429) {
+                // not permitted or invalid here (a write-only API key gets 403): a lasting
+                // answer, so ship without the template rather than wait for it forever
+                templateSettled = true;
+                log.warn(
+                    "Installing the index template with PUT {} answered HTTP {}: {}. Shipping goes"
+                        + " on without it; the template must be installed by operators"
+                        + " (JsonLogging.indexTemplate(..) or"
+                        + " stack/elasticsearch/index-template.json), else the node maps the"
+                        + " fields dynamically.",
+                    com.aicompanion.monitoring.ConfigKey.redact(template.toString()),
+                    status,
+                    abbreviate(response.body()));
                 return null;
               }
               return Delivery.Result.retry(
@@ -286,12 +313,16 @@ final class BulkClient implements Delivery.Sender {
     }
   }
 
-  /** A refusal caused by a field's mapping: the document may pass in its safe form. */
+  /**
+   * A refusal caused by a field's mapping (a type conflict, or the index at its field limit, {@code
+   * index.mapping.total_fields.limit}): the document may pass in its safe form.
+   */
   static boolean isMapping(String type, String reason) {
     return type.contains("mapper")
         || type.contains("mapping")
         || type.equals("document_parsing_exception")
-        || (type.equals("illegal_argument_exception") && reason.contains("mapp"));
+        || (type.equals("illegal_argument_exception")
+            && (reason.contains("mapp") || reason.contains("Limit of total fields")));
   }
 
   private static boolean isMapping(Item item) {

@@ -1,9 +1,12 @@
 package com.aicompanion.monitoring.logging.internal;
 
 import ch.qos.logback.core.Context;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.logstash.logback.composite.loggingevent.LoggingEventJsonProviders;
+import net.logstash.logback.decorate.JsonFactoryDecorator;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 
 /**
@@ -60,6 +63,17 @@ public final class EcsEncoders {
     // masks what the providers write through it (values of structured arguments and key/value
     // pairs that are objects); applied once per reused generator, not per event
     encoder.setJsonGeneratorDecorator(generator -> new MaskingJsonGenerator(generator, masker));
+    // java.time, Optional and Thread values of user fields as text/value (UserValueSerializers)
+    encoder.setJsonFactoryDecorator(
+        new JsonFactoryDecorator() {
+          @Override
+          public JsonFactory decorate(JsonFactory factory) {
+            if (factory.getCodec() instanceof ObjectMapper mapper) {
+              UserValueSerializers.register(mapper);
+            }
+            return factory;
+          }
+        });
     encoder.setLineSeparator("\n");
     errors.reportFirstFailureIfUnset(encoder::addWarn);
     encoder.start();

@@ -150,6 +150,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
   public void start() {
     BulkClient client =
         new BulkClient(
+            logger(),
             settings.url(),
             settings.authorization(),
             settings.dataStream(),

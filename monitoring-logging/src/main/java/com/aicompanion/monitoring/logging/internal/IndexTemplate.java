@@ -3,9 +3,11 @@ package com.aicompanion.monitoring.logging.internal;
 /**
  * The composable index template the shipper installs: a data stream with the ECS mapping of the
  * fields of the log schema (monitoring-logging/README.md), {@code labels.*} as {@code keyword}
- * (where user fields that would collide with the schema go, see {@link EcsSchema}); other strings
- * map to {@code keyword}. Date detection is off, so that a user string that looks like a date in
- * one event and not in the next does not map a field as {@code date} and reject the second.
+ * (where user fields that would collide with the schema go, see {@link EcsSchema}), {@code
+ * labels.fields} mapped up front (the one field of {@link SafeDocument}'s safe form, so that it
+ * adds no field even to an index at its field limit); other strings map to {@code keyword}. Date
+ * detection is off, so that a user string that looks like a date in one event and not in the next
+ * does not map a field as {@code date} and reject the second.
  *
  * <pre>{@code
  * String body = IndexTemplate.json("logs-ai-companion-*");
@@ -39,7 +41,8 @@ public final class IndexTemplate {
            "span":{"properties":{"id":{"type":"keyword"}}},
            "error":{"properties":{"type":{"type":"keyword"},"message":{"type":"text"},
              "stack_trace":{"type":"text"}}},
-           "labels":{"type":"object"}}}}}
+           "labels":{"type":"object","properties":{
+             "fields":{"type":"keyword","ignore_above":1024}}}}}}}
         """
         .formatted(pattern);
   }

@@ -6,29 +6,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The safe form of an encoded line, for the one retry of a document the node rejected for a mapping
- * conflict (another document mapped one of its user fields with another type): the encoder's own
- * fields ({@link EcsSchema#FIELDS}) stay as they are, every other top-level field moves under
- * {@code labels} with its {@link EcsSchema#labelKey} (made unique with {@code _2}, {@code _3}...)
- * and its value as text (a string as it is, anything else as its JSON text), and labels already on
- * the line stay, as text. The index template maps {@code labels.*} as {@code keyword}, so the safe
- * form cannot conflict with another document's mapping.
+ * The safe form of an encoded line, for the one retry of a document the node refused for a mapping
+ * problem: a type conflict (another document mapped one of its user fields with another type) or
+ * the index at its field limit ({@code index.mapping.total_fields.limit}, 1,000 by default). The
+ * encoder's own fields ({@link EcsSchema#FIELDS}) stay as they are; every other field of the line
+ * (the user fields, {@code labels} included) goes into ONE field, {@value #FIELDS}, as the text of
+ * a JSON object holding them as they were on the line. The index template maps {@value #FIELDS} as
+ * {@code keyword} up front, so the safe form adds no field to any index and cannot conflict with
+ * another document's mapping, however many user fields the event had.
  *
  * <pre>{@code
- * byte[] line = encoder.encode(event);          // {"@timestamp":..,"n":{"a":1},..}
- * byte[] safe = SafeDocument.safeForm(line);    // {"@timestamp":..,"labels":{"n":"{\"a\":1}"}}
+ * byte[] line = encoder.encode(event);   // {"@timestamp":..,"n":{"a":1},"labels":{"error":"x"}}
+ * byte[] safe = SafeDocument.safeForm(line);
+ * // {"@timestamp":..,"labels":{"fields":"{\"n\":{\"a\":1},\"labels\":{\"error\":\"x\"}}"}}
  * }</pre>
  *
  * <p>Never throws. A line that is not a JSON object (not one the encoder wrote) becomes a document
- * with the time of the call as {@code @timestamp}, the line as {@code message} and {@code
- * labels.safe_form} saying so. The line is already masked; nothing is masked again.
+ * with the time of the call as {@code @timestamp}, the line as {@code message} and {@value #FIELDS}
+ * saying so. The line is already masked; nothing is masked again.
  */
 public final class SafeDocument {
+  /** The one field that holds the user fields in the safe form. */
+  public static final String FIELDS = EcsSchema.LABELS + ".fields";
+
+  private static final String FIELD_KEY = "fields";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SafeDocument() {}
@@ -48,34 +52,21 @@ public final class SafeDocument {
 
   private static ObjectNode safe(ObjectNode line) throws JsonProcessingException {
     ObjectNode out = JSON.createObjectNode();
-    ObjectNode labels = JSON.createObjectNode();
-    PathSet keys = new PathSet();
-    List<Map.Entry<String, JsonNode>> user = new ArrayList<>();
+    ObjectNode user = JSON.createObjectNode();
     for (Map.Entry<String, JsonNode> field : line.properties()) {
       String name = field.getKey();
       JsonNode value = field.getValue();
       if (EcsSchema.FIELDS.contains(name) && value.isValueNode()) {
         out.set(name, value.isTextual() || value.isNull() ? value : TextNode.valueOf(text(value)));
-      } else if (name.equals(EcsSchema.LABELS) && value.isObject()) {
-        for (Map.Entry<String, JsonNode> label : value.properties()) {
-          String key = keys.free(EcsSchema.labelKey(label.getKey()));
-          keys.add(key);
-          labels.put(key, text(label.getValue()));
-        }
       } else {
-        user.add(field);
+        user.set(name, value);
       }
-    }
-    for (Map.Entry<String, JsonNode> field : user) {
-      String key = keys.free(EcsSchema.labelKey(field.getKey()));
-      keys.add(key);
-      labels.put(key, text(field.getValue()));
     }
     if (!out.has("@timestamp")) {
       out.put("@timestamp", UtcTimestamp.format(System.currentTimeMillis()));
     }
-    if (!labels.isEmpty()) {
-      out.set(EcsSchema.LABELS, labels);
+    if (!user.isEmpty()) {
+      out.putObject(EcsSchema.LABELS).put(FIELD_KEY, JSON.writeValueAsString(user));
     }
     return out;
   }
@@ -93,7 +84,8 @@ public final class SafeDocument {
         end--;
       }
       out.put("message", new String(line, 0, end, StandardCharsets.UTF_8));
-      out.putObject(EcsSchema.LABELS).put("safe_form", "the shipped line was not a JSON object");
+      out.putObject(EcsSchema.LABELS)
+          .put(FIELD_KEY, "{\"safe_form\":\"the shipped line was not a JSON object\"}");
       return bytes(out);
     } catch (Throwable e) {
       return ("{\"@timestamp\":\"" + UtcTimestamp.format(System.currentTimeMillis()) + "\"}\n")

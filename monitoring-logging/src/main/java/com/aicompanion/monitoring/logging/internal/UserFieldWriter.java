@@ -15,6 +15,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import net.logstash.logback.argument.StructuredArgument;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the user fields of one event (MDC entries, SLF4J key/value pairs, structured arguments) so
@@ -39,7 +40,8 @@ import net.logstash.logback.argument.StructuredArgument;
  */
 final class UserFieldWriter {
   private static final SerializableString LABELS = new SerializedString(EcsSchema.LABELS);
-  private static final ObjectMapper FALLBACK_MAPPER = new ObjectMapper();
+  private static final ObjectMapper FALLBACK_MAPPER =
+      UserValueSerializers.register(new ObjectMapper());
   private static final int LINEAR = 16;
   private static final int VERDICTS = 64;
 
@@ -108,9 +110,12 @@ final class UserFieldWriter {
     capture.write(argument, out);
   }
 
-  /** A key/value pair or one field of a structured argument. */
-  void field(String key, Object value) throws IOException {
-    String name = key == null ? "null" : key;
+  /**
+   * A key/value pair or one field of a structured argument. A null {@code key} is treated as an
+   * empty name: it goes under {@code labels._}, never dropped.
+   */
+  void field(@Nullable String key, Object value) throws IOException {
+    String name = key == null ? "" : key;
     if (!place(name)) {
       label(name, value);
       return;

@@ -53,7 +53,8 @@ final class UserFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
       if (pairs != null) {
         for (int i = 0; i < pairs.size(); i++) {
           KeyValuePair pair = pairs.get(i);
-          if (pair != null && pair.key != null && pair.value != null) {
+          // a null key is kept under labels._ like an empty or blank one (UserFieldWriter#field)
+          if (pair != null && pair.value != null) {
             writer.field(pair.key, pair.value);
           }
         }

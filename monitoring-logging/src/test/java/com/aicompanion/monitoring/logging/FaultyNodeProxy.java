@@ -22,12 +22,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A review helper: a real HTTP server on 127.0.0.1 that forwards to the node ({@code node} may be
+ * A test helper: a real HTTP server on 127.0.0.1 that forwards to the node ({@code node} may be
  * null: then it answers {@link #status} to everything) and answers a fixed status to {@code _bulk}
  * (or to every request) while told to; or, with {@link #silent()}, a raw socket that accepts
  * connections and never reads nor answers.
  */
-final class ReviewProxy implements AutoCloseable {
+final class FaultyNodeProxy implements AutoCloseable {
   private final URI node;
   private final HttpServer server;
   private final ServerSocket silentSocket;
@@ -43,7 +43,7 @@ final class ReviewProxy implements AutoCloseable {
   volatile int templateStatus;
   volatile long bulkStatusUntilNanos = Long.MAX_VALUE;
 
-  private ReviewProxy(URI node, boolean silent) {
+  private FaultyNodeProxy(URI node, boolean silent) {
     this.node = node;
     try {
       if (silent) {
@@ -71,12 +71,12 @@ final class ReviewProxy implements AutoCloseable {
     }
   }
 
-  static ReviewProxy forwarding(URI node) {
-    return new ReviewProxy(node, false);
+  static FaultyNodeProxy forwarding(URI node) {
+    return new FaultyNodeProxy(node, false);
   }
 
-  static ReviewProxy silent() {
-    return new ReviewProxy(null, true);
+  static FaultyNodeProxy silent() {
+    return new FaultyNodeProxy(null, true);
   }
 
   URI uri() {
@@ -101,7 +101,7 @@ final class ReviewProxy implements AutoCloseable {
     }
     if (allStatus != 0) {
       overridden.incrementAndGet();
-      answer(exchange, allStatus, "{\"error\":\"review says no\"}".getBytes());
+      answer(exchange, allStatus, "{\"error\":\"the proxy says no\"}".getBytes());
       return;
     }
     if (path.startsWith("/_index_template") && templateStatus != 0) {
@@ -116,7 +116,7 @@ final class ReviewProxy implements AutoCloseable {
     }
     if (bulk && bulkStatus != 0 && System.nanoTime() < bulkStatusUntilNanos) {
       overridden.incrementAndGet();
-      answer(exchange, bulkStatus, "{\"error\":\"review says no\"}".getBytes());
+      answer(exchange, bulkStatus, "{\"error\":\"the proxy says no\"}".getBytes());
       return;
     }
     String query = exchange.getRequestURI().getRawQuery();

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -39,15 +38,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * A review of issue 13 item 1 as a new user tries it: user field names and values of the issue's
- * kinds that the module's own tests do not use, logged through the public API (MDC, SLF4J 2 fluent
- * key/value pairs, logstash structured arguments) with shipping to a real OpenSearch node. Each
- * line on the console must be one strict JSON object that the installed template accepts, and every
- * event must be in the index.
+ * Issue 13 item 1 as a new user tries it: user field names and values of the issue's kinds that the
+ * module's own tests do not use, logged through the public API (MDC, SLF4J 2 fluent key/value
+ * pairs, logstash structured arguments) with shipping to a real OpenSearch node. Each line on the
+ * console must be one strict JSON object that the installed template accepts, and every event must
+ * be in the index.
  */
 @ExtendWith(OpenSearchExtension.class)
-class ReviewUserFieldsTest {
-  private static final Logger LOG = LoggerFactory.getLogger("com.example.review.Fields");
+class UserFieldValuesTest {
+  private static final Logger LOG = LoggerFactory.getLogger("com.example.fields.Values");
 
   private final LineSink sink = new LineSink();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -292,7 +291,7 @@ class ReviewUserFieldsTest {
   private String shipperLines() {
     return sink.lines().stream()
         .filter(l -> l.contains("com.aicompanion.monitoring.logging.shipping"))
-        .map(ReviewUserFieldsTest::abbreviate)
+        .map(UserFieldValuesTest::abbreviate)
         .reduce("", (a, b) -> a + "\n" + b);
   }
 
@@ -327,14 +326,14 @@ class ReviewUserFieldsTest {
 
   @Test
   void everyLineIsStrictJsonThatTheTemplateAccepts(OpenSearchNode node) {
-    install("review-fields", node.uri());
+    install("uf-fields", node.uri());
 
     List<String> cases = logEveryCase();
     logging.close();
     try {
       // kept for the reader of a failure: what each case gave
       java.nio.file.Files.writeString(
-          java.nio.file.Path.of("target", "review-user-fields-lines.json"), sink.text());
+          java.nio.file.Path.of("target", "user-field-values-lines.json"), sink.text());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -344,7 +343,7 @@ class ReviewUserFieldsTest {
 
   @Test
   void everyCaseIsInTheIndexAndNoneFailed(OpenSearchNode node) {
-    install("review-ship", node.uri());
+    install("uf-ship", node.uri());
 
     List<String> cases = logEveryCase();
 
@@ -375,9 +374,8 @@ class ReviewUserFieldsTest {
   }
 
   @Test
-  @Disabled("finding 3")
   void javaTimeAndOptionalValuesKeepTheirValue() {
-    logging = JsonLogging.builder("review-values").output(sink).install();
+    logging = JsonLogging.builder("uf-values").output(sink).install();
     LOG.info(
         "values",
         kv("at", Instant.parse("2024-01-02T03:04:05Z")),
@@ -394,19 +392,43 @@ class ReviewUserFieldsTest {
   }
 
   @Test
-  @Disabled("finding 4")
-  void aKeyValuePairWithANullKeyIsKeptUnderLabelsNotDroppedSilently() {
-    logging = JsonLogging.builder("review-null-key").output(sink).install();
-    LOG.atInfo().setMessage("null key").addKeyValue(null, "the value").log();
+  void jdkValuesKeepTheirValueAtAnyDepthAndAsLabels() {
+    logging = JsonLogging.builder("uf-jdk-values").output(sink).install();
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("at", Instant.parse("2024-01-02T03:04:05Z"));
+    nested.put("none", Optional.empty());
+    nested.put("count", java.util.OptionalInt.of(3));
+    LOG.atInfo()
+        .setMessage("jdk values")
+        .addKeyValue("@timestamp", Instant.EPOCH)
+        .addKeyValue("took", Duration.ofSeconds(90))
+        .addKeyValue("nested", nested)
+        .addKeyValue("worker", Thread.currentThread())
+        .log();
     logging.close();
 
-    assertThat(lineWith("null key").toString()).contains("the value");
+    JsonNode line = lineWith("jdk values");
+    assertThat(line.toString()).doesNotContain("[unavailable");
+    assertThat(line.path("labels").path("@timestamp").asText()).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(line.path("took").asText()).isEqualTo("PT1M30S");
+    assertThat(line.path("nested").path("at").asText()).isEqualTo("2024-01-02T03:04:05Z");
+    assertThat(line.path("nested").path("none").isNull()).isTrue();
+    assertThat(line.path("nested").path("count").asInt()).isEqualTo(3);
+    assertThat(line.path("worker").asText()).isEqualTo(Thread.currentThread().toString());
   }
 
   @Test
-  @Disabled("finding 1")
+  void aKeyValuePairWithANullKeyIsKeptUnderLabelsNotDroppedSilently() {
+    logging = JsonLogging.builder("uf-null-key").output(sink).install();
+    LOG.atInfo().setMessage("null key").addKeyValue(null, "the value").log();
+    logging.close();
+
+    assertThat(lineWith("null key").path("labels").path("_").asText()).isEqualTo("the value");
+  }
+
+  @Test
   void anEventWithANewKeyAfterTheIndexHasManyFieldsIsShippedNotLost(OpenSearchNode node) {
-    install("review-growing", node.uri());
+    install("uf-growing", node.uri());
     for (int i = 0; i < 1100; i++) {
       MDC.put("request-" + i, "v");
       LOG.info("growing {}", i);
@@ -425,9 +447,8 @@ class ReviewUserFieldsTest {
   }
 
   @Test
-  @Disabled("finding 1")
   void anEventWith2000DistinctMdcKeysIsShippedNotLost(OpenSearchNode node) {
-    install("review-many", node.uri());
+    install("uf-many", node.uri());
     for (int i = 0; i < 2000; i++) {
       MDC.put("key" + i, "v" + i);
     }

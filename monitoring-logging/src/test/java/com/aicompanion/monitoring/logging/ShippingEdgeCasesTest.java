@@ -17,26 +17,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A review of issue 13 items 3, 4 and 9 as a new user tries them: request sizes the module's tests
- * do not use (everything refused as too large, a batch limit under one action line, a 10 MB
- * message, an exception with a 1 MB message), a node failing with 500 for 10 s, a node that accepts
- * the connection and never answers, and a node that is gone when the application closes.
+ * Issue 13 items 3, 4 and 9 as a new user tries them: request sizes the module's tests do not use
+ * (everything refused as too large, a batch limit under one action line, a 10 MB message, an
+ * exception with a 1 MB message), a node failing with 500 for 10 s, a node that accepts the
+ * connection and never answers, and a node that is gone when the application closes.
  */
 @ExtendWith(OpenSearchExtension.class)
-class ReviewDeliveryTest {
-  private static final Logger LOG = LoggerFactory.getLogger("com.example.review.Delivery");
+class ShippingEdgeCasesTest {
+  private static final Logger LOG = LoggerFactory.getLogger("com.example.shipping.Edges");
 
   private final LineSink sink = new LineSink();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private JsonLogging logging;
-  private ReviewProxy proxy;
+  private FaultyNodeProxy proxy;
 
   @AfterEach
   void close() {
@@ -105,9 +104,9 @@ class ReviewDeliveryTest {
 
   @Test
   void aProxyAnswering413ToEveryBulkFailsTheEventsCountedAndKeepsRunning(OpenSearchNode node) {
-    proxy = ReviewProxy.forwarding(node.uri());
+    proxy = FaultyNodeProxy.forwarding(node.uri());
     proxy.bulkStatus = 413;
-    install("review-413-all", proxy.uri());
+    install("edge-413-all", proxy.uri());
     for (int i = 0; i < 5; i++) {
       LOG.info("refused {}", i);
     }
@@ -126,9 +125,9 @@ class ReviewDeliveryTest {
 
   @Test
   void aServerAnswering413ToEverythingIncludingTheTemplateRetriesWithBackoffAndSaysSo() {
-    proxy = ReviewProxy.forwarding(URI.create("http://127.0.0.1:9"));
+    proxy = FaultyNodeProxy.forwarding(URI.create("http://127.0.0.1:9"));
     proxy.allStatus = 413;
-    install("review-413-template", proxy.uri());
+    install("edge-413-template", proxy.uri());
     LOG.info("one event");
 
     await().atMost(Duration.ofSeconds(30)).until(() -> proxy.requests.size() >= 5);
@@ -148,25 +147,35 @@ class ReviewDeliveryTest {
    * operators installed works.
    */
   @Test
-  @Disabled("finding 2")
   void aKeyThatMayWriteButNotPutTemplatesStillShips(OpenSearchNode node) {
-    node.request(
-        "PUT", "/_index_template/logs-review-403", IndexTemplate.json("logs-review-403-*"));
-    proxy = ReviewProxy.forwarding(node.uri());
+    node.request("PUT", "/_index_template/logs-edge-403", IndexTemplate.json("logs-edge-403-*"));
+    proxy = FaultyNodeProxy.forwarding(node.uri());
     proxy.templateStatus = 403;
-    install("review-403", proxy.uri());
+    install("edge-403", proxy.uri());
     LOG.info("written with a write-only key");
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> outcomes() >= 2);
-    assertThat(logging.shippedEvents()).as(shipperText()).isEqualTo(2);
+    // the start line, the event and the WARN about the template
+    await().atMost(Duration.ofSeconds(20)).until(() -> outcomes() >= 3);
+    assertThat(logging.shippedEvents()).as(shipperText()).isEqualTo(3);
+    // one WARN says why the template is missing and who must install it
+    List<JsonNode> warns =
+        shipperLines().stream().filter(j -> j.path("log.level").asText().equals("WARN")).toList();
+    assertThat(warns).as(shipperText()).hasSize(1);
+    assertThat(warns.get(0).path("message").asText())
+        .contains(proxy.uri() + "/_index_template/logs-edge-403")
+        .contains("HTTP 403")
+        .contains("is unauthorized")
+        .contains("installed by operators");
+    assertThat(proxy.requests.stream().filter(r -> r.startsWith("PUT /_index_template")))
+        .hasSize(1);
   }
 
   @Test
   void batchBytesSmallerThanOneActionLineIsRefusedAtSetUpOrFailsEventsCounted() {
-    proxy = ReviewProxy.forwarding(URI.create("http://127.0.0.1:9"));
+    proxy = FaultyNodeProxy.forwarding(URI.create("http://127.0.0.1:9"));
     proxy.allStatus = 500;
     try {
-      install("review-tiny-batch", proxy.uri(), "elasticsearch.batch.bytes", "50");
+      install("edge-tiny-batch", proxy.uri(), "elasticsearch.batch.bytes", "50");
     } catch (RuntimeException e) {
       assertThat(e.getMessage()).contains("batch.bytes").contains("50");
       return;
@@ -179,7 +188,7 @@ class ReviewDeliveryTest {
 
   @Test
   void aTenMegabyteMessageWithSmallBatchesArrivesShortened(OpenSearchNode node) {
-    install("review-10mb", node.uri(), "elasticsearch.batch.bytes", "65536");
+    install("edge-10mb", node.uri(), "elasticsearch.batch.bytes", "65536");
     String big = "m".repeat(10 << 20);
     LOG.info("big {}", big);
     LOG.info("after big");
@@ -196,7 +205,7 @@ class ReviewDeliveryTest {
 
   @Test
   void anExceptionWithAOneMegabyteMessageArrivesWholeWithDefaultBatches(OpenSearchNode node) {
-    install("review-1mb-error", node.uri());
+    install("edge-1mb-error", node.uri());
     LOG.error("failed", new IllegalStateException("e".repeat(1 << 20)));
 
     await().atMost(Duration.ofSeconds(60)).until(() -> outcomes() >= 2);
@@ -206,12 +215,12 @@ class ReviewDeliveryTest {
     assertThat(hits).hasSize(1);
     JsonNode source = hits.get(0).path("_source");
     assertThat(source.path("error.message").asText()).hasSize(1 << 20);
-    assertThat(source.path("error.stack_trace").asText()).contains("ReviewDeliveryTest");
+    assertThat(source.path("error.stack_trace").asText()).contains("ShippingEdgeCasesTest");
   }
 
   @Test
   void anExceptionWithAOneMegabyteMessageUnderSmallBatchesArrivesShortened(OpenSearchNode node) {
-    install("review-1mb-small", node.uri(), "elasticsearch.batch.bytes", "16384");
+    install("edge-1mb-small", node.uri(), "elasticsearch.batch.bytes", "16384");
     LOG.error("failed small", new IllegalStateException("e".repeat(1 << 20)));
 
     await().atMost(Duration.ofSeconds(60)).until(() -> outcomes() >= 2);
@@ -225,10 +234,10 @@ class ReviewDeliveryTest {
 
   @Test
   void aNodeAnswering500ForTenSecondsIsOneWarnNamingItThenOneRecoveryLine(OpenSearchNode node) {
-    proxy = ReviewProxy.forwarding(node.uri());
+    proxy = FaultyNodeProxy.forwarding(node.uri());
     proxy.bulkStatus = 500;
     proxy.bulkStatusUntilNanos = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    install("review-500", proxy.uri());
+    install("edge-500", proxy.uri());
     for (int i = 0; i < 200; i++) {
       LOG.info("during outage {}", i);
       if (i % 20 == 0) {
@@ -252,8 +261,8 @@ class ReviewDeliveryTest {
 
   @Test
   void closeKeepsItsDeadlineWhenTheNodeAcceptsAndNeverAnswersEvenTheTemplate() {
-    proxy = ReviewProxy.silent();
-    install("review-silent", proxy.uri(), "log.close.timeout", "1s");
+    proxy = FaultyNodeProxy.silent();
+    install("edge-silent", proxy.uri(), "log.close.timeout", "1s");
     for (int i = 0; i < 10; i++) {
       LOG.info("silent {}", i);
     }
@@ -270,11 +279,11 @@ class ReviewDeliveryTest {
 
   @Test
   void closeDropsAtOnceWhenTheNodeIsGoneInsteadOfWaitingOutTheDeadline() {
-    proxy = ReviewProxy.forwarding(URI.create("http://127.0.0.1:9"));
+    proxy = FaultyNodeProxy.forwarding(URI.create("http://127.0.0.1:9"));
     URI url = proxy.uri();
     proxy.close();
     proxy = null;
-    install("review-gone", url, "log.close.timeout", "20s");
+    install("edge-gone", url, "log.close.timeout", "20s");
     for (int i = 0; i < 10; i++) {
       LOG.info("gone {}", i);
     }
@@ -290,12 +299,12 @@ class ReviewDeliveryTest {
 
   @Test
   void installingTwiceFailsNamingTheOwnerAndClosingTwiceIsHarmless() {
-    logging = JsonLogging.builder("review-twice").output(sink).install();
-    assertThatThrownBy(() -> JsonLogging.builder("review-twice-2").output(sink).install())
-        .hasMessageContaining("review-twice");
+    logging = JsonLogging.builder("edge-twice").output(sink).install();
+    assertThatThrownBy(() -> JsonLogging.builder("edge-twice-2").output(sink).install())
+        .hasMessageContaining("edge-twice");
     logging.close();
     logging.close();
-    JsonLogging second = JsonLogging.builder("review-twice-3").output(sink).install();
+    JsonLogging second = JsonLogging.builder("edge-twice-3").output(sink).install();
     try {
       LOG.info("after the second install");
     } finally {
@@ -305,14 +314,14 @@ class ReviewDeliveryTest {
         .anySatisfy(
             j -> {
               assertThat(j.path("message").asText()).isEqualTo("after the second install");
-              assertThat(j.path("service.name").asText()).isEqualTo("review-twice-3");
+              assertThat(j.path("service.name").asText()).isEqualTo("edge-twice-3");
             });
   }
 
   @Test
   void textFormatWithShippingShipsJsonAndPrintsText(OpenSearchNode node) {
     logging =
-        JsonLogging.builder("review-text")
+        JsonLogging.builder("edge-text")
             .output(sink)
             .format("text")
             .elasticsearch(node.uri())
