@@ -35,7 +35,13 @@ import org.junit.jupiter.api.Test;
  * line naming the failure, each counted, the first described once; the next event is whole.
  */
 class EncodingFailureTest {
-  static final String USER_MASK = "ACCT-(?:\\d|-)+";
+  /**
+   * A user mask over a long value. Its unsafe spelling {@code ACCT-(?:\\d|-)+}, which overflows the
+   * stack on a few kilobytes, is refused at set-up (docs/masking.md); this is the fix the refusal
+   * names, and masking a 100 KB value with it must neither throw nor leak.
+   */
+  static final String USER_MASK = "ACCT-[\\d-]+";
+
   private final LoggerContext context = new LoggerContext();
   private final EncodingErrors errors = new EncodingErrors();
   private final List<String> described = new ArrayList<>();

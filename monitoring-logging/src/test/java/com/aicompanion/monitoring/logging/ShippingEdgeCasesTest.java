@@ -262,7 +262,8 @@ class ShippingEdgeCasesTest {
   @Test
   void closeKeepsItsDeadlineWhenTheNodeAcceptsAndNeverAnswersEvenTheTemplate() {
     proxy = FaultyNodeProxy.silent();
-    install("edge-silent", proxy.uri(), "log.close.timeout", "1s");
+    // memory only: with the spool the unsent events stay on disk for the next start instead
+    install("edge-silent", proxy.uri(), "log.close.timeout", "1s", "elasticsearch.spool", "false");
     for (int i = 0; i < 10; i++) {
       LOG.info("silent {}", i);
     }
@@ -283,7 +284,7 @@ class ShippingEdgeCasesTest {
     URI url = proxy.uri();
     proxy.close();
     proxy = null;
-    install("edge-gone", url, "log.close.timeout", "20s");
+    install("edge-gone", url, "log.close.timeout", "20s", "elasticsearch.spool", "false");
     for (int i = 0; i < 10; i++) {
       LOG.info("gone {}", i);
     }

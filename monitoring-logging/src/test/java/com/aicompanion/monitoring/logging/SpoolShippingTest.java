@@ -274,6 +274,8 @@ class SpoolShippingTest {
       logging = builder.install();
       LOG.info("after the fallback");
       LOG.info("still shipping");
+      // the console writes on its own thread: wait for both lines, then look at every WARN
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.text().contains("still shipping"));
       List<JsonNode> warnings =
           sink.json().stream()
               .filter(j -> j.path("log.level").asText().equals("WARN"))
