@@ -310,6 +310,63 @@ public final class SecretNames {
   }
 
   private static int classifyNow(CharSequence text, int start, int end) {
+    int kind = classifyWords(text, start, end);
+    // a name that describes a secret without holding one (password_policy, signatureAlgorithm,
+    // cookie_consent, pass_rate, auth_method): its last word says what the value is
+    return kind == SECRET && lastWordIsOneOf(text, start, end, DESCRIPTORS) ? NONE : kind;
+  }
+
+  /**
+   * Last words that make a secret-sounding name a property of the secret, not the secret: its
+   * rules, size, kind, how it is made or checked, whether it is on.
+   */
+  private static final String[] DESCRIPTORS = {
+    "policy",
+    "policies",
+    "length",
+    "len",
+    "algorithm",
+    "algorithms",
+    "alg",
+    "algo",
+    "type",
+    "types",
+    "method",
+    "methods",
+    "consent",
+    "rate",
+    "strength",
+    "expiry",
+    "expires",
+    "expiration",
+    "count",
+    "format",
+    "version",
+    "scheme",
+    "mode",
+    "status"
+  };
+
+  /**
+   * Whether the last word of {@code text[start, end)} (snake, kebab, dotted or camel case) is one
+   * of {@code words}.
+   */
+  private static boolean lastWordIsOneOf(CharSequence text, int start, int end, String[] words) {
+    int we = end;
+    while (we > start && !isAlnum(text.charAt(we - 1))) {
+      we--;
+    }
+    if (we == start) {
+      return false;
+    }
+    int ws = we - 1;
+    while (ws > start && isAlnum(text.charAt(ws - 1)) && !hump(text, ws, we)) {
+      ws--;
+    }
+    return isOneOf(text, ws, we, words);
+  }
+
+  private static int classifyWords(CharSequence text, int start, int end) {
     boolean letters = false;
     for (int i = start; i < end; i++) {
       int c = lower(text.charAt(i));
