@@ -60,14 +60,14 @@ class MemoryRecordStoreTest {
   @Test
   void peekWaitsForAFirstRecordAndCloseRefusesAppendsButKeepsWhatIsHeld() throws Exception {
     MemoryRecordStore store = new MemoryRecordStore(1000, Integer.MAX_VALUE);
+    Thread reader = Thread.currentThread();
     Thread writer =
         new Thread(
             () -> {
-              try {
-                Thread.sleep(50);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              // append only once the reader is parked in peek, waiting for a first record
+              org.awaitility.Awaitility.await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> reader.getState() == Thread.State.TIMED_WAITING);
               store.append(new byte[] {7});
             });
     writer.start();
