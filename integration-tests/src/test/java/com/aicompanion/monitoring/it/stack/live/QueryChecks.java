@@ -25,8 +25,13 @@ final class QueryChecks {
 
   /** True when the expression selects a cAdvisor metric, which nothing here can produce. */
   static boolean usesCadvisor(String expr) {
-    return PromQlSelectors.of(expr).stream()
-        .anyMatch(s -> PromQlSelectors.metricName(s).startsWith("container_"));
+    return PromQlSelectors.of(expr).stream().anyMatch(QueryChecks::isCadvisorSelector);
+  }
+
+  /** A selector of cAdvisor's series: a {@code container_*} metric or {@code job="cadvisor"}. */
+  static boolean isCadvisorSelector(String selector) {
+    return PromQlSelectors.metricName(selector).startsWith("container_")
+        || selector.replace(" ", "").contains("job=\"cadvisor\"");
   }
 
   PrometheusServer.QueryResult run(String promql) {

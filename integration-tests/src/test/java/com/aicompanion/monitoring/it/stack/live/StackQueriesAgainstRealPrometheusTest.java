@@ -157,7 +157,7 @@ class StackQueriesAgainstRealPrometheusTest {
       }
       checks.runsWithoutError(rule.expr()).ifPresent(problems::add);
       for (String selector : PromQlSelectors.of(rule.expr())) {
-        if (PromQlSelectors.metricName(selector).startsWith("container_")) {
+        if (QueryChecks.isCadvisorSelector(selector)) {
           cadvisor.add(rule.key() + ": " + selector);
         } else {
           checks.selectorHasData(selector).ifPresent(problems::add);
