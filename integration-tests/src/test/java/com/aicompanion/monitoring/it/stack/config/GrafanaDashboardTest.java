@@ -71,6 +71,27 @@ class GrafanaDashboardTest {
     assertThat(used).containsAll(defined);
   }
 
+  @org.junit.jupiter.api.Test
+  void theOverviewsVariablesOfferOnlyTheApplicationsJobsAndAllMeansThoseJobs() {
+    for (JsonNode variable : overview().path("templating").path("list")) {
+      String name = variable.path("name").asText();
+      assertThat(variable.path("query").path("query").asText())
+          .as("$" + name + " lists values of the library's app_info only")
+          .startsWith("label_values(app_info");
+      // without allValue, Grafana's "All" is the regex of the listed values; ".*" would select
+      // every scrape job (exporters, Prometheus, Alertmanager)
+      assertThat(variable.path("allValue").asText("")).as("$" + name + " allValue").isEmpty();
+    }
+    for (JsonNode panel : overview().path("panels")) {
+      if (panel.path("title").asText().equals("Up")) {
+        assertThat(panel.path("targets").path(0).path("expr").asText())
+            .isEqualTo("up{job=~\"$job\", instance=~\"$instance\"}");
+        return;
+      }
+    }
+    throw new AssertionError("the overview has no panel \"Up\"");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ai-companion-overview.json"})
   void everyApplicationQueryIsFilteredByJobAndInstance(String name) {

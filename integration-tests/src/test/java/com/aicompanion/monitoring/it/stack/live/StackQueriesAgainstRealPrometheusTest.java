@@ -208,6 +208,32 @@ class StackQueriesAgainstRealPrometheusTest {
     assertThat(checks.runsWithoutError("sum(rate(up[1m])")).isPresent();
   }
 
+  @Test
+  @Order(5)
+  void theOverviewsUpStatShowsOnlyTheApplicationWithEveryVariableOnAll() {
+    GrafanaDashboards.Dashboard overview =
+        GrafanaDashboards.readOne(
+            stack.stackDir.resolve("grafana/dashboards/ai-companion-overview.json"));
+    GrafanaVariables all = GrafanaVariables.asSaved(overview.variables(), stack.prometheus);
+    GrafanaDashboards.PanelQuery up =
+        overview.queries().stream()
+            .filter(q -> q.panel().equals("Up"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the overview has no panel \"Up\""));
+
+    List<Object> series = stack.prometheus.query(all.substitute(up.expr())).result();
+    List<String> jobs = new ArrayList<>();
+    for (Object s : series) {
+      jobs.add(String.valueOf(((Map<?, ?>) ((Map<?, ?>) s).get("metric")).get("job")));
+    }
+
+    assertThat(stack.prometheus.query("count by (job) (up)").result())
+        .as("jobs scraped here: the exporters, Prometheus and Alertmanager as well")
+        .hasSizeGreaterThan(1);
+    assertThat(jobs).as("jobs in the Up stat, variables on All: %s", all.values()).isNotEmpty();
+    assertThat(jobs).containsOnly("ai-companion");
+  }
+
   /**
    * The exemplar label Grafana's Prometheus data source turns into a Jaeger link ({@code
    * exemplarTraceIdDestinations[].name} in the stack's provisioning), {@code trace_id} if none.
