@@ -6,17 +6,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One LLM call in progress, from {@link LlmMetrics#start}. End it exactly once with {@link #finish}
- * or {@link #fail}; later ends are ignored. Thread-safe: a streaming callback may call {@link
- * #firstChunk} on another thread.
+ * One LLM call in progress, from {@link LlmMetrics#start}. End it with {@link #finish} or {@link
+ * #fail}; the first end counts and later ends are ignored. Open it in try-with-resources so that it
+ * cannot leak: {@link #close} ends a call that is still open as failed. Thread-safe: a streaming
+ * callback may call {@link #firstChunk} on another thread.
  *
  * <pre>{@code
- * LlmCall call = monitor.llm().start("openai", "gpt-4o", "chat");
- * call.firstChunk();                  // when the first streamed chunk arrives
- * call.finish(inputTokens, outputTokens);
+ * try (LlmCall call = monitor.llm().start("openai", "gpt-4o", "chat")) {
+ *   Answer answer = client.chat(prompt, chunk -> call.firstChunk());
+ *   call.finish(answer.inputTokens(), answer.outputTokens());
+ *   return answer;
+ * }   // an exception before finish(): the call is recorded as failed, error_type="_OTHER"
  * }</pre>
+ *
+ * <p>Or let {@link LlmMetrics#call} open and end it around a lambda.
  */
-public final class LlmCall {
+public final class LlmCall implements AutoCloseable {
+  /**
+   * The {@code error_type} of a call closed without {@link #finish} or {@link #fail}: {@value}, the
+   * OpenTelemetry semantic conventions' value for an error whose kind the instrumentation does not
+   * know (the cause, e.g. an exception passing through try-with-resources, is not visible to {@link
+   * #close}).
+   */
+  public static final String CLOSED_WITHOUT_END = "_OTHER";
+
   private final LlmMetrics metrics;
   private final String provider;
   private final String model;
@@ -99,8 +112,22 @@ public final class LlmCall {
   }
 
   /**
+   * Ends the call successfully when the provider reported no token usage: records its duration; no
+   * tokens and no cost are recorded (a count of 0 would be a false value).
+   */
+  public void finish() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    meters.duration.record(metrics.now() - startNanos, TimeUnit.NANOSECONDS);
+    meters.model.inFlight.decrementAndGet();
+    guard(handle::onFinishWithoutUsage);
+  }
+
+  /**
    * Ends the call as failed: records its duration with {@code error_type}, e.g. {@code timeout},
-   * {@code rate_limited}, {@code 500} or an exception's class name.
+   * {@code rate_limited}, {@code 500} or an exception's class name; null or blank is recorded as
+   * {@code _OTHER}.
    */
   public void fail(@Nullable String errorType) {
     if (!ended.compareAndSet(false, true)) {
@@ -110,6 +137,20 @@ public final class LlmCall {
     metrics.recordFailure(provider, model, operation, type, metrics.now() - startNanos);
     meters.model.inFlight.decrementAndGet();
     guard(() -> handle.onFail(type));
+  }
+
+  /** Whether the call has ended (finished, failed or closed). */
+  public boolean ended() {
+    return ended.get();
+  }
+
+  /**
+   * Ends the call as failed with {@code error_type} {@value #CLOSED_WITHOUT_END} if it is still
+   * open; nothing after {@link #finish} or {@link #fail}. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    fail(CLOSED_WITHOUT_END);
   }
 
   /**

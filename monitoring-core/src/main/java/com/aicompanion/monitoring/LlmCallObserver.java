@@ -28,6 +28,9 @@ public interface LlmCallObserver {
 
     default void onFinish(long inputTokens, long outputTokens) {}
 
+    /** The call ended successfully and the provider reported no token usage. */
+    default void onFinishWithoutUsage() {}
+
     default void onFail(String errorType) {}
 
     /**

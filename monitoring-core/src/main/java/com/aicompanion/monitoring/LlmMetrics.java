@@ -20,12 +20,19 @@ import org.jspecify.annotations.Nullable;
  * llm_cost_usd_total} from the {@link LlmPrices} table.
  *
  * <pre>{@code
- * LlmCall call = monitor.llm().start("openai", "gpt-4o", "chat");
- * try {
+ * // the closure form: an exception fails the call (error_type = its class name) and is rethrown
+ * Answer answer = monitor.llm().call("openai", "gpt-4o", "chat", call -> {
+ *   Answer a = client.chat(prompt, chunk -> call.firstChunk());
+ *   call.finish(a.inputTokens(), a.outputTokens());
+ *   return a;
+ * });
+ *
+ * // or start and end it yourself; close() fails a call left open
+ * try (LlmCall call = monitor.llm().start("openai", "gpt-4o", "chat")) {
  *   stream.onFirstChunk(call::firstChunk);
  *   call.finish(usage.inputTokens(), usage.outputTokens());
  * } catch (TimeoutException e) {
- *   call.fail("timeout");
+ *   ...                               // fail("timeout") inside the try to name the error
  * }
  * }</pre>
  *
@@ -109,8 +116,9 @@ public final class LlmMetrics {
   }
 
   /**
-   * Starts timing one call and counts it in flight until {@link LlmCall#finish} or {@link
-   * LlmCall#fail}. Null arguments are recorded as {@code unknown}.
+   * Starts timing one call and counts it in flight until {@link LlmCall#finish}, {@link
+   * LlmCall#fail} or {@link LlmCall#close}. Null arguments are recorded as {@code unknown}. Prefer
+   * try-with-resources or {@link #call}, so that an exception cannot leave the call open.
    *
    * @param provider e.g. {@code openai}, {@code anthropic} ({@code gen_ai.provider.name})
    * @param model the requested model, e.g. {@code gpt-4o}
@@ -149,6 +157,58 @@ public final class LlmMetrics {
         meters,
         handle,
         registry.config().clock().monotonicTime());
+  }
+
+  /**
+   * The work of one LLM call, given the open call so that it can report the first chunk, the prompt
+   * and the token usage.
+   *
+   * @param <T> the work's result
+   * @param <E> the checked exception the work may throw ({@code RuntimeException} when none)
+   */
+  @FunctionalInterface
+  public interface Work<T extends @Nullable Object, E extends Exception> {
+    /** Runs the call; may end it with {@link LlmCall#finish} or {@link LlmCall#fail}. */
+    T run(LlmCall call) throws E;
+  }
+
+  /**
+   * Runs {@code work} as one LLM call: {@link #start} before it, with the call's span current (when
+   * tracing is installed), and an end after it. If the work returns without ending the call, the
+   * call is finished without token usage ({@link LlmCall#finish()}); if it throws, the call fails
+   * with the exception's class name as {@code error_type} (the OpenTelemetry convention) and the
+   * exception is rethrown unchanged. Null arguments are recorded as {@code unknown}.
+   *
+   * @return what {@code work} returned
+   * @throws E what {@code work} threw, unchanged (also unchecked exceptions and errors)
+   */
+  public <T extends @Nullable Object, E extends Exception> T call(
+      @Nullable String provider,
+      @Nullable String model,
+      @Nullable String operation,
+      Work<T, E> work)
+      throws E {
+    Objects.requireNonNull(work, "work");
+    LlmCall call = start(provider, model, operation);
+    AutoCloseable scope = call.makeCurrent();
+    try {
+      T result = work.run(call);
+      call.finish();
+      return result;
+    } catch (Throwable e) {
+      call.fail(e.getClass().getName());
+      throw e;
+    } finally {
+      closeScope(scope);
+    }
+  }
+
+  private void closeScope(AutoCloseable scope) {
+    try {
+      scope.close();
+    } catch (Exception e) {
+      errors.refuse(Reason.CALLBACK_FAILED, "LLM call observer failed to close its scope: " + e);
+    }
   }
 
   /** Installs {@code observer} for calls started from now on; the tracing module uses it. */

@@ -16,7 +16,11 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +38,17 @@ import org.jspecify.annotations.Nullable;
  * Spans.inject(out);                                            // traceparent, baggage
  *
  * Spans.inServerSpan("POST /chat", exchange.getRequestHeaders(), () -> handle(exchange));
+ *
+ * ExecutorService pool = Spans.wrap(Executors.newFixedThreadPool(4)); // tasks keep the trace
+ * CompletableFuture.supplyAsync(() -> repo.load(id), Spans.currentContextExecutor(pool))
+ *     .thenApplyAsync(this::summarize, Spans.currentContextExecutor(pool));
  * }</pre>
+ *
+ * <p><b>Context across threads.</b> The trace (and baggage) is carried by OpenTelemetry's {@link
+ * Context}, which lives on one thread; {@link #wrap(ExecutorService)} and its overloads hand each
+ * task the context current where it was submitted (OpenTelemetry's {@link Context#taskWrapping}),
+ * so spans opened in the task are children of the submitting span and its log lines carry the same
+ * {@code trace.id} (the logging module reads the current span when a line is logged).
  *
  * <p>An exception thrown by the work is recorded as an {@code exception} event with status ERROR
  * and {@code error.type}, then rethrown unchanged. Without tracing installed every helper still
@@ -185,6 +199,58 @@ public final class Spans {
     span.recordException(e);
     span.setAttribute(ERROR_TYPE, e.getClass().getName());
     span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+  }
+
+  /**
+   * {@code executor} with each task run in the context current where it was submitted ({@link
+   * Context#taskWrapping(Executor)}). The result does not own {@code executor}; with tracing off it
+   * still carries the (empty) context, at the cost of one small wrapper per task.
+   */
+  public static Executor wrap(Executor executor) {
+    return Context.taskWrapping(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * As {@link #wrap(Executor)} for every way an {@link ExecutorService} takes work ({@code submit},
+   * {@code invokeAll}, {@code invokeAny}, {@code execute}); shutting the result down shuts {@code
+   * executor} down.
+   */
+  public static ExecutorService wrap(ExecutorService executor) {
+    return Context.taskWrapping(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * As {@link #wrap(ExecutorService)}, also for {@code schedule}, {@code scheduleAtFixedRate} and
+   * {@code scheduleWithFixedDelay} (each run of a periodic task in the context of the call that
+   * scheduled it).
+   */
+  public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    return Context.taskWrapping(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /** {@code task} bound to the context current now: it runs in it on whichever thread runs it. */
+  public static Runnable wrap(Runnable task) {
+    return Context.current().wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  /** {@code task} bound to the context current now: it runs in it on whichever thread runs it. */
+  public static <T extends @Nullable Object> Callable<T> wrap(Callable<T> task) {
+    return Context.current().wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  /**
+   * {@code executor} bound to the context current now: every task it runs, whoever submits it, runs
+   * in this context. For {@code CompletableFuture} chains, whose later stages are submitted by the
+   * thread that completed the stage before (possibly a thread outside any trace, e.g. an HTTP
+   * client's): pass it to each {@code *Async(.., executor)} method.
+   *
+   * <pre>{@code
+   * Executor traced = Spans.currentContextExecutor(pool);
+   * CompletableFuture.supplyAsync(() -> fetch(id), traced).thenApplyAsync(this::parse, traced);
+   * }</pre>
+   */
+  public static Executor currentContextExecutor(Executor executor) {
+    return Context.current().wrap(Objects.requireNonNull(executor, "executor"));
   }
 
   /** Sets an attribute on the current span; nothing when there is none. */

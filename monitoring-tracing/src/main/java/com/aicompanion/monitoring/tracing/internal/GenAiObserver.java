@@ -107,6 +107,11 @@ public final class GenAiObserver implements LlmCallObserver {
     }
 
     @Override
+    public void onFinishWithoutUsage() {
+      span.end();
+    }
+
+    @Override
     public void onFail(String errorType) {
       span.setAttribute(ERROR_TYPE, errorType);
       span.setStatus(StatusCode.ERROR, errorType);
