@@ -14,6 +14,7 @@ import java.util.Map;
  * MONITORING_METRICS_EXPORT=otlp
  * MONITORING_METRICS_OTLP_ENDPOINT=http://otel-collector:4318/v1/metrics
  * MONITORING_METRICS_OTLP_STEP=30s
+ * MONITORING_METRICS_OTLP_TEMPORALITY=delta
  * MONITORING_METRICS_OTLP_HEADERS=Authorization=Bearer abc
  * }</pre>
  */
@@ -48,11 +49,25 @@ public final class OtlpMetricsKeys {
               })
           .secret();
 
+  /**
+   * Cumulative (each push carries the totals since start, as {@code /metrics} does) or delta (each
+   * push carries what was recorded since the previous one); unset: {@code
+   * OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE}, else cumulative.
+   */
+  public static final ConfigKey<String> TEMPORALITY =
+      ConfigKey.oneOf(
+              "metrics.otlp.temporality",
+              null,
+              "Aggregation temporality of the push: cumulative (totals since start) or delta (since the previous push)",
+              "cumulative",
+              "delta")
+          .defaultText("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else cumulative");
+
   /** The default push interval in seconds. */
   public static final int DEFAULT_STEP_SECONDS = 60;
 
   /** Every key of the module. */
-  public static final List<ConfigKey<?>> ALL = List.of(ENDPOINT, STEP, HEADERS);
+  public static final List<ConfigKey<?>> ALL = List.of(ENDPOINT, STEP, TEMPORALITY, HEADERS);
 
   private OtlpMetricsKeys() {}
 }

@@ -8,9 +8,11 @@ import com.aicompanion.monitoring.ServiceIdentity;
 import com.aicompanion.monitoring.otlp.OtlpMetricsKeys;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.ipc.http.HttpUrlConnectionSender;
+import io.micrometer.registry.otlp.AggregationTemporality;
 import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpHttpMetricsSender;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMetricsSender;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -51,6 +53,11 @@ public final class OtlpMetricsModule implements MonitoringModule {
     config.find(OtlpMetricsKeys.ENDPOINT).map(URI::toString).ifPresent(u -> settings.put("url", u));
     Duration step = config.get(OtlpMetricsKeys.STEP);
     settings.put("step", step.toMillis() + "ms");
+    // seconds, as /metrics and the OpenTelemetry semantic conventions have them
+    settings.put("baseTimeUnit", "seconds");
+    config
+        .find(OtlpMetricsKeys.TEMPORALITY)
+        .ifPresent(t -> settings.put("aggregationTemporality", t));
     Map<String, String> headers = config.find(OtlpMetricsKeys.HEADERS).orElse(Map.of());
     Map<String, String> resource = resourceAttributes(config.identity());
     OtlpConfig otlp =
@@ -76,14 +83,16 @@ public final class OtlpMetricsModule implements MonitoringModule {
           }
         };
     PushFailures failures = new PushFailures(context.registry(), otlp.url());
+    HistogramFill fill =
+        new HistogramFill(otlp.aggregationTemporality() == AggregationTemporality.DELTA);
+    OtlpMetricsSender http =
+        new OtlpHttpMetricsSender(failures.counting(new HttpUrlConnectionSender()));
     OtlpMeterRegistry registry =
         OtlpMeterRegistry.builder(otlp)
             .clock(Clock.SYSTEM)
-            .metricsSender(
-                failures.guard(
-                    new OtlpHttpMetricsSender(failures.counting(new HttpUrlConnectionSender()))))
+            .metricsSender(failures.guard(request -> http.send(fill.fill(request))))
             .build();
-    MeterMirror mirror = new MeterMirror(context.registry(), registry);
+    MeterMirror mirror = new MeterMirror(context.registry(), registry, fill);
     mirror.start();
     // close() publishes once more; the shutdown sequence abandons it at the shared deadline
     context.onClose("OTLP metrics push", registry::close);

@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.testsupport.otlp;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
@@ -54,6 +55,34 @@ public final class ReceivedMetrics {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Every data point of the histogram {@code name} whose attributes include {@code attributes},
+   * oldest first: one per push that carried it.
+   */
+  public List<HistogramDataPoint> histogramPoints(String name, Map<String, String> attributes) {
+    List<HistogramDataPoint> points = new ArrayList<>();
+    for (Received r : all()) {
+      if (!r.name().equals(name) || !r.metric().hasHistogram()) {
+        continue;
+      }
+      for (HistogramDataPoint point : r.metric().getHistogram().getDataPointsList()) {
+        if (ReceivedSpans.attributes(point.getAttributesList())
+            .entrySet()
+            .containsAll(attributes.entrySet())) {
+          points.add(point);
+        }
+      }
+    }
+    return points;
+  }
+
+  /** The newest data point of {@link #histogramPoints}. */
+  public Optional<HistogramDataPoint> latestHistogramPoint(
+      String name, Map<String, String> attributes) {
+    List<HistogramDataPoint> points = histogramPoints(name, attributes);
+    return points.isEmpty() ? Optional.empty() : Optional.of(points.get(points.size() - 1));
   }
 
   /** The {@code Authorization} header of each request ({@code "null"} when absent). */
