@@ -534,18 +534,32 @@ public final class Monitoring implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
       }
       LOG.info(
-          "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
+          "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics {}; modules: {}; settings: {}",
           config.serviceName(),
           config.environment(),
           config.serviceVersion(),
           config.identity().instanceId(),
           config.identitySources(),
-          config.get(MonitoringConfig.METRICS_HOST),
-          server.address().getPort(),
-          config.get(MonitoringConfig.METRICS_PATH),
+          whereMetricsGo(export, config, server.address().getPort()),
           started.isEmpty() ? "none" : String.join(", ", started),
           config.summary().isEmpty() ? "defaults" : config.summary());
       return monitoring;
+    }
+
+    /** For the start line: {@code at http://host:port/metrics}, and/or pushed over OTLP. */
+    private static String whereMetricsGo(String export, MonitoringConfig config, int port) {
+      String server = "http://" + config.get(MonitoringConfig.METRICS_HOST) + ":" + port;
+      String scrape = "at " + server + config.get(MonitoringConfig.METRICS_PATH);
+      return switch (export) {
+        case "otlp" ->
+            "pushed over OTLP (no "
+                + config.get(MonitoringConfig.METRICS_PATH)
+                + " at "
+                + server
+                + ")";
+        case "both" -> scrape + " and pushed over OTLP";
+        default -> scrape;
+      };
     }
   }
 }
