@@ -51,6 +51,9 @@ public final class Monitoring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
   private static final GlobalSlot<Monitoring> GLOBAL = new GlobalSlot<>("Monitoring.global()");
 
+  /** The name of monitoring-otlp-metrics' module, which {@code metrics.export=otlp|both} needs. */
+  static final String OTLP_METRICS_MODULE = "otlp-metrics";
+
   /** The default drain period of {@link #close()}: {@value #DEFAULT_DRAIN_SECONDS} seconds. */
   public static final long DEFAULT_DRAIN_SECONDS = 5;
 
@@ -478,10 +481,13 @@ public final class Monitoring implements AutoCloseable {
         shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
         throw e;
       }
-      server.route(
-          config.get(MonitoringConfig.METRICS_PATH),
-          EndpointAccess.TOKEN,
-          new MetricsEndpoint(registry.getPrometheusRegistry(), monitor::beforeScrape));
+      String export = config.get(MonitoringConfig.METRICS_EXPORT);
+      if (!export.equals("otlp")) {
+        server.route(
+            config.get(MonitoringConfig.METRICS_PATH),
+            EndpointAccess.TOKEN,
+            new MetricsEndpoint(registry.getPrometheusRegistry(), monitor::beforeScrape));
+      }
       shutdown.add("endpoint server", server::close);
 
       Map<Class<?>, Object> components = new java.util.concurrent.ConcurrentHashMap<>();
@@ -506,6 +512,13 @@ public final class Monitoring implements AutoCloseable {
         }
       }
       Startup.logWarnings(warnings);
+      if (!export.equals("prometheus") && !started.contains(OTLP_METRICS_MODULE)) {
+        shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
+        throw new MonitoringException(
+            config.describe(MonitoringConfig.METRICS_EXPORT)
+                + " asks for OTLP push, but no module pushes metrics: add the artifact"
+                + " com.aicompanion.monitoring:monitoring-otlp-metrics, or set metrics.export=prometheus");
+      }
       Monitoring monitoring =
           new Monitoring(config, monitor, server, components, shutdown, List.copyOf(started));
       if (registerGlobal) {
@@ -521,18 +534,32 @@ public final class Monitoring implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(monitoring.shutdownHook);
       }
       LOG.info(
-          "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics at http://{}:{}{}; modules: {}; settings: {}",
+          "Monitoring started for {} (environment {}, version {}, instance {}; from {}): metrics {}; modules: {}; settings: {}",
           config.serviceName(),
           config.environment(),
           config.serviceVersion(),
           config.identity().instanceId(),
           config.identitySources(),
-          config.get(MonitoringConfig.METRICS_HOST),
-          server.address().getPort(),
-          config.get(MonitoringConfig.METRICS_PATH),
+          whereMetricsGo(export, config, server.address().getPort()),
           started.isEmpty() ? "none" : String.join(", ", started),
           config.summary().isEmpty() ? "defaults" : config.summary());
       return monitoring;
+    }
+
+    /** For the start line: {@code at http://host:port/metrics}, and/or pushed over OTLP. */
+    private static String whereMetricsGo(String export, MonitoringConfig config, int port) {
+      String server = "http://" + config.get(MonitoringConfig.METRICS_HOST) + ":" + port;
+      String scrape = "at " + server + config.get(MonitoringConfig.METRICS_PATH);
+      return switch (export) {
+        case "otlp" ->
+            "pushed over OTLP (no "
+                + config.get(MonitoringConfig.METRICS_PATH)
+                + " at "
+                + server
+                + ")";
+        case "both" -> scrape + " and pushed over OTLP";
+        default -> scrape;
+      };
     }
   }
 }

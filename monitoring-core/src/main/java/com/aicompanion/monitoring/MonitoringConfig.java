@@ -69,6 +69,19 @@ public final class MonitoringConfig {
   public static final ConfigKey<String> METRICS_PATH =
       ConfigKey.string("metrics.path", "/metrics", "The path of the Prometheus endpoint");
 
+  /**
+   * Where metrics go: scraped from {@code /metrics} ({@code prometheus}), pushed over OTLP by the
+   * monitoring-otlp-metrics module ({@code otlp}, no {@code /metrics} route), or both.
+   */
+  public static final ConfigKey<String> METRICS_EXPORT =
+      ConfigKey.oneOf(
+          "metrics.export",
+          "prometheus",
+          "prometheus: /metrics to scrape; otlp: push over OTLP (artifact monitoring-otlp-metrics), no /metrics; both",
+          "prometheus",
+          "otlp",
+          "both");
+
   public static final ConfigKey<String> ENDPOINT_TOKEN =
       ConfigKey.string(
               "endpoint.token",
@@ -157,6 +170,7 @@ public final class MonitoringConfig {
           METRICS_HOST,
           METRICS_PORT,
           METRICS_PATH,
+          METRICS_EXPORT,
           ENDPOINT_TOKEN,
           CARDINALITY_LIMIT,
           SHUTDOWN_TIMEOUT,

@@ -180,7 +180,9 @@ class ConsumerProjectTest {
         .containsEntry("monitoring-logging", "com.aicompanion.monitoring.logging")
         .containsEntry("monitoring-tracing", "com.aicompanion.monitoring.tracing")
         .containsEntry("monitoring-health", "com.aicompanion.monitoring.health")
-        .containsEntry("monitoring-langchain4j", "com.aicompanion.monitoring.langchain4j");
+        .containsEntry("monitoring-langchain4j", "com.aicompanion.monitoring.langchain4j")
+        .containsEntry("monitoring-jdbc", "com.aicompanion.monitoring.jdbc")
+        .containsEntry("monitoring-otlp-metrics", "com.aicompanion.monitoring.otlp");
     // resolving them together fails on a package found in two of them
     Configuration resolved =
         ModuleLayer.boot()

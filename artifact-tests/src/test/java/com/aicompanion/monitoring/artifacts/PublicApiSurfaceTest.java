@@ -85,7 +85,9 @@ class PublicApiSurfaceTest {
             "com.aicompanion.monitoring.logging",
             "com.aicompanion.monitoring.tracing",
             "com.aicompanion.monitoring.health",
-            "com.aicompanion.monitoring.langchain4j")
+            "com.aicompanion.monitoring.langchain4j",
+            "com.aicompanion.monitoring.jdbc",
+            "com.aicompanion.monitoring.otlp")
         .allSatisfy(
             pkg ->
                 assertThat(load(pkg + ".package-info").isAnnotationPresent(NullMarked.class))

@@ -2,6 +2,8 @@ package com.aicompanion.monitoring.testsupport.otlp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
@@ -14,11 +16,12 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An OTLP/HTTP receiver on 127.0.0.1 that decodes the real protobuf at {@code POST /v1/traces}, as
- * Jaeger's port 4318 would. Stands in for Jaeger, which cannot run here. Tests name it in their
- * class names.
+ * Jaeger's port 4318 would, and at {@code POST /v1/metrics}, as an OpenTelemetry Collector would.
+ * Stands in for Jaeger, which cannot run here. Tests name it in their class names.
  */
 public final class OtlpHttpReceiver implements AutoCloseable {
   public final ReceivedSpans spans = new ReceivedSpans();
+  public final ReceivedMetrics metrics = new ReceivedMetrics();
   private HttpServer server;
   private int port;
 
@@ -31,6 +34,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   private void listen(int wanted) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 0);
     server.createContext("/v1/traces", this::handle);
+    server.createContext("/v1/metrics", this::handleMetrics);
     server.start();
     port = server.getAddress().getPort();
   }
@@ -52,22 +56,47 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!exchange.getRequestMethod().equals("POST")) {
-        exchange.sendResponseHeaders(405, -1);
+      byte[] body = body(exchange);
+      if (body == null) {
         return;
       }
-      InputStream body = exchange.getRequestBody();
-      if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-        body = new GZIPInputStream(body);
+      spans.add(ExportTraceServiceRequest.parseFrom(body));
+      respond(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+    }
+  }
+
+  private void handleMetrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = body(exchange);
+      if (body == null) {
+        return;
       }
-      spans.add(ExportTraceServiceRequest.parseFrom(body.readAllBytes()));
-      byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-      exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
-      if (response.length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(response);
-        }
+      metrics.add(
+          ExportMetricsServiceRequest.parseFrom(body),
+          exchange.getRequestHeaders().getFirst("Authorization"));
+      respond(exchange, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
+    }
+  }
+
+  /** The request body, un-gzipped; {@code null} after answering 405 to anything but POST. */
+  private static byte[] body(HttpExchange exchange) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.sendResponseHeaders(405, -1);
+      return null;
+    }
+    InputStream body = exchange.getRequestBody();
+    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+      body = new GZIPInputStream(body);
+    }
+    return body.readAllBytes();
+  }
+
+  private static void respond(HttpExchange exchange, byte[] response) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+    exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+    if (response.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response);
       }
     }
   }
