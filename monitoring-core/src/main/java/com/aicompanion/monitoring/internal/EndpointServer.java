@@ -75,6 +75,8 @@ public final class EndpointServer implements AutoCloseable {
   private final byte[] tokenDigest;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final RecordingErrors errors;
+  private final java.util.concurrent.atomic.AtomicBoolean started =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private EndpointServer(
       HttpServer server,
@@ -165,6 +167,9 @@ public final class EndpointServer implements AutoCloseable {
    * the application's own threads end (a batch job exits when its main() returns).
    */
   public void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
     Thread starter = new Thread(server::start, "monitoring-http-start");
     starter.setDaemon(true);
     starter.start();
@@ -180,8 +185,14 @@ public final class EndpointServer implements AutoCloseable {
     return server.getAddress();
   }
 
+  /**
+   * Stops serving and frees the port. A server that was bound but never started (a module failed
+   * during {@code Monitoring.start}) is started first: the JDK server closes its listening socket
+   * only through its dispatcher's selector, so without a dispatcher the port would stay bound.
+   */
   @Override
   public void close() {
+    start();
     server.stop(0);
     executor.shutdownNow();
     watchdog.close();
