@@ -179,7 +179,8 @@ class ConsumerProjectTest {
         .containsEntry("monitoring-core", "com.aicompanion.monitoring.core")
         .containsEntry("monitoring-logging", "com.aicompanion.monitoring.logging")
         .containsEntry("monitoring-tracing", "com.aicompanion.monitoring.tracing")
-        .containsEntry("monitoring-health", "com.aicompanion.monitoring.health");
+        .containsEntry("monitoring-health", "com.aicompanion.monitoring.health")
+        .containsEntry("monitoring-http", "com.aicompanion.monitoring.http");
     // resolving them together fails on a package found in two of them
     Configuration resolved =
         ModuleLayer.boot()

@@ -84,7 +84,8 @@ class PublicApiSurfaceTest {
             "com.aicompanion.monitoring",
             "com.aicompanion.monitoring.logging",
             "com.aicompanion.monitoring.tracing",
-            "com.aicompanion.monitoring.health")
+            "com.aicompanion.monitoring.health",
+            "com.aicompanion.monitoring.http")
         .allSatisfy(
             pkg ->
                 assertThat(load(pkg + ".package-info").isAnnotationPresent(NullMarked.class))
