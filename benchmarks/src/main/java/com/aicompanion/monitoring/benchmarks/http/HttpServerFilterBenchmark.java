@@ -4,6 +4,8 @@ import com.aicompanion.monitoring.Monitor;
 import com.aicompanion.monitoring.http.HttpServerInstrumentation;
 import com.aicompanion.monitoring.tracing.Spans;
 import com.aicompanion.monitoring.tracing.Tracing;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -21,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +83,9 @@ public class HttpServerFilterBenchmark {
   private HttpRequest toBare;
   private HttpRequest toHand;
   private HttpRequest toFiltered;
+  private HttpContext memoryContext;
+  private Filter memoryFilter;
+  private final URI memoryUri = URI.create("/conversations/c-1");
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -105,6 +111,9 @@ public class HttpServerFilterBenchmark {
     toBare = request(bare);
     toHand = request(hand);
     toFiltered = request(filtered);
+    memoryContext = bare.createContext("/memory");
+    memoryFilter =
+        HttpServerInstrumentation.builder(monitor).routes("/conversations/{id}").filter();
   }
 
   private HttpServer start(HttpHandler handler, boolean withFilter) throws IOException {
@@ -177,6 +186,27 @@ public class HttpServerFilterBenchmark {
     executor.shutdownNow();
     tracing.close();
     registry.close();
+  }
+
+  @Benchmark
+  public int inMemoryBare() throws IOException {
+    InMemoryExchange e = new InMemoryExchange(memoryContext, "GET", memoryUri);
+    answer(e);
+    return e.getResponseCode();
+  }
+
+  @Benchmark
+  public int inMemoryHandWritten() {
+    InMemoryExchange e = new InMemoryExchange(memoryContext, "GET", memoryUri);
+    handWrittenGlue(e);
+    return e.getResponseCode();
+  }
+
+  @Benchmark
+  public int inMemoryFilter() throws IOException {
+    InMemoryExchange e = new InMemoryExchange(memoryContext, "GET", memoryUri);
+    memoryFilter.doFilter(e, new Filter.Chain(List.of(), HttpServerFilterBenchmark::answer));
+    return e.getResponseCode();
   }
 
   @Benchmark
