@@ -14,16 +14,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP server request metrics: the histogram {@code http_server_requests_seconds{method, uri,
- * status, outcome}} with buckets from 5 ms to 60 s, under Micrometer's names so that its dashboards
- * work.
+ * status, outcome, error_type}} with buckets from 5 ms to 60 s, under Micrometer's names so that
+ * its dashboards work.
  *
  * <pre>{@code
  * monitor.http().record("POST", "/conversations/{id}", 200, Duration.ofMillis(840));
  * }</pre>
  *
- * <p>Pass the route template, never the raw path: {@code uri} is a label. A 404 is always recorded
- * as {@code uri="NOT_FOUND"}, an unknown method as {@code UNKNOWN}, and the cardinality limit still
+ * <p>Pass the route template, never the raw path: {@code uri} is a label. A given route is kept for
+ * every status, so that {@code /conversations/{id}} answering 404 for an unknown id stays {@code
+ * /conversations/{id}}. A null or blank route means that no route matched, and is recorded as
+ * Micrometer does: {@code REDIRECTION} for a 3xx, {@code NOT_FOUND} for a 404, {@code UNKNOWN}
+ * otherwise. An unknown method is recorded as {@code UNKNOWN}, and the cardinality limit still
  * applies.
+ *
+ * <p>{@code error_type} is empty (which Prometheus treats as absent) unless the request failed with
+ * an exception: then it is the exception's class name, e.g. {@code java.io.IOException}. Status
+ * {@code 0} means that no response status reached the client (the client went away, or the
+ * connection was closed): it is recorded as {@code status="UNKNOWN", outcome="UNKNOWN"}.
  */
 public final class HttpServerMetrics {
   static final Duration[] BUCKETS = {
@@ -35,7 +43,10 @@ public final class HttpServerMetrics {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
 
-  private record Key(String method, String uri, int status) {}
+  /** The {@code status} of a request that ended without a response status. */
+  public static final int NO_RESPONSE = 0;
+
+  private record Key(String method, String uri, int status, String errorType) {}
 
   private final MeterRegistry registry;
   private final RecordingErrors errors;
@@ -69,25 +80,49 @@ public final class HttpServerMetrics {
    */
   public void record(
       @Nullable String method, @Nullable String route, int status, long amount, TimeUnit unit) {
+    record(method, route, status, null, amount, unit);
+  }
+
+  /**
+   * Records one request that took {@code amount} {@code unit}s and may have failed.
+   *
+   * @param route the matched route template, or null when no route matched
+   * @param status 100 to 599, or {@link #NO_RESPONSE} when no status reached the client; anything
+   *     else is refused and counted in {@code
+   *     monitoring_metric_errors_total{reason="invalid_value"}}
+   * @param errorType the failure's type (the exception's class name), or null or empty when the
+   *     request did not fail with an exception
+   */
+  public void record(
+      @Nullable String method,
+      @Nullable String route,
+      int status,
+      @Nullable String errorType,
+      long amount,
+      TimeUnit unit) {
     if (amount < 0 || unit == null) {
       refuseDuration(amount + " " + unit + ": pass an amount >= 0 and a unit");
       return;
     }
-    if (status < 100 || status > 599) {
+    if ((status < 100 || status > 599) && status != NO_RESPONSE) {
       errors.refuse(
           RecordingErrors.Reason.INVALID_VALUE,
           "HTTP status "
               + status
-              + " for http_server_requests_seconds is not a status code: pass 100 to 599");
+              + " for http_server_requests_seconds is not a status code: pass 100 to 599, or 0"
+              + " when no response was sent");
       return;
     }
     long nanos = unit.toNanos(amount);
-    Key key = new Key(method(method), uri(route, status), status);
+    Key key =
+        new Key(method(method), uri(route, status), status, errorType == null ? "" : errorType);
     Timer timer = series.find(key);
     if (timer == null) {
       timer =
           series.getOrCreate(
-              key, this::register, () -> register(new Key(Series.OTHER, Series.OTHER, -1)));
+              key,
+              this::register,
+              () -> register(new Key(Series.OTHER, Series.OTHER, -1, Series.OTHER)));
     }
     if (timer instanceof NoopMeter) {
       errors.refuse(
@@ -123,13 +158,14 @@ public final class HttpServerMetrics {
         .description("Duration of HTTP server requests")
         .tag("method", key.method)
         .tag("uri", key.uri)
-        .tag("status", key.status < 0 ? Series.OTHER : Integer.toString(key.status))
+        .tag("status", status(key.status))
         .tag("outcome", key.status < 0 ? Series.OTHER : outcome(key.status))
+        .tag("error.type", key.errorType)
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
 
-  private static String method(String method) {
+  static String method(@Nullable String method) {
     if (method == null) {
       return "UNKNOWN";
     }
@@ -140,11 +176,22 @@ public final class HttpServerMetrics {
     return METHODS.contains(upper) ? upper : "UNKNOWN";
   }
 
-  private static String uri(String route, int status) {
-    if (status == 404) {
-      return "NOT_FOUND";
+  static String status(int status) {
+    if (status < 0) {
+      return Series.OTHER;
     }
-    return route == null || route.isBlank() ? "UNKNOWN" : route;
+    return status == NO_RESPONSE ? "UNKNOWN" : Integer.toString(status);
+  }
+
+  /** Micrometer's names for a request that matched no route. */
+  static String uri(@Nullable String route, int status) {
+    if (route != null && !route.isBlank()) {
+      return route;
+    }
+    if (status >= 300 && status < 400) {
+      return "REDIRECTION";
+    }
+    return status == 404 ? "NOT_FOUND" : "UNKNOWN";
   }
 
   /** Micrometer's outcome names, by status class. */

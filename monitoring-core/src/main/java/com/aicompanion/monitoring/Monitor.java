@@ -50,6 +50,7 @@ public final class Monitor {
   private final MeterStore store;
   private final RecordingErrors errors;
   private final HttpServerMetrics http;
+  private final HttpClientMetrics httpClient;
   private final LlmMetrics llm;
   private final Series<String, CacheMetrics> caches;
 
@@ -61,6 +62,7 @@ public final class Monitor {
     this.names = names;
     this.store = new MeterStore(registry, cardinalityLimit, errors, names);
     this.http = new HttpServerMetrics(registry, cardinalityLimit, errors);
+    this.httpClient = new HttpClientMetrics(registry, cardinalityLimit, errors);
     this.llm = new LlmMetrics(registry, cardinalityLimit, prices, errors);
     this.caches = new Series<>("cache", cardinalityLimit, registry);
     registry
@@ -69,6 +71,7 @@ public final class Monitor {
             meter -> {
               store.removed(meter);
               http.removed(meter);
+              httpClient.removed(meter);
               llm.removed(meter);
             });
   }
@@ -275,6 +278,11 @@ public final class Monitor {
   /** HTTP server metrics: {@code http_server_requests_seconds}. */
   public HttpServerMetrics http() {
     return http;
+  }
+
+  /** HTTP client metrics: {@code http_client_requests_seconds}. */
+  public HttpClientMetrics httpClient() {
+    return httpClient;
   }
 
   /** LLM call metrics after the OpenTelemetry GenAI conventions, and cost. */

@@ -30,7 +30,7 @@ class MetricsEndpointTest {
     monitor.recordCustomMetric("payload_size_bytes", 512.0, Map.of("route", "/chat"));
     monitor.setGauge("queue_depth", 17, Map.of("queue", "ingest"));
     monitor.http().record("POST", "/chat", 200, Duration.ofMillis(840));
-    monitor.http().record("GET", "/nope/123", 404, Duration.ofMillis(2));
+    monitor.http().record("GET", null, 404, Duration.ofMillis(2));
     monitor.cache("llm-responses").hit();
     LlmCall call = monitor.llm().start("openai", "gpt-4o", "chat");
     call.firstChunk();
@@ -74,7 +74,7 @@ class MetricsEndpointTest {
             "process_uptime_seconds ",
             "process_files_open_files ",
             "system_load_average_1m ",
-            "http_server_requests_seconds_bucket{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/chat\",le=\"1.0\"} 1",
+            "http_server_requests_seconds_bucket{error_type=\"\",method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/chat\",le=\"1.0\"} 1",
             "uri=\"NOT_FOUND\"",
             "cache_gets_total{cache=\"llm-responses\",result=\"hit\"} 1.0",
             "gen_ai_client_operation_duration_seconds_bucket{",

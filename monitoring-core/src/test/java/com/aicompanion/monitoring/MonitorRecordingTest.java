@@ -302,19 +302,84 @@ class MonitorRecordingTest {
   }
 
   @Test
-  void http404IsRecordedAsNotFoundAndOddMethodsAsUnknown() {
-    monitor.http().record("GET", "/users/123", 404, Duration.ofMillis(3));
+  void anUnmatched404IsNotFoundWhileAMatchedRouteKeepsItsRouteAndOddMethodsAreUnknown() {
+    // the monitor of this test holds 3 label sets per metric: a wider one here
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Monitor monitor = Monitor.create(registry);
+    monitor.http().record("GET", null, 404, Duration.ofMillis(3));
+    monitor.http().record("GET", "/users/{id}", 404, Duration.ofMillis(3));
+    monitor.http().record("GET", " ", 301, Duration.ofMillis(3));
+    monitor.http().record("GET", null, 200, Duration.ofMillis(3));
     monitor.http().record("BREW", "/coffee", 418, Duration.ofMillis(3));
     monitor.http().record("post", "/chat", 503, Duration.ofMillis(3));
 
     String body = registry.scrape();
+    registry.close();
     assertThat(body)
         .contains(
-            "http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"NOT_FOUND\"} 1")
+            "http_server_requests_seconds_count{error_type=\"\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"NOT_FOUND\"} 1")
         .contains(
-            "http_server_requests_seconds_count{method=\"UNKNOWN\",outcome=\"CLIENT_ERROR\",status=\"418\",uri=\"/coffee\"} 1")
+            "http_server_requests_seconds_count{error_type=\"\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/users/{id}\"} 1")
         .contains(
-            "http_server_requests_seconds_count{method=\"POST\",outcome=\"SERVER_ERROR\",status=\"503\",uri=\"/chat\"} 1")
-        .doesNotContain("/users/123");
+            "http_server_requests_seconds_count{error_type=\"\",method=\"GET\",outcome=\"REDIRECTION\",status=\"301\",uri=\"REDIRECTION\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{error_type=\"\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"UNKNOWN\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{error_type=\"\",method=\"UNKNOWN\",outcome=\"CLIENT_ERROR\",status=\"418\",uri=\"/coffee\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{error_type=\"\",method=\"POST\",outcome=\"SERVER_ERROR\",status=\"503\",uri=\"/chat\"} 1");
+  }
+
+  @Test
+  void aFailedOrAbortedRequestCarriesItsErrorTypeAndNoResponseIsUnknown() {
+    monitor
+        .http()
+        .record("GET", "/chat", 500, "java.lang.IllegalStateException", 3, TimeUnit.MILLISECONDS);
+    monitor
+        .http()
+        .record(
+            "GET",
+            "/chat",
+            HttpServerMetrics.NO_RESPONSE,
+            "java.io.IOException",
+            3,
+            TimeUnit.MILLISECONDS);
+    monitor.http().record("GET", "/chat", 42, null, 3, TimeUnit.MILLISECONDS);
+
+    String body = registry.scrape();
+    assertThat(body)
+        .contains(
+            "http_server_requests_seconds_count{error_type=\"java.lang.IllegalStateException\",method=\"GET\",outcome=\"SERVER_ERROR\",status=\"500\",uri=\"/chat\"} 1")
+        .contains(
+            "http_server_requests_seconds_count{error_type=\"java.io.IOException\",method=\"GET\",outcome=\"UNKNOWN\",status=\"UNKNOWN\",uri=\"/chat\"} 1")
+        .doesNotContain("status=\"42\"");
+    assertThat(body).contains("monitoring_metric_errors_total{reason=\"invalid_value\"} 1.0");
+  }
+
+  @Test
+  void clientRequestsAreRecordedWithTheirHostAndNoResponseIsAnIoError() {
+    monitor
+        .httpClient()
+        .record("GET", "/v1/models/{id}", "api.example.com", 200, null, 84, TimeUnit.MILLISECONDS);
+    monitor
+        .httpClient()
+        .record(
+            "POST",
+            "/v1/chat",
+            "api.example.com",
+            HttpClientMetrics.NO_RESPONSE,
+            "java.net.ConnectException",
+            3,
+            TimeUnit.MILLISECONDS);
+    monitor.httpClient().record("GET", null, null, 404, "", 1, TimeUnit.MILLISECONDS);
+
+    String body = registry.scrape();
+    assertThat(body)
+        .contains(
+            "http_client_requests_seconds_count{client_name=\"api.example.com\",error_type=\"\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/models/{id}\"} 1")
+        .contains(
+            "http_client_requests_seconds_count{client_name=\"api.example.com\",error_type=\"java.net.ConnectException\",method=\"POST\",outcome=\"UNKNOWN\",status=\"IO_ERROR\",uri=\"/v1/chat\"} 1")
+        .contains(
+            "http_client_requests_seconds_count{client_name=\"UNKNOWN\",error_type=\"\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"UNKNOWN\"} 1");
   }
 }

@@ -182,7 +182,8 @@ class ConsumerProjectTest {
         .containsEntry("monitoring-health", "com.aicompanion.monitoring.health")
         .containsEntry("monitoring-langchain4j", "com.aicompanion.monitoring.langchain4j")
         .containsEntry("monitoring-jdbc", "com.aicompanion.monitoring.jdbc")
-        .containsEntry("monitoring-otlp-metrics", "com.aicompanion.monitoring.otlp");
+        .containsEntry("monitoring-otlp-metrics", "com.aicompanion.monitoring.otlp")
+        .containsEntry("monitoring-http", "com.aicompanion.monitoring.http");
     // resolving them together fails on a package found in two of them
     Configuration resolved =
         ModuleLayer.boot()

@@ -87,7 +87,8 @@ class PublicApiSurfaceTest {
             "com.aicompanion.monitoring.health",
             "com.aicompanion.monitoring.langchain4j",
             "com.aicompanion.monitoring.jdbc",
-            "com.aicompanion.monitoring.otlp")
+            "com.aicompanion.monitoring.otlp",
+            "com.aicompanion.monitoring.http")
         .allSatisfy(
             pkg ->
                 assertThat(load(pkg + ".package-info").isAnnotationPresent(NullMarked.class))

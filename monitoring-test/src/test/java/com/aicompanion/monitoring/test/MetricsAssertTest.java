@@ -181,7 +181,7 @@ class MetricsAssertTest {
                     .hasBucketCount(0.05, 2))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(
-            "Expected http_server_requests_seconds{method=\"POST\",outcome=\"SUCCESS\","
+            "Expected http_server_requests_seconds{error_type=\"\",method=\"POST\",outcome=\"SUCCESS\","
                 + "status=\"200\",uri=\"/chat\"}_bucket{le=\"0.05\"} to be 2, but it is 1");
     assertThatThrownBy(
             () ->
