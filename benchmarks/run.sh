@@ -2,7 +2,8 @@
 # Reruns every benchmark and regenerates BENCHMARKS.md and the plots in docs/benchmarks/.
 #
 #   benchmarks/run.sh            # everything: JMH at 1 and 2 threads, scale harness, wrk (~20 min),
-#                                # log shipping with a live OpenSearch node (~6 min)
+#                                # log shipping with a live OpenSearch node (~6 min), what
+#                                # monitoring costs a chat request, off/full/agent (~6 min)
 #   benchmarks/run.sh --quick    # the same with tiny iterations, to check that it all works
 #   JMH_REGEX=CounterBenchmark benchmarks/run.sh   # JMH restricted to a regex (harness still runs)
 #   SKIP_HARNESS=1 benchmarks/run.sh               # JMH and the report only
@@ -63,6 +64,11 @@ if [[ -z ${SKIP_HARNESS:-} ]]; then
   java -cp "$jar" com.aicompanion.monitoring.benchmarks.shipping.ShippingRates \
     "$results/shipping.json" "${harness_opts[@]}" >"$results/shipping.log" 2>&1 \
     || { tail -50 "$results/shipping.log" >&2; exit 1; }
+  # What monitoring costs a request: the chat example's jar in child JVMs, monitoring off, fully
+  # instrumented, and under the OpenTelemetry Java agent, at the same fixed rate (~6 min).
+  java -cp "$jar" com.aicompanion.monitoring.benchmarks.cost.RequestCost \
+    "$results/request-cost.json" "${harness_opts[@]}" >"$results/request-cost.log" 2>&1 \
+    || { tail -50 "$results/request-cost.log" >&2; exit 1; }
 fi
 
 # A stack profile of every benchmark of ours that missed its target, for the report.

@@ -99,6 +99,15 @@ public final class ReportGenerator {
     } else {
       md.append("Not measured in this run (no `benchmarks/results/shipping.json`).\n\n");
     }
+    md.append("## What monitoring costs a request (`RequestCost`)\n\n");
+    Path cost = results.resolve("request-cost.json");
+    if (Files.isRegularFile(cost)) {
+      md.append(
+          new RequestCostTable(mapper.readValue(cost.toFile(), new TypeReference<>() {}))
+              .markdown());
+    } else {
+      md.append("Not measured in this run (no `benchmarks/results/request-cost.json`).\n\n");
+    }
     md.append("## All JMH results\n\n").append(table.allResults()).append('\n');
     String notes = read(root.resolve("benchmarks/NOTES.md"));
     if (!notes.isBlank()) {

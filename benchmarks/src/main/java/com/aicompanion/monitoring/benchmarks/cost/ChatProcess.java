@@ -1,0 +1,191 @@
+package com.aicompanion.monitoring.benchmarks.cost;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chat example in a child JVM, started from its runnable jar in one of the measured modes, with
+ * its standard output and error going to a file (the console is part of what a log line costs).
+ *
+ * <pre>{@code
+ * try (ChatProcess chat = ChatProcess.start(Mode.FULL, jar, agent, receiverUrl, log)) {
+ *   Duration cpu = chat.cpu();
+ * }
+ * }</pre>
+ */
+final class ChatProcess implements AutoCloseable {
+  /** How the same application runs. */
+  enum Mode {
+    /** {@code CHAT_MONITORING=off}: the library is not started, nothing is instrumented. */
+    OFF,
+    /** As shipped: every module, spans exported over OTLP, JSON log lines, {@code /metrics}. */
+    FULL,
+    /** {@code OFF} plus the OpenTelemetry Java agent exporting spans over OTLP. */
+    AGENT;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  private final Process process;
+  private final URI base;
+  private final URI metrics;
+  private final Thread reaper;
+
+  private ChatProcess(Process process, URI base, URI metrics) {
+    this.process = process;
+    this.base = base;
+    this.metrics = metrics;
+    this.reaper = new Thread(process::destroyForcibly, "chat-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /**
+   * Starts the chat example from {@code jar} in {@code mode} and waits (up to 120 s) until its API
+   * answers. The simulated LLM answers at once (no first-token or per-token delay, no errors), so
+   * the request's own work and its monitoring are what the CPU figures hold.
+   *
+   * @param agent the OpenTelemetry Java agent's jar, used in {@link Mode#AGENT} only
+   * @param otlp the OTLP/HTTP receiver's base URL, for the library and the agent alike
+   * @throws IllegalStateException when the child dies or does not answer in time (with its log's
+   *     tail)
+   */
+  static ChatProcess start(Mode mode, Path jar, Path agent, URI otlp, Path log)
+      throws IOException, InterruptedException {
+    int port = freePort();
+    int metricsPort = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms256m");
+    command.add("-Xmx256m");
+    if (mode == Mode.AGENT) {
+      command.add("-javaagent:" + agent.toAbsolutePath());
+    }
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(key -> key.startsWith("OTEL_") || key.startsWith("MONITORING_"));
+    env.put("CHAT_PORT", Integer.toString(port));
+    env.put("CHAT_SIM_FIRST_TOKEN_MS", "0");
+    env.put("CHAT_SIM_PER_TOKEN_MS", "0");
+    env.put("CHAT_SIM_ERROR_RATE", "0");
+    env.put("MONITORING_METRICS_PORT", Integer.toString(metricsPort));
+    env.put("MONITORING_ENVIRONMENT", "benchmark");
+    env.put("OTEL_SERVICE_NAME", "ai-companion");
+    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.toString());
+    env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+    if (mode != Mode.FULL) {
+      env.put("CHAT_MONITORING", "off");
+    }
+    if (mode == Mode.AGENT) {
+      // the agent's spans only, as the library exports spans over OTLP and serves metrics by scrape
+      env.put("OTEL_METRICS_EXPORTER", "none");
+      env.put("OTEL_LOGS_EXPORTER", "none");
+    }
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    ChatProcess chat =
+        new ChatProcess(
+            builder.start(),
+            URI.create("http://127.0.0.1:" + port + "/"),
+            mode == Mode.FULL ? URI.create("http://127.0.0.1:" + metricsPort + "/metrics") : null);
+    chat.awaitReady(log);
+    return chat;
+  }
+
+  /** The chat API's base URL, e.g. {@code http://127.0.0.1:PORT/}. */
+  URI base() {
+    return base;
+  }
+
+  /** The child's {@code /metrics} endpoint in {@link Mode#FULL}, otherwise null. */
+  URI metrics() {
+    return metrics;
+  }
+
+  /** CPU time (user and system) the child used so far, from the operating system. */
+  Duration cpu() {
+    return process
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS does not report the child's CPU"));
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private void awaitReady(Path log) throws InterruptedException, IOException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    HttpRequest probe =
+        HttpRequest.newBuilder(base.resolve("conversations/ready-probe"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "the chat example exited with " + process.exitValue() + ":\n" + tail(log));
+      }
+      try {
+        int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 404 || status == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    close();
+    throw new IllegalStateException(
+        "the chat example did not answer within " + START_TIMEOUT + ":\n" + tail(log));
+  }
+
+  static String tail(Path log) throws IOException {
+    if (!Files.isRegularFile(log)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+  }
+}

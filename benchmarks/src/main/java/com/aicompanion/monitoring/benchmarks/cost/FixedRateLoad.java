@@ -1,0 +1,161 @@
+package com.aicompanion.monitoring.benchmarks.cost;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An open-loop load at a fixed rate against the chat example: each request is sent at its planned
+ * time whatever the earlier ones are doing, and its latency counts from that planned time, so a
+ * stall shows in the percentiles instead of slowing the load down (no coordinated omission). Four
+ * requests in five are {@code POST /chat} (50 conversations, 200 questions: cache hits and LLM
+ * answers), one in five {@code GET /conversations/{id}} of a conversation the warm-up created.
+ *
+ * <pre>{@code
+ * FixedRateLoad.Result result = new FixedRateLoad(chat.base()).run(400, Duration.ofSeconds(30));
+ * }</pre>
+ */
+final class FixedRateLoad {
+  /** More requests than this outstanding means the app no longer keeps up: the run stops. */
+  private static final int MAX_OUTSTANDING = 2_000;
+
+  /** What one run measured; latencies in microseconds. */
+  record Result(
+      long requests,
+      long failed,
+      long non2xx,
+      boolean overloaded,
+      long p50Micros,
+      long p99Micros) {}
+
+  private final URI base;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .executor(Executors.newFixedThreadPool(4, daemon("load-http")))
+          .build();
+
+  FixedRateLoad(URI base) {
+    this.base = base;
+  }
+
+  /** Sends {@code rate} requests per second for {@code duration} and waits for every answer. */
+  Result run(int rate, Duration duration) throws InterruptedException {
+    int total = (int) Math.max(1, rate * duration.toMillis() / 1_000);
+    long[] latencies = new long[total];
+    Arrays.fill(latencies, -1);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger outstanding = new AtomicInteger();
+    AtomicLong failed = new AtomicLong();
+    AtomicLong non2xx = new AtomicLong();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger finished = new AtomicInteger();
+    long periodNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(daemon("load-ticker"));
+    boolean[] overloaded = {false};
+    ticker.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          // send every request whose planned time has come (the ticker may wake late)
+          while (true) {
+            int i = next.get();
+            if (i >= total) {
+              return;
+            }
+            long planned = start + i * periodNanos;
+            if (planned > now) {
+              return;
+            }
+            if (outstanding.get() > MAX_OUTSTANDING) {
+              overloaded[0] = true;
+              done.complete(null);
+              return;
+            }
+            next.incrementAndGet();
+            outstanding.incrementAndGet();
+            http.sendAsync(request(i), HttpResponse.BodyHandlers.discarding())
+                .whenComplete(
+                    (response, error) -> {
+                      latencies[i] = (System.nanoTime() - planned) / 1_000;
+                      if (error != null) {
+                        failed.incrementAndGet();
+                      } else if (response.statusCode() / 100 != 2) {
+                        non2xx.incrementAndGet();
+                      }
+                      outstanding.decrementAndGet();
+                      if (finished.incrementAndGet() == total) {
+                        done.complete(null);
+                      }
+                    });
+          }
+        },
+        0,
+        Math.max(100_000, periodNanos / 2),
+        TimeUnit.NANOSECONDS);
+    try {
+      done.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      overloaded[0] = true;
+    } finally {
+      ticker.shutdownNow();
+    }
+    long[] answered = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+    return new Result(
+        answered.length,
+        failed.get(),
+        non2xx.get(),
+        overloaded[0],
+        percentile(answered, 0.50),
+        percentile(answered, 0.99));
+  }
+
+  private HttpRequest request(int i) {
+    if (i % 5 == 4) {
+      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + (i / 5) % 50))
+          .timeout(Duration.ofSeconds(30))
+          .build();
+    }
+    // the POSTs go round the 50 conversations in turn, so the GETs find them after the first 62
+    int post = (i / 5) * 4 + i % 5;
+    String body =
+        "{\"conversation_id\":\"bench-"
+            + post % 50
+            + "\",\"message\":\"Question number "
+            + (i % 200)
+            + " about the weather?\"}";
+    return HttpRequest.newBuilder(base.resolve("chat"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  static long percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int index = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,128 @@
+package com.aicompanion.monitoring.benchmarks.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The "What monitoring costs a request" section from the request-cost harness's {@code
+ * request-cost.json}: per mode (monitoring off, fully instrumented, the OpenTelemetry agent) the
+ * child JVM's CPU per request, what it adds to the off mode, p50/p99 latency, and the two goals
+ * (full adds at most 5 us of CPU per request, and less than the agent).
+ *
+ * <pre>{@code
+ * String md = new RequestCostTable(mapper.readValue(file, new TypeReference<>() {})).markdown();
+ * }</pre>
+ */
+final class RequestCostTable {
+  static final double GOAL_ADDED_US = 5.0;
+  private static final List<String> MODES = List.of("off", "full", "agent");
+
+  private final Map<String, Object> json;
+
+  RequestCostTable(Map<String, Object> json) {
+    this.json = json;
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append(
+            "`java -cp benchmarks/target/benchmarks.jar"
+                + " com.aicompanion.monitoring.benchmarks.cost.RequestCost"
+                + " benchmarks/results/request-cost.json`, ")
+        .append(json.get("date"))
+        .append(" (")
+        .append(json.get("mode"))
+        .append(" mode): the chat example from its jar in a child JVM (`-Xmx256m`, simulated LLM")
+        .append(" answering at once, embedded H2, in-process cache), ")
+        .append(json.get("rate"))
+        .append(" requests/s open loop on loopback (4 in 5 `POST /chat`, 1 in 5 `GET")
+        .append(" /conversations/{id}`), ")
+        .append(json.get("warm_up_seconds"))
+        .append(" s warm-up then ")
+        .append(json.get("measure_seconds"))
+        .append(" s measured, modes alternating, median of the rounds. CPU is the child's user +")
+        .append(" system time from the OS over the measured part; latency from the client's")
+        .append(" planned send time. Load average before ")
+        .append(map(json.get("machine")).get("load_before"))
+        .append(", after ")
+        .append(map(json.get("machine_after")).get("load_after"))
+        .append(". Agent: `")
+        .append(json.get("agent"))
+        .append("` (spans over OTLP; its metrics and logs exporters off, as the library serves")
+        .append(" metrics by scrape and logs to the console).\n\n");
+    if ("quick".equals(json.get("mode"))) {
+      md.append("**Quick mode: tiny durations, the figures say only that the harness ran.**\n\n");
+    }
+    Map<String, Object> modes = map(json.get("modes"));
+    double off = number(map(modes.get("off")), "cpu_ms_per_1000_requests");
+    md.append("| mode | CPU per request | added to off | p50 | p99 | rounds |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (String mode : MODES) {
+      Map<String, Object> summary = map(modes.get(mode));
+      double cpu = number(summary, "cpu_ms_per_1000_requests");
+      md.append("| ")
+          .append(describe(mode))
+          .append(" | ")
+          .append(us(cpu))
+          .append(" | ")
+          .append(mode.equals("off") ? "" : signedUs(cpu - off))
+          .append(" | ")
+          .append(ms(number(summary, "p50_us")))
+          .append(" | ")
+          .append(ms(number(summary, "p99_us")))
+          .append(" | ")
+          .append(list(summary.get("runs")).size())
+          .append(" |\n");
+    }
+    double full = number(json, "full_added_cpu_us_per_request");
+    double agent = number(json, "agent_added_cpu_us_per_request");
+    md.append("\nGoal: full instrumentation adds at most ")
+        .append(us(GOAL_ADDED_US))
+        .append(" of CPU per request: ")
+        .append(full <= GOAL_ADDED_US ? "**met**" : "**missed**")
+        .append(" (")
+        .append(signedUs(full))
+        .append("); and less than the agent: ")
+        .append(full < agent ? "**met**" : "**missed**")
+        .append(" (agent ")
+        .append(signedUs(agent))
+        .append(").\n\n");
+    return md.toString();
+  }
+
+  private static String describe(String mode) {
+    return switch (mode) {
+      case "off" -> "monitoring off (`CHAT_MONITORING=off`)";
+      case "full" -> "fully instrumented (as shipped)";
+      case "agent" -> "off + OpenTelemetry Java agent";
+      default -> mode;
+    };
+  }
+
+  private static String us(double micros) {
+    return String.format(Locale.ROOT, "%.1f us", micros);
+  }
+
+  private static String signedUs(double micros) {
+    return String.format(Locale.ROOT, "%+.1f us", micros);
+  }
+
+  private static String ms(double micros) {
+    return String.format(Locale.ROOT, "%.2f ms", micros / 1_000);
+  }
+
+  private static double number(Map<String, Object> map, String key) {
+    Object value = map.get(key);
+    return value instanceof Number number ? number.doubleValue() : Double.NaN;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value) {
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+  }
+
+  private static List<?> list(Object value) {
+    return value instanceof List<?> list ? list : List.of();
+  }
+}

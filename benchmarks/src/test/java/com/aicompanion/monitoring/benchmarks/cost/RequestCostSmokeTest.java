@@ -1,0 +1,65 @@
+package com.aicompanion.monitoring.benchmarks.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The request-cost harness in {@code --quick} mode, the way {@code benchmarks/run.sh} runs it: the
+ * chat example's jar in child JVMs (monitoring off, fully instrumented, under the OpenTelemetry
+ * agent) with spans going to a live OTLP/HTTP receiver. Checks that each mode is what it claims to
+ * be (spans only where something instruments, scrapes only where {@code /metrics} exists) and that
+ * every planned request was answered. Figures are not judged here: they are read from the full run.
+ */
+class RequestCostSmokeTest {
+  @TempDir Path dir;
+
+  @Test
+  void quickRunMeasuresEveryModeWithEveryRequestAnswered() throws Exception {
+    Path out = dir.resolve("request-cost.json");
+
+    RequestCost.run(
+        List.of(
+            out.toString(),
+            "--quick",
+            "--chat-jar=../examples/chat-service/target/chat-service.jar",
+            "--agent=target/agent/opentelemetry-javaagent.jar"));
+
+    JsonNode json = new ObjectMapper().readTree(out.toFile());
+    int expected = json.path("rate").asInt() * json.path("measure_seconds").asInt();
+    assertThat(expected).isPositive();
+    for (String mode : List.of("off", "full", "agent")) {
+      JsonNode summary = json.path("modes").path(mode);
+      JsonNode run = summary.path("runs").path(0);
+      assertThat(run.path("requests").asLong()).as(mode).isEqualTo(expected);
+      assertThat(run.path("failed").asLong()).as(mode).isZero();
+      assertThat(run.path("non_2xx").asLong()).as(mode).isZero();
+      assertThat(run.path("overloaded").asBoolean()).as(mode).isFalse();
+      assertThat(run.path("cpu_ms").asDouble()).as(mode).isPositive();
+      assertThat(summary.path("p99_us").asDouble())
+          .as(mode)
+          .isGreaterThanOrEqualTo(summary.path("p50_us").asDouble())
+          .isPositive();
+    }
+    JsonNode modes = json.path("modes");
+    assertThat(modes.path("off").path("runs").path(0).path("spans_received").asLong()).isZero();
+    assertThat(modes.path("off").path("runs").path(0).path("scrapes").asLong()).isZero();
+    // a SERVER span per request at least (warm-up included), from the library and the agent alike
+    JsonNode full = modes.path("full").path("runs").path(0);
+    assertThat(full.path("spans_received").asLong())
+        .isGreaterThanOrEqualTo(full.path("requests_with_warm_up").asLong())
+        .isGreaterThan(expected);
+    assertThat(modes.path("full").path("runs").path(0).path("scrapes").asLong()).isPositive();
+    JsonNode agent = modes.path("agent").path("runs").path(0);
+    assertThat(agent.path("spans_received").asLong())
+        .isGreaterThanOrEqualTo(agent.path("requests_with_warm_up").asLong())
+        .isGreaterThan(expected);
+    assertThat(json.path("full_added_cpu_us_per_request").isNumber()).isTrue();
+    assertThat(json.path("agent_added_cpu_us_per_request").isNumber()).isTrue();
+  }
+}
