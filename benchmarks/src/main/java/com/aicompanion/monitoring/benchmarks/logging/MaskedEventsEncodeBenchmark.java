@@ -31,10 +31,12 @@ import org.slf4j.event.KeyValuePair;
  *   <li>{@code pairs}: a message of {@code key=value} pairs and a URL, the scanner's busiest
  *       ordinary line (no secret);
  *   <li>{@code arguments}: structured arguments and SLF4J key/value pairs, a number, a nested map
- *       (no secret);
+ *       (no secret); the map's name, {@code request}, overlaps the MDC's {@code request.id}, so it
+ *       is written under {@code labels} as its JSON text (the label path);
  *   <li>{@code secret}: a message with an authorization header, a password pair and an API key, and
  *       a secret-named argument (masked);
- *   <li>{@code exception}: an ERROR with a stack trace of about 3 KB (every frame scanned).
+ *   <li>{@code exception}: an ERROR with a stack trace of about 3 KB (every line scanned; a frame
+ *       line is checked character by character and skipped as code).
  * </ul>
  *
  * <pre>{@code

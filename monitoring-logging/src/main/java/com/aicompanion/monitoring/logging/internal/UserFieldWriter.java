@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -36,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One instance per thread, reused: the common case (a few MDC entries and scalar arguments, none
  * clashing) allocates nothing. Masking: strings are masked here (whole when the field name says
- * secret, for any value type), trees are written through the masking generator.
+ * secret, for any value type); structured values are streamed by {@link UserValueWriter}, which
+ * applies the index rules and masks as it writes (no intermediate tree).
  */
 final class UserFieldWriter {
   private static final SerializableString LABELS = new SerializedString(EcsSchema.LABELS);
@@ -48,6 +46,7 @@ final class UserFieldWriter {
   private final SecretMasker masker;
   private final EncodingErrors errors;
   private final ArgumentCapture capture = new ArgumentCapture(this);
+  private final UserValueWriter values;
   private final String[] verdictNames = new String[VERDICTS];
   private final boolean[] verdicts = new boolean[VERDICTS];
   private final String[] names = new String[LINEAR];
@@ -62,6 +61,7 @@ final class UserFieldWriter {
   UserFieldWriter(SecretMasker masker, EncodingErrors errors) {
     this.masker = masker;
     this.errors = errors;
+    this.values = new UserValueWriter(masker, errors);
   }
 
   boolean inUse() {
@@ -130,28 +130,28 @@ final class UserFieldWriter {
       raw.writeString(SecretMasker.MASK);
       return;
     }
-    Object normalized;
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof Number
+        || value instanceof CharSequence
+        || value instanceof Character) {
+      Object scalar = UserValues.scalar(value);
+      raw.writeFieldName(name);
+      write(name, scalar);
+      return;
+    }
+    JsonParser tokens;
+    ObjectMapper mapper = mapper();
     try {
-      normalized = UserValues.normalize(value, mapper(), EcsSchema.segments(name));
-      if (normalized instanceof JsonNode tree) {
-        normalized = masked(tree);
-      }
+      // the value's serializers (the application's code) run here, before anything is written
+      tokens = UserValueWriter.read(value, mapper);
     } catch (Throwable failure) {
-      normalized = failed(name, failure);
+      raw.writeFieldName(name);
+      raw.writeString(failed(name, failure));
+      return;
     }
     raw.writeFieldName(name);
-    write(name, normalized);
-  }
-
-  /**
-   * {@code tree} written through the masking generator into a buffer, so that a masking rule that
-   * throws costs this field only, not the line.
-   */
-  private TokenBuffer masked(JsonNode tree) throws IOException {
-    ObjectMapper mapper = mapper();
-    TokenBuffer buffer = new TokenBuffer(mapper, false);
-    mapper.writeTree(new MaskingJsonGenerator(buffer, masker), tree);
-    return buffer;
+    values.write(tokens, raw, EcsSchema.segments(name), name, mapper);
   }
 
   /** A field whose value could not be read; {@code key} null when even its name is unknown. */
@@ -208,11 +208,6 @@ final class UserFieldWriter {
       out.writeNumber(big);
     } else if (value instanceof BigDecimal decimal) {
       out.writeNumber(decimal);
-    } else {
-      // a normalized tree, masked into a buffer (see masked(JsonNode))
-      JsonParser tokens = ((TokenBuffer) value).asParser(mapper());
-      tokens.nextToken();
-      raw.copyCurrentStructure(tokens);
     }
   }
 
@@ -274,7 +269,7 @@ final class UserFieldWriter {
     }
   }
 
-  /** JSON text of a non-string value, nested secrets masked by the masking generator. */
+  /** JSON text of a non-string value, nested secrets masked (see UserValueWriter#labelJson). */
   private String json(Object value) throws IOException {
     if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
       return value.toString();
@@ -282,17 +277,7 @@ final class UserFieldWriter {
     if (value instanceof RawValue rawJson) {
       return String.valueOf(rawJson.rawValue());
     }
-    ObjectMapper mapper = mapper();
-    JsonNode node = value instanceof JsonNode tree ? tree : mapper.valueToTree(value);
-    if (node.isTextual()) {
-      return node.textValue();
-    }
-    StringWriter text = new StringWriter();
-    try (JsonGenerator generator =
-        new MaskingJsonGenerator(mapper.getFactory().createGenerator(text), masker)) {
-      mapper.writeTree(generator, node);
-    }
-    return text.toString();
+    return values.labelJson(value, mapper());
   }
 
   private String masked(String name, String value) {

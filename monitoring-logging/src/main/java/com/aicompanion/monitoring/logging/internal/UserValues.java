@@ -1,65 +1,47 @@
 package com.aicompanion.monitoring.logging.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.POJONode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Turns a user value (MDC, key/value pair, structured argument) into one an Elasticsearch or
- * OpenSearch index takes within the document: strings, booleans and nulls as they are; numbers the
- * dynamic mapping can hold (integers within {@code long}, finite decimals within {@code float}) as
- * numbers, other numbers as their text; objects and collections as a JSON tree whose keys are
- * usable paths that do not overlap within one object (else renamed as {@link EcsSchema#labelKey}
- * with a {@code _2}, {@code _3}... suffix), no deeper than {@link EcsSchema#MAX_PATH_SEGMENTS}, and
- * whose arrays hold one kind of scalar (an array of mixed kinds, objects or arrays is written as
- * its JSON text). Raw JSON that does not parse is kept as text.
+ * The rules that make a user value (MDC, key/value pair, structured argument) one an Elasticsearch
+ * or OpenSearch index takes within the document: strings, booleans and nulls as they are; numbers
+ * the dynamic mapping can hold (integers within {@code long}, finite decimals within {@code float})
+ * as numbers, other numbers as their text; objects and collections with keys that are usable paths
+ * that do not overlap within one object (else renamed as {@link EcsSchema#labelKey} with a {@code
+ * _2}, {@code _3}... suffix), no deeper than {@link EcsSchema#MAX_PATH_SEGMENTS}, and arrays that
+ * hold one kind of scalar (an array of mixed kinds, objects or arrays is written as its JSON text).
+ * Raw JSON that does not parse is kept as text. Scalars are decided here; structured values are
+ * streamed by {@link UserValueWriter} with the same rules.
  *
  * <pre>{@code
- * Object v = UserValues.normalize(Map.of("", 1, "a", List.of(1, "x")), mapper, 1);
- * // {"_":1,"a":"[1,\"x\"]"}
+ * UserValues.scalar(Double.NaN);        // "NaN"
+ * UserValues.scalar(BigInteger.TEN);    // 10, as it is
+ * // structured: {"":1,"a":[1,"x"]} is written as {"_":1,"a":"[1,\"x\"]"}
  * }</pre>
  *
  * <p>Strings, booleans and safe numbers come back as the same instance and allocate nothing.
  */
 final class UserValues {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  // kinds of array elements: an index maps one array's elements as one type
-  private static final int NULL = 1;
-  private static final int STRING = 2;
-  private static final int INTEGER = 3;
-  private static final int DECIMAL = 4;
-  private static final int BOOLEAN = 5;
-  private static final int OTHER = 6;
-
   private UserValues() {}
 
   /**
-   * {@code value} as null, a String, a Boolean, a safe Number or a normalized JsonNode tree. {@code
-   * depth} is the number of path segments already used by the field's name. Throws what serializing
-   * the value throws (a getter, a cycle).
+   * A scalar {@code value} (null, String, Boolean, Number, Character or CharSequence) as null, a
+   * String, a Boolean or a safe Number.
    */
-  static Object normalize(Object value, ObjectMapper mapper, int depth) throws Exception {
+  static Object scalar(Object value) {
     if (value == null || value instanceof String || value instanceof Boolean) {
       return value;
     }
     if (value instanceof Number number) {
       return number(number);
     }
-    if (value instanceof Character || value instanceof CharSequence) {
-      return value.toString();
-    }
-    return normalizeNode(tree(value, mapper), mapper, depth);
+    return value.toString();
   }
 
   /** The text of {@code value} for a label: a string as it is, anything else as JSON text. */
@@ -78,25 +60,6 @@ final class UserValues {
     }
     JsonNode node = value instanceof JsonNode tree ? tree : mapper.valueToTree(value);
     return node.isTextual() ? node.textValue() : mapper.writeValueAsString(node);
-  }
-
-  private static JsonNode tree(Object value, ObjectMapper mapper) {
-    if (value instanceof JsonNode node) {
-      return node;
-    }
-    if (value instanceof RawValue raw) {
-      return parseRaw(String.valueOf(raw.rawValue()), mapper);
-    }
-    return mapper.valueToTree(value);
-  }
-
-  private static JsonNode parseRaw(String raw, ObjectMapper mapper) {
-    try {
-      JsonNode node = mapper.readTree(raw);
-      return node == null || node.isMissingNode() ? TextNode.valueOf(raw) : node;
-    } catch (JsonProcessingException notJson) {
-      return TextNode.valueOf(raw);
-    }
   }
 
   /** A number as it is when an index can hold it, else its text. */
@@ -127,90 +90,5 @@ final class UserValues {
     }
     double d = n.doubleValue();
     return Double.isFinite(d) && Math.abs(d) <= Float.MAX_VALUE ? (Object) d : n.toString();
-  }
-
-  private static JsonNode normalizeNode(JsonNode node, ObjectMapper mapper, int depth)
-      throws Exception {
-    if (node == null || node.isMissingNode()) {
-      return NODES.nullNode();
-    }
-    if (node.isObject()) {
-      return normalizeObject((ObjectNode) node, mapper, depth);
-    }
-    if (node.isArray()) {
-      return normalizeArray((ArrayNode) node, mapper, depth);
-    }
-    if (node.isNumber()) {
-      Object n = number(node.numberValue());
-      return n instanceof String text ? TextNode.valueOf(text) : node;
-    }
-    if (node.isBinary()) {
-      return TextNode.valueOf(node.asText());
-    }
-    if (node instanceof POJONode pojo) {
-      Object inner = pojo.getPojo();
-      if (inner instanceof RawValue raw) {
-        return normalizeNode(parseRaw(String.valueOf(raw.rawValue()), mapper), mapper, depth);
-      }
-      return TextNode.valueOf(text(inner, mapper));
-    }
-    return node;
-  }
-
-  private static JsonNode normalizeObject(ObjectNode node, ObjectMapper mapper, int depth)
-      throws Exception {
-    if (depth >= EcsSchema.MAX_PATH_SEGMENTS) {
-      return TextNode.valueOf(mapper.writeValueAsString(node));
-    }
-    ObjectNode out = NODES.objectNode();
-    PathSet keys = new PathSet();
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      String key = field.getKey();
-      int segments = EcsSchema.segments(key);
-      if (segments < 0 || depth + segments > EcsSchema.MAX_PATH_SEGMENTS || keys.overlaps(key)) {
-        key = keys.free(EcsSchema.labelKey(key));
-        segments = 1;
-      }
-      keys.add(key);
-      out.set(key, normalizeNode(field.getValue(), mapper, depth + segments));
-    }
-    return out;
-  }
-
-  private static JsonNode normalizeArray(ArrayNode node, ObjectMapper mapper, int depth)
-      throws Exception {
-    int kind = 0;
-    ArrayNode out = NODES.arrayNode(node.size());
-    for (JsonNode element : node) {
-      JsonNode normalized = normalizeNode(element, mapper, depth);
-      int k = kind(normalized);
-      if (k == OTHER || (k != NULL && kind != 0 && k != kind)) {
-        return TextNode.valueOf(mapper.writeValueAsString(node));
-      }
-      if (k != NULL) {
-        kind = k;
-      }
-      out.add(normalized);
-    }
-    return out;
-  }
-
-  private static int kind(JsonNode node) {
-    if (node.isNull()) {
-      return NULL;
-    }
-    if (node.isTextual()) {
-      return STRING;
-    }
-    if (node.isIntegralNumber()) {
-      return INTEGER;
-    }
-    if (node.isNumber()) {
-      return DECIMAL;
-    }
-    if (node.isBoolean()) {
-      return BOOLEAN;
-    }
-    return OTHER;
   }
 }
