@@ -198,9 +198,12 @@ public final class Delivery implements AutoCloseable {
   public interface Sender {
     /**
      * Starts sending {@code batch}. Do the I/O asynchronously (e.g. {@code HttpClient.sendAsync})
-     * and return at once: the worker waits for the future at most {@link Batch#timeout()} and
-     * cancels it when that passes or the close deadline does. A thrown exception, a future
-     * completed exceptionally or not in time all count as {@link Result#retry}.
+     * and return at once. With {@code maxInFlight} above 1 (the default is {@value
+     * Delivery#DEFAULT_MAX_IN_FLIGHT}) it is called from several threads at once, so it must be
+     * thread-safe, and batches may arrive in any order; use {@code maxInFlight(1)} where the
+     * destination needs records in order: the worker waits for the future at most {@link
+     * Batch#timeout()} and cancels it when that passes or the close deadline does. A thrown
+     * exception, a future completed exceptionally or not in time all count as {@link Result#retry}.
      */
     CompletableFuture<Result> send(Batch batch) throws Exception;
 
