@@ -107,6 +107,18 @@ class DeliveryTest {
   }
 
   @Test
+  void maxInFlightOutOfRangeIsRefusedNamingTheValueTheRuleAndTheFix() {
+    Delivery.Builder b = Delivery.builder("bad", batch -> null);
+    for (int bad : new int[] {0, -1, Delivery.MAX_IN_FLIGHT_LIMIT + 1}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.maxInFlight(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxInFlight(" + bad + ")")
+          .hasMessageContaining("1 to " + Delivery.MAX_IN_FLIGHT_LIMIT)
+          .hasMessageContaining("use 1 for one request at a time");
+    }
+  }
+
+  @Test
   void recordsArriveOnceInOrderInBatchesOfAtMostTheConfiguredCount() {
     LoopbackReceiver receiver = receiver();
     Delivery delivery =
