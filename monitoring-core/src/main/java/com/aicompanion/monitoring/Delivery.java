@@ -254,6 +254,8 @@ public final class Delivery implements AutoCloseable {
     private final long sequence;
     private byte[] payload;
     private @Nullable String resentAs;
+    // the sender's requestBytes for the current payload, -1 until asked (one sender thread uses it)
+    long requestBytes = -1;
 
     Item(String storeId, long sequence, byte[] payload) {
       this.storeId = storeId;
@@ -295,6 +297,7 @@ public final class Delivery implements AutoCloseable {
     void replace(byte[] payload, String reason) {
       this.payload = payload;
       this.resentAs = reason;
+      this.requestBytes = -1;
     }
   }
 

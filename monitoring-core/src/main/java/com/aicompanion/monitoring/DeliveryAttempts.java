@@ -106,7 +106,7 @@ final class DeliveryAttempts {
     long max = limit.max();
     for (RecordStore.Record record : records) {
       Item item = new Item(storeId, record.sequence(), record.payload());
-      long size = sender.requestBytes(item);
+      long size = requestBytes(item);
       if (size > max) {
         if (!group.isEmpty()) {
           break; // it goes first in the next group
@@ -167,7 +167,7 @@ final class DeliveryAttempts {
       return false;
     }
     item.replace(shorter, "shortened");
-    return sender.requestBytes(item) <= maxRequestBytes;
+    return requestBytes(item) <= maxRequestBytes;
   }
 
   /** Attempts {@code part} until every record in it has an outcome (or the close gives up). */
@@ -254,7 +254,7 @@ final class DeliveryAttempts {
     long bytes = 0;
     long target = limit.target();
     for (Item item : pending) {
-      long size = sender.requestBytes(item);
+      long size = requestBytes(item);
       if (!chunk.isEmpty() && bytes + size > target) {
         settle(chunk);
         if (worker.flushStopped() || worker.isSettled()) {
@@ -343,10 +343,20 @@ final class DeliveryAttempts {
     return again;
   }
 
+  /** The sender's measure of {@code item}, asked once per payload (a batch asks it repeatedly). */
+  private long requestBytes(Item item) {
+    long size = item.requestBytes;
+    if (size < 0) {
+      size = sender.requestBytes(item);
+      item.requestBytes = size;
+    }
+    return size;
+  }
+
   private long requestBytes(List<Item> items) {
     long sum = 0;
     for (Item item : items) {
-      sum += sender.requestBytes(item);
+      sum += requestBytes(item);
     }
     return sum;
   }
