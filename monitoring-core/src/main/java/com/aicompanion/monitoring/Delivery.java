@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers records (byte payloads) to one destination off the caller's thread: the one component
  * behind the library's senders (Elasticsearch shipping, Alertmanager alerts), for third-party
- * senders too. A store bounded by bytes; one worker that batches by count, bytes and time; a {@link
- * Sender} that does the I/O and says what became of each record; exponential backoff (capped,
- * jittered) while the destination fails; outages, recoveries and refusals logged through SLF4J,
- * rate-limited; every record counted; {@link #close()} within a deadline.
+ * senders too. A store bounded by bytes; one worker that batches by count, bytes and time and keeps
+ * up to {@code maxInFlight} requests in flight; a {@link Sender} that does the I/O and says what
+ * became of each record; exponential backoff (capped, jittered) while the destination fails;
+ * outages, recoveries and refusals logged through SLF4J, rate-limited; every record counted; {@link
+ * #close()} within a deadline.
  *
  * <pre>{@code
  * HttpClient http = HttpClient.newHttpClient();
@@ -59,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * find a limit nobody stated, and then requests stay under it. The learned limit is forgotten after
  * ten minutes without a 413.
  *
+ * <p><b>Requests in flight.</b> Up to {@code maxInFlight} requests (default {@value
+ * #DEFAULT_MAX_IN_FLIGHT}) are in flight at once, each from a sender thread of its own with its own
+ * retries and backoff; batches are formed in store order and may complete in any order, but the
+ * store is acknowledged strictly in sequence: a record is discarded (or, with a spool, its space
+ * freed) only when it and every record before it have an outcome. A crash therefore resends at most
+ * the records of the batches in flight and those after them, under the same ids.
+ *
  * <p><b>Ids.</b> Each record carries {@link Item#id()} ({@code storeId-sequence}), stable across
  * retries (and, with a durable store, restarts): a destination that indexes by it turns an
  * at-least-once resend into a duplicate it can refuse (HTTP 409), which the sender reports as
@@ -77,6 +85,12 @@ import org.slf4j.LoggerFactory;
 public final class Delivery implements AutoCloseable {
   /** Default bound of the memory store: 64 MiB of payload. */
   public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
+
+  /** Default number of requests in flight at once: {@value}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2;
+
+  /** The largest number of requests in flight accepted: {@value}. */
+  public static final int MAX_IN_FLIGHT_LIMIT = 64;
 
   /** Default interval at which a spool forces what was written to the disk: 1 second. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
@@ -144,7 +158,7 @@ public final class Delivery implements AutoCloseable {
 
   /**
    * Stops accepting records and delivers what is queued until the close timeout; then abandons the
-   * request in flight (its future is cancelled) and counts what was not delivered as dropped
+   * requests in flight (their futures are cancelled) and counts what was not delivered as dropped
    * ({@code close_deadline}). If the destination fails as a whole while closing, the rest is
    * dropped at once instead of waiting out backoff. Returns within the close timeout (plus a few
    * milliseconds); idempotent.
@@ -184,9 +198,12 @@ public final class Delivery implements AutoCloseable {
   public interface Sender {
     /**
      * Starts sending {@code batch}. Do the I/O asynchronously (e.g. {@code HttpClient.sendAsync})
-     * and return at once: the worker waits for the future at most {@link Batch#timeout()} and
-     * cancels it when that passes or the close deadline does. A thrown exception, a future
-     * completed exceptionally or not in time all count as {@link Result#retry}.
+     * and return at once. With {@code maxInFlight} above 1 (the default is {@value
+     * Delivery#DEFAULT_MAX_IN_FLIGHT}) it is called from several threads at once, so it must be
+     * thread-safe, and batches may arrive in any order; use {@code maxInFlight(1)} where the
+     * destination needs records in order: the worker waits for the future at most {@link
+     * Batch#timeout()} and cancels it when that passes or the close deadline does. A thrown
+     * exception, a future completed exceptionally or not in time all count as {@link Result#retry}.
      */
     CompletableFuture<Result> send(Batch batch) throws Exception;
 
@@ -237,6 +254,8 @@ public final class Delivery implements AutoCloseable {
     private final long sequence;
     private byte[] payload;
     private @Nullable String resentAs;
+    // the sender's requestBytes for the current payload, -1 until asked (one sender thread uses it)
+    long requestBytes = -1;
 
     Item(String storeId, long sequence, byte[] payload) {
       this.storeId = storeId;
@@ -278,6 +297,7 @@ public final class Delivery implements AutoCloseable {
     void replace(byte[] payload, String reason) {
       this.payload = payload;
       this.resentAs = reason;
+      this.requestBytes = -1;
     }
   }
 
@@ -465,6 +485,7 @@ public final class Delivery implements AutoCloseable {
     private long queueBytes = DEFAULT_QUEUE_BYTES;
     private int queueRecords = Integer.MAX_VALUE;
     private int batchRecords = 500;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private long batchBytes = 5L << 20;
     private Duration linger = Duration.ofMillis(200);
     private Duration firstBackoff = Duration.ofMillis(100);
@@ -544,6 +565,30 @@ public final class Delivery implements AutoCloseable {
       this.batchRecords = maxRecords;
       this.batchBytes = maxBytes;
       this.linger = linger;
+      return this;
+    }
+
+    /**
+     * How many requests may be in flight at once, each sent and retried by a sender thread of its
+     * own; default {@value #DEFAULT_MAX_IN_FLIGHT}. 1 sends one batch at a time. Batches may
+     * complete in any order; the store is acknowledged in sequence order only (see the class
+     * documentation).
+     *
+     * @param max from 1 to {@value #MAX_IN_FLIGHT_LIMIT}
+     * @throws IllegalArgumentException naming the value, the rule and the fix when {@code max} is
+     *     out of range
+     */
+    public Builder maxInFlight(int max) {
+      if (max < 1 || max > MAX_IN_FLIGHT_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxInFlight("
+                + max
+                + "): needs 1 to "
+                + MAX_IN_FLIGHT_LIMIT
+                + " requests in flight; use 1 for one request at a time, or the default "
+                + DEFAULT_MAX_IN_FLIGHT);
+      }
+      this.maxInFlight = max;
       return this;
     }
 
@@ -710,7 +755,8 @@ public final class Delivery implements AutoCloseable {
               warnInterval,
               List.copyOf(listeners),
               List.copyOf(periodic),
-              syncInterval);
+              syncInterval,
+              maxInFlight);
       return new Delivery(DeliveryWorker.start(settings, sender, stage, durable), spool);
     }
 

@@ -6,7 +6,6 @@ import com.aicompanion.monitoring.internal.delivery.Backoff;
 import com.aicompanion.monitoring.internal.delivery.OutageLog;
 import com.aicompanion.monitoring.internal.delivery.RecordStore;
 import com.aicompanion.monitoring.internal.delivery.RequestLimit;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,15 +22,17 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends one group of records for a {@link DeliveryWorker} until every record in it has an outcome:
- * attempts through the {@link Delivery.Sender} (waiting at most the request timeout, cancelled at
- * the close deadline), per-record outcomes, regrouping under the learned limit on 413 and halving
- * on a split answer, shortening, backoff between failed attempts and the outage log. Runs on the
- * worker's sender thread; the counting is the worker's.
+ * Sends groups of records for a {@link DeliveryWorker} until every record in a group has an
+ * outcome: attempts through the {@link Delivery.Sender} (waiting at most the request timeout,
+ * cancelled at the close deadline), per-record outcomes, regrouping under the learned limit on 413
+ * and halving on a split answer, shortening, backoff between failed attempts and the outage log.
+ * One instance per sender thread of the worker (its own backoff and request in flight); the request
+ * limit, the counting and the acknowledgement are the worker's, shared.
  *
  * <pre>{@code
- * DeliveryAttempts attempts = new DeliveryAttempts(worker, settings, sender, outage);
- * attempts.sendGroup(store.peek(500, attempts.target(), Duration.ZERO), store.storeId());
+ * DeliveryAttempts attempts = new DeliveryAttempts(worker, settings, sender, outage, limit);
+ * DeliveryAttempts.Formed group = attempts.form(store.peekAfter(last, 500, limit.target()), id);
+ * boolean done = group.settled() || attempts.settleGroup(group.items());
  * }</pre>
  */
 final class DeliveryAttempts {
@@ -48,8 +49,6 @@ final class DeliveryAttempts {
   private final Backoff backoff;
   private final RequestLimit limit;
   private volatile @Nullable CompletableFuture<?> inFlight;
-  private boolean stopFlush;
-  private String stopReason = "close_failing";
   private long pendingWait;
   // System.nanoTime() when the last attempt began: an outage starts with its first failed attempt
   private long attemptStart;
@@ -58,7 +57,8 @@ final class DeliveryAttempts {
       DeliveryWorker worker,
       DeliveryWorker.Settings settings,
       Delivery.Sender sender,
-      OutageLog outage) {
+      OutageLog outage,
+      RequestLimit limit) {
     this.worker = worker;
     this.settings = settings;
     this.sender = sender;
@@ -68,22 +68,12 @@ final class DeliveryAttempts {
             settings.firstBackoff(),
             settings.maxBackoff(),
             () -> ThreadLocalRandom.current().nextDouble());
-    this.limit = new RequestLimit(settings.batchBytes(), FORGET_LIMIT, System::nanoTime);
+    this.limit = limit;
   }
 
-  /** The bytes a batch is filled to (the configured limit, or what a 413 taught). */
-  long target() {
-    return limit.target();
-  }
-
-  /** Whether the flush at close stopped (the destination failed, or the deadline passed). */
-  boolean stopped() {
-    return stopFlush;
-  }
-
-  /** Why the flush at close stopped: {@code close_failing} or {@code close_deadline}. */
-  String stopReason() {
-    return stopReason;
+  /** A request limit for a delivery: the configured batch bytes, and what 413 answers teach. */
+  static RequestLimit limit(DeliveryWorker.Settings settings) {
+    return new RequestLimit(settings.batchBytes(), FORGET_LIMIT, System::nanoTime);
   }
 
   /** Cancels the attempt in flight, if any (the close deadline passed). */
@@ -99,23 +89,31 @@ final class DeliveryAttempts {
     pause(backoff.nextNanos(), false);
   }
 
-  /** Sends the longest prefix of {@code records} that fits one request, then acknowledges it. */
-  void sendGroup(List<RecordStore.Record> records, String storeId) throws IOException {
+  /**
+   * A group formed for one request: its items, and whether they are settled already (a record over
+   * the limit that could not be shortened, counted as rejected).
+   */
+  record Formed(List<Item> items, boolean settled) {}
+
+  /**
+   * The longest prefix of {@code records} that fits one request; a first record over the limit is
+   * shortened, or rejected and counted at once ({@link Formed#settled()}).
+   */
+  Formed form(List<RecordStore.Record> records, String storeId) {
     List<Item> group = new ArrayList<>();
     long bytes = 0;
     long target = limit.target();
     long max = limit.max();
     for (RecordStore.Record record : records) {
       Item item = new Item(storeId, record.sequence(), record.payload());
-      long size = sender.requestBytes(item);
+      long size = requestBytes(item);
       if (size > max) {
         if (!group.isEmpty()) {
           break; // it goes first in the next group
         }
         if (!shorten(item, size, max)) {
           reject(List.of(item), "oversize", oversizeDetail(size));
-          worker.acknowledge(record);
-          return;
+          return new Formed(List.of(item), true);
         }
         group.add(item);
         break;
@@ -126,11 +124,18 @@ final class DeliveryAttempts {
       group.add(item);
       bytes += size;
     }
+    return new Formed(group, false);
+  }
+
+  /**
+   * Attempts {@code group} until every record in it has an outcome, or the close gives up on it.
+   *
+   * @return true when every record has an outcome (the group may be acknowledged)
+   */
+  boolean settleGroup(List<Item> group) {
     settle(group);
-    if (!stopFlush) {
-      // not when the flush at close stopped part-way: what is unsettled stays to be counted
-      worker.acknowledge(records.get(group.size() - 1));
-    }
+    // not when the flush at close stopped part-way: what is unsettled stays to be counted
+    return !worker.flushStopped() && !worker.isSettled();
   }
 
   private String oversizeDetail(long size) {
@@ -162,14 +167,14 @@ final class DeliveryAttempts {
       return false;
     }
     item.replace(shorter, "shortened");
-    return sender.requestBytes(item) <= maxRequestBytes;
+    return requestBytes(item) <= maxRequestBytes;
   }
 
   /** Attempts {@code part} until every record in it has an outcome (or the close gives up). */
   private void settle(List<Item> part) {
     List<Item> pending = part;
     int attempt = 0;
-    while (!pending.isEmpty() && !worker.isSettled() && !stopFlush) {
+    while (!pending.isEmpty() && !worker.isSettled() && !worker.flushStopped()) {
       if (pending.size() > 1 && requestBytes(pending) > limit.max()) {
         // a 413 since this part was formed: regroup instead of sending what must be refused
         settleInChunks(pending);
@@ -249,10 +254,10 @@ final class DeliveryAttempts {
     long bytes = 0;
     long target = limit.target();
     for (Item item : pending) {
-      long size = sender.requestBytes(item);
+      long size = requestBytes(item);
       if (!chunk.isEmpty() && bytes + size > target) {
         settle(chunk);
-        if (stopFlush || worker.isSettled()) {
+        if (worker.flushStopped() || worker.isSettled()) {
           return;
         }
         chunk = new ArrayList<>();
@@ -338,10 +343,20 @@ final class DeliveryAttempts {
     return again;
   }
 
+  /** The sender's measure of {@code item}, asked once per payload (a batch asks it repeatedly). */
+  private long requestBytes(Item item) {
+    long size = item.requestBytes;
+    if (size < 0) {
+      size = sender.requestBytes(item);
+      item.requestBytes = size;
+    }
+    return size;
+  }
+
   private long requestBytes(List<Item> items) {
     long sum = 0;
     for (Item item : items) {
-      sum += sender.requestBytes(item);
+      sum += requestBytes(item);
     }
     return sum;
   }
@@ -410,8 +425,7 @@ final class DeliveryAttempts {
    */
   private boolean pauseAfterFailure(boolean whole) {
     if (worker.isClosing() && whole) {
-      stopFlush = true;
-      stopReason = "close_failing";
+      worker.stopFlush("close_failing");
       return false;
     }
     long wait = whole ? pendingWait : backoff.nextNanos();
@@ -428,8 +442,7 @@ final class DeliveryAttempts {
     while (!worker.isSettled()) {
       long now = System.nanoTime();
       if (worker.isClosing() && now - worker.closeDeadline() >= 0) {
-        stopFlush = true;
-        stopReason = "close_deadline";
+        worker.stopFlush("close_deadline");
         return false;
       }
       if (wakeOnClose && worker.isClosing() && !wasClosing) {

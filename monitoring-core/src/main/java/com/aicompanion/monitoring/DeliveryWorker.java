@@ -1,11 +1,15 @@
 package com.aicompanion.monitoring;
 
+import com.aicompanion.monitoring.internal.delivery.InFlightGroups;
 import com.aicompanion.monitoring.internal.delivery.MemoryRecordStore;
 import com.aicompanion.monitoring.internal.delivery.OutageLog;
 import com.aicompanion.monitoring.internal.delivery.RecordStore;
+import com.aicompanion.monitoring.internal.delivery.RequestLimit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -13,13 +17,18 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * The engine behind {@link Delivery}: the stores, the sender thread (waiting for a batch; {@link
- * DeliveryAttempts} sends it), the accounting, the close deadline and, with a durable store, the
- * writer thread that moves records from the memory stage into it.
+ * The engine behind {@link Delivery}: the stores, the dispatcher thread (waiting for a batch and
+ * handing it to a sender thread), {@code maxInFlight} sender threads ({@link DeliveryAttempts}
+ * settles one group each, so that up to that many requests are in flight), the accounting, the
+ * in-order acknowledgement ({@link InFlightGroups}), the close deadline and, with a durable store,
+ * the writer thread that moves records from the memory stage into it.
  *
  * <p>Accounting is exact: the outcome of a record is counted under {@link #lock}, and so is giving
- * up at close, which counts as dropped what is still stored minus what the current group already
- * settled ({@link #settledInGroup}), so that no record is counted twice or never.
+ * up at close, which counts as dropped what is still stored minus what open groups already settled
+ * ({@link #settledInGroup}), so that no record is counted twice or never. The store is acknowledged
+ * under the same lock, only up to the end of the longest prefix of finished groups. The writer
+ * moves records under {@link #moveLock} (not {@link #lock}), so that acknowledging and counting
+ * never wait for a disk write.
  */
 final class DeliveryWorker {
   record Settings(
@@ -37,13 +46,18 @@ final class DeliveryWorker {
       Duration warnInterval,
       List<Delivery.Listener> listeners,
       List<Periodic> periodic,
-      Duration syncInterval) {}
+      Duration syncInterval,
+      int maxInFlight) {}
+
+  /** A group handed to a sender thread. */
+  private record Job(InFlightGroups.Group group, List<Delivery.Item> items) {}
 
   record Periodic(Duration interval, Runnable task) {}
 
   private static final int RUNNING = 0;
   private static final int IDLE = 1;
   private static final int LINGER = 2;
+  private static final int SLOTS = 3;
   private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
 
   private final Settings settings;
@@ -52,8 +66,15 @@ final class DeliveryWorker {
   private final RecordStore store;
   private final boolean durable;
   private final OutageLog outage;
-  private final DeliveryAttempts attempts;
+  private final RequestLimit limit;
+  private final DeliveryAttempts dispatch;
+  private final DeliveryAttempts[] senders;
+  private final Thread[] senderThreads;
+  private final InFlightGroups groups = new InFlightGroups();
+  private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+  private final Semaphore slots;
   private final Object lock = new Object();
+  private final Object moveLock = new Object();
   private final LongAdder offered = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder rejected = new LongAdder();
@@ -61,12 +82,15 @@ final class DeliveryWorker {
   private final LongAdder failedAttempts = new LongAdder();
   private final LongAdder queueFull = new LongAdder();
   private final long[] due;
-  private final Thread senderThread;
+  private final Thread dispatcherThread;
   private final @Nullable Thread writerThread;
 
   private volatile int waiting = RUNNING;
   private volatile int writerWaiting = RUNNING;
   private volatile boolean closing;
+  private volatile boolean flushStopped;
+  private volatile String stopReason = "close_failing";
+  private volatile boolean dispatcherDone;
   private volatile long closeDeadline;
 
   /** The batch target as the sender last computed it, for other threads to read. */
@@ -74,8 +98,10 @@ final class DeliveryWorker {
 
   private boolean closeStarted;
 
+  // written under moveLock and lock, read anywhere
+  private volatile boolean settled;
+
   // guarded by lock
-  private boolean settled;
   private long settledInGroup;
 
   // sender thread only
@@ -98,15 +124,26 @@ final class DeliveryWorker {
             settings.unit(),
             settings.warnInterval(),
             System::nanoTime);
-    this.attempts = new DeliveryAttempts(this, settings, sender, outage);
+    this.limit = DeliveryAttempts.limit(settings);
+    this.dispatch = new DeliveryAttempts(this, settings, sender, outage, limit);
+    int lanes = settings.maxInFlight();
+    this.slots = new Semaphore(lanes);
+    this.senders = new DeliveryAttempts[lanes];
+    this.senderThreads = new Thread[lanes];
+    for (int i = 0; i < lanes; i++) {
+      senders[i] = new DeliveryAttempts(this, settings, sender, outage, limit);
+      int lane = i;
+      senderThreads[i] = new Thread(() -> runSender(lane), settings.name() + "-sender-" + (i + 1));
+      senderThreads[i].setDaemon(true);
+    }
     long now = System.nanoTime();
     this.batchTarget = settings.batchBytes();
     this.due = new long[settings.periodic().size()];
     for (int i = 0; i < due.length; i++) {
       due[i] = now + settings.periodic().get(i).interval().toNanos();
     }
-    this.senderThread = new Thread(this::runSender, settings.name());
-    senderThread.setDaemon(true);
+    this.dispatcherThread = new Thread(this::runDispatcher, settings.name());
+    dispatcherThread.setDaemon(true);
     this.writerThread = durable ? new Thread(this::runWriter, settings.name() + "-writer") : null;
     if (writerThread != null) {
       writerThread.setDaemon(true);
@@ -122,7 +159,10 @@ final class DeliveryWorker {
     if (worker.writerThread != null) {
       worker.writerThread.start();
     }
-    worker.senderThread.start();
+    for (Thread t : worker.senderThreads) {
+      t.start();
+    }
+    worker.dispatcherThread.start();
     return worker;
   }
 
@@ -160,12 +200,19 @@ final class DeliveryWorker {
   private void wakeSender() {
     int w = waiting;
     if (w == IDLE || (w == LINGER && batchFull())) {
-      LockSupport.unpark(senderThread);
+      LockSupport.unpark(dispatcherThread);
     }
   }
 
+  /** Whether the stored records not yet handed to a sender fill a batch. */
   private boolean batchFull() {
-    return store.records() >= settings.batchRecords() || store.bytes() >= batchTarget;
+    return store.records() - groups.openRecords() >= settings.batchRecords()
+        || store.bytes() - groups.openBytes() >= batchTarget;
+  }
+
+  /** Whether stored records wait to be handed to a sender (a hint: read without a lock). */
+  private boolean undispatched() {
+    return store.records() - groups.openRecords() > 0;
   }
 
   Delivery.Counts counts() {
@@ -204,17 +251,17 @@ final class DeliveryWorker {
     if (writerThread != null) {
       LockSupport.unpark(writerThread);
     }
-    LockSupport.unpark(senderThread);
+    LockSupport.unpark(dispatcherThread);
     try {
       joinUntilDeadline(writerThread);
-      joinUntilDeadline(senderThread);
+      joinUntilDeadline(dispatcherThread);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (senderThread.isAlive()) {
+    if (dispatcherThread.isAlive()) {
       long left = giveUp("close_deadline");
-      attempts.cancelInFlight();
-      LockSupport.unpark(senderThread);
+      cancelInFlight();
+      LockSupport.unpark(dispatcherThread);
       if (left > 0) {
         settings
             .log()
@@ -249,21 +296,23 @@ final class DeliveryWorker {
   long giveUp(String reason) {
     long left;
     long kept = 0;
-    synchronized (lock) {
-      if (settled) {
-        return 0;
-      }
-      settled = true;
-      stage.close();
-      if (durable) {
-        left = stage.clear();
-        kept = store.records();
-      } else {
-        left = Math.max(0, stage.records() - settledInGroup);
-        stage.clear();
-      }
-      if (left > 0) {
-        drop(left, reason);
+    synchronized (moveLock) {
+      synchronized (lock) {
+        if (settled) {
+          return 0;
+        }
+        settled = true;
+        stage.close();
+        if (durable) {
+          left = stage.clear();
+          kept = store.records();
+        } else {
+          left = Math.max(0, stage.records() - settledInGroup);
+          stage.clear();
+        }
+        if (left > 0) {
+          drop(left, reason);
+        }
       }
     }
     return left + kept;
@@ -276,9 +325,9 @@ final class DeliveryWorker {
     }
   }
 
-  // ---- the sender thread ----
+  // ---- the dispatcher thread ----
 
-  private void runSender() {
+  private void runDispatcher() {
     try {
       while (!isSettled()) {
         try {
@@ -290,49 +339,119 @@ final class DeliveryWorker {
           settings
               .log()
               .warn("Delivery {} hit an unexpected error; continuing", settings.name(), e);
-          attempts.pauseAfterError();
+          dispatch.pauseAfterError();
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      dispatcherDone = true;
       finish();
     }
   }
 
-  /** One round: wait for records, send one group. False when the flush at close is done. */
+  /**
+   * One round: wait for a free sender and for records, hand one group to a sender. False when the
+   * flush at close is done.
+   */
   private boolean step() throws IOException, InterruptedException {
     runPeriodic();
     reportDrops();
-    if (attempts.stopped()) {
+    if (flushStopped) {
       return false;
     }
-    long target = attempts.target();
-    batchTarget = target;
-    List<RecordStore.Record> records = store.peek(settings.batchRecords(), target, Duration.ZERO);
-    if (records.isEmpty()) {
-      if (closing && drained()) {
-        return false;
-      }
-      park(IDLE, closing ? TimeUnit.MILLISECONDS.toNanos(10) : MAX_PARK);
-      lingerStart = 0;
+    if (!slots.tryAcquire()) {
+      park(SLOTS, MAX_PARK); // every sender has a request in flight
       return true;
     }
-    long now = System.nanoTime();
-    if (!closing && !settings.linger().isZero() && lingerStart != Long.MIN_VALUE) {
-      if (lingerStart == 0) {
-        lingerStart = now;
-      }
-      long left = lingerStart + settings.linger().toNanos() - now;
-      if (left > 0 && !batchFull()) {
-        park(LINGER, left);
+    boolean handedOver = false;
+    try {
+      long target = limit.target();
+      batchTarget = target;
+      List<RecordStore.Record> records =
+          store.peekAfter(groups.lastDispatched(), settings.batchRecords(), target);
+      if (records.isEmpty()) {
+        if (closing && groups.open() == 0 && drained()) {
+          return false;
+        }
+        park(IDLE, closing ? TimeUnit.MILLISECONDS.toNanos(10) : MAX_PARK);
+        lingerStart = 0;
         return true;
       }
+      long now = System.nanoTime();
+      if (!closing && !settings.linger().isZero() && lingerStart != Long.MIN_VALUE) {
+        if (lingerStart == 0) {
+          lingerStart = now;
+        }
+        long left = lingerStart + settings.linger().toNanos() - now;
+        if (left > 0 && !batchFull()) {
+          park(LINGER, left);
+          return true;
+        }
+      }
+      DeliveryAttempts.Formed formed = dispatch.form(records, store.storeId());
+      int size = formed.items().size();
+      long bytes = 0;
+      for (int i = 0; i < size; i++) {
+        bytes += records.get(i).payload().length;
+      }
+      InFlightGroups.Group group = groups.dispatched(records.get(size - 1), size, bytes);
+      if (formed.settled()) {
+        finished(group); // rejected as oversize: nothing to send
+      } else {
+        jobs.add(new Job(group, formed.items()));
+        handedOver = true;
+      }
+      // what is still stored has waited long enough: no linger before the next group
+      lingerStart = undispatched() ? Long.MIN_VALUE : 0;
+      return true;
+    } finally {
+      if (!handedOver) {
+        slots.release();
+      }
     }
-    attempts.sendGroup(records, store.storeId());
-    // what is still stored has waited long enough: no linger before the next group
-    lingerStart = store.records() > 0 ? Long.MIN_VALUE : 0;
-    return true;
+  }
+
+  // ---- the sender threads ----
+
+  private void runSender(int lane) {
+    DeliveryAttempts attempts = senders[lane];
+    try {
+      while (!isSettled()) {
+        Job job = jobs.poll(MAX_PARK, TimeUnit.NANOSECONDS);
+        if (job == null) {
+          if (dispatcherDone) {
+            return;
+          }
+          continue;
+        }
+        try {
+          settle(attempts, job);
+        } finally {
+          slots.release();
+          if (waiting == SLOTS) {
+            LockSupport.unpark(dispatcherThread);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void settle(DeliveryAttempts attempts, Job job) {
+    while (!isSettled()) {
+      try {
+        if (attempts.settleGroup(job.items())) {
+          finished(job.group());
+        }
+        return;
+      } catch (RuntimeException e) {
+        // a bug: say it, wait, try the group again; the thread must not die
+        settings.log().warn("Delivery {} hit an unexpected error; continuing", settings.name(), e);
+        attempts.pauseAfterError();
+      }
+    }
   }
 
   /** Whether every record is settled at close: the stage is closed and nothing is stored. */
@@ -346,20 +465,59 @@ final class DeliveryWorker {
     return stage.records() == 0;
   }
 
-  void acknowledge(RecordStore.Record last) throws IOException {
+  /**
+   * Every record of {@code group} has an outcome: acknowledges the store up to the end of the
+   * finished prefix of groups, never past a group still in flight.
+   */
+  private void finished(InFlightGroups.Group group) {
     synchronized (lock) {
       if (settled) {
         return;
       }
-      store.ack(last);
-      settledInGroup = 0;
+      long before = groups.acknowledgedRecords();
+      RecordStore.Record upTo = groups.finished(group);
+      if (upTo == null) {
+        return; // an earlier group is in flight; it acknowledges this one's records too
+      }
+      settledInGroup -= groups.acknowledgedRecords() - before;
+      try {
+        store.ack(upTo);
+      } catch (IOException | RuntimeException e) {
+        // the records stay stored; the next acknowledgement covers them (it is cumulative)
+        outage.notice("store-ack", "Acknowledging the store of " + settings.name() + ": " + e);
+      }
+    }
+  }
+
+  /** The flush at close stops: the destination fails ({@code close_failing}) or time is up. */
+  void stopFlush(String reason) {
+    synchronized (lock) {
+      if (!flushStopped) {
+        stopReason = reason;
+        flushStopped = true;
+      }
+    }
+    LockSupport.unpark(dispatcherThread);
+  }
+
+  /** Whether the flush at close stopped (the destination failed, or the deadline passed). */
+  boolean flushStopped() {
+    return flushStopped;
+  }
+
+  private void cancelInFlight() {
+    for (DeliveryAttempts attempts : senders) {
+      attempts.cancelInFlight();
     }
   }
 
   private void park(int mode, long maxNanos) {
     waiting = mode;
     try {
-      if (mode == IDLE && store.records() > 0) {
+      if (mode == IDLE && undispatched()) {
+        return;
+      }
+      if (mode == SLOTS && slots.availablePermits() > 0) {
         return;
       }
       if (mode == LINGER && batchFull()) {
@@ -387,6 +545,12 @@ final class DeliveryWorker {
     if (due.length == 0 || closing) {
       return;
     }
+    synchronized (due) { // the dispatcher and senders in backoff all run it
+      runDue();
+    }
+  }
+
+  private void runDue() {
     long now = System.nanoTime();
     for (int i = 0; i < due.length; i++) {
       if (now - due[i] >= 0) {
@@ -424,9 +588,7 @@ final class DeliveryWorker {
   }
 
   boolean isSettled() {
-    synchronized (lock) {
-      return settled;
-    }
+    return settled;
   }
 
   /** Counts an outcome unless the close already gave up on these records. */
@@ -481,8 +643,12 @@ final class DeliveryWorker {
         Thread.currentThread().interrupt();
       }
     }
-    String stopReason = attempts.stopReason();
+    String stopReason = this.stopReason;
     long left = giveUp(stopReason);
+    cancelInFlight(); // senders still waiting on a request see the give-up at once
+    for (Thread t : senderThreads) {
+      t.interrupt();
+    }
     if (left > 0) {
       settings
           .log()
@@ -539,7 +705,7 @@ final class DeliveryWorker {
         writerWaiting = RUNNING;
         continue;
       }
-      synchronized (lock) {
+      synchronized (moveLock) { // not lock: acknowledging and counting must not wait for the disk
         if (settled) {
           return;
         }

@@ -89,6 +89,8 @@ final class AlertSender implements Delivery.Sender {
             .logger(LoggerFactory.getLogger(AlertNotifier.class))
             .queue(Delivery.DEFAULT_QUEUE_BYTES / 4, capacity)
             .batch(BATCH, 4L << 20, Duration.ZERO)
+            // one request at a time: a resolved alert must not overtake its firing one
+            .maxInFlight(1)
             .backoff(firstBackoff, maxBackoff)
             .requestTimeout(REQUEST_TIMEOUT)
             .closeTimeout(REQUEST_TIMEOUT)

@@ -258,6 +258,7 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             java.time.Duration.ofMillis(flushInterval.getMilliseconds()),
             java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
             java.time.Duration.ofMillis(maxBackoff.getMilliseconds()),
+            com.aicompanion.monitoring.Delivery.DEFAULT_MAX_IN_FLIGHT,
             // a document refused for a mapping conflict is resent once in its safe form
             com.aicompanion.monitoring.logging.internal.SafeDocument::safeForm,
             spoolSettings);

@@ -66,6 +66,7 @@ class ElasticsearchOutcomesTest {
             Duration.ofMillis(100),
             Duration.ofSeconds(5),
             Duration.ofMillis(500),
+            2,
             safeForm,
             null);
     ElasticsearchAppender appender =

@@ -235,4 +235,41 @@ class ElasticsearchShippingTest {
     assertThat(logging.droppedEvents()).isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == 250 + INSTALL_LINE);
   }
+
+  @Test
+  void withTwoRequestsInFlightShippedEqualsLoggedEqualsDocuments(OpenSearchNode node) {
+    install(
+        node,
+        "inflight-svc",
+        "elasticsearch.max.in.flight",
+        "2",
+        "elasticsearch.batch.size",
+        "50",
+        "elasticsearch.spool",
+        "false");
+    String ds = logging.dataStream();
+    int events = 5_000;
+    for (int i = 0; i < events; i++) {
+      LOG.info("answered conversation {}", i);
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> logging.shippedEvents() + logging.failedEvents() >= events + INSTALL_LINE);
+    // logged: the console got every event (the same encoder's output the shipper sends)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                sink.json().stream()
+                        .filter(
+                            j -> "com.example.chat.Shipping".equals(j.path("log.logger").asText()))
+                        .count()
+                    == events);
+    assertThat(logging.failedEvents()).isZero();
+    assertThat(logging.droppedEvents()).isZero();
+    assertThat(logging.shippedEvents()).isEqualTo(events + INSTALL_LINE);
+    // each event once: ids are storeId-sequence with create, so a resend cannot add a copy
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == events + INSTALL_LINE);
+  }
 }

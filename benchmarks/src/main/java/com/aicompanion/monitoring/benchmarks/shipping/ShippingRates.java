@@ -91,6 +91,26 @@ public final class ShippingRates {
             2_000,
             20_000,
             Duration.ofSeconds(60));
+
+    /**
+     * A targeted run ({@code --rates=30000,40000}): the full plan's durations, but each part once,
+     * only the given paced rates (no goal rate), for comparing two builds on a shared machine.
+     */
+    static Plan targeted(List<Integer> rates) {
+      return new Plan(
+          FULL.warmup(),
+          FULL.warmupRate(),
+          FULL.capacityWarmup(),
+          FULL.capacityMeasure(),
+          1,
+          rates,
+          FULL.rateDuration(),
+          false,
+          FULL.saturatedEvents(),
+          FULL.backlogLimit(),
+          FULL.fileEvents() / 5,
+          Duration.ofSeconds(180));
+    }
   }
 
   private final Plan plan;
@@ -117,16 +137,22 @@ public final class ShippingRates {
   static Map<String, Object> run(List<String> args) throws Exception {
     if (args.isEmpty() || args.get(0).startsWith("--")) {
       throw new IllegalArgumentException(
-          "usage: ShippingRates <output.json> [--quick] [--node=<url> | --node-classpath=<cp>]"
-              + " [--node-heap=1g]");
+          "usage: ShippingRates <output.json> [--quick | --rates=30000,40000] [--node=<url> |"
+              + " --node-classpath=<cp>] [--node-heap=1g]");
     }
     Path out = Path.of(args.get(0));
     boolean quick = args.contains("--quick");
     String url = option(args, "--node=", null);
     String heap = option(args, "--node-heap=", "1g");
+    String rates = option(args, "--rates=", null);
+    Plan plan =
+        rates != null
+            ? Plan.targeted(
+                java.util.Arrays.stream(rates.split(",")).map(Integer::valueOf).toList())
+            : quick ? Plan.QUICK : Plan.FULL;
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("generated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    results.put("mode", quick ? "quick" : "full");
+    results.put("mode", rates != null ? "targeted" : quick ? "quick" : "full");
     results.put(
         "command",
         "java -cp benchmarks/target/benchmarks.jar "
@@ -134,6 +160,7 @@ public final class ShippingRates {
             + " "
             + out
             + (quick ? " --quick" : "")
+            + (rates == null ? "" : " --rates=" + rates)
             + (url == null ? "" : " --node=" + url));
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -150,7 +177,7 @@ public final class ShippingRates {
       nodeInfo.put("version", node.version());
       results.put("node", nodeInfo);
       say("node " + node.uri() + " (" + node.where() + ")");
-      new ShippingRates(quick ? Plan.QUICK : Plan.FULL).measure(node, results);
+      new ShippingRates(plan).measure(node, results);
     }
     machine.put("load_after", load());
     Files.createDirectories(out.toAbsolutePath().getParent());

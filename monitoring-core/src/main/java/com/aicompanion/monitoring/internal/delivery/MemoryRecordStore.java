@@ -116,6 +116,25 @@ public final class MemoryRecordStore implements RecordStore {
   }
 
   @Override
+  public synchronized List<Record> peekAfter(long afterSequence, int maxRecords, long maxBytes) {
+    List<Record> batch = new ArrayList<>();
+    long taken = 0;
+    Iterator<Record> it = records.iterator();
+    while (it.hasNext() && batch.size() < maxRecords) {
+      Record record = it.next();
+      if (record.sequence() <= afterSequence) {
+        continue; // in flight: a handful of groups, so skipping them is cheap
+      }
+      if (!batch.isEmpty() && taken + record.payload().length > maxBytes) {
+        break;
+      }
+      batch.add(record);
+      taken += record.payload().length;
+    }
+    return batch;
+  }
+
+  @Override
   public synchronized void ack(Record last) {
     while (!records.isEmpty() && records.peekFirst().sequence() <= last.sequence()) {
       Record gone = records.pollFirst();

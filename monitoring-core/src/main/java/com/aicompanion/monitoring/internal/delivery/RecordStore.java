@@ -54,7 +54,19 @@ public interface RecordStore extends AutoCloseable {
   List<Record> peek(int maxRecords, long maxBytes, Duration wait)
       throws IOException, InterruptedException;
 
-  /** Consumes every record up to and including {@code last}, which came from {@link #peek}. */
+  /**
+   * Like {@link #peek} without waiting, but from the first record whose sequence is above {@code
+   * afterSequence}: the next records for a reader that already has earlier ones in flight and not
+   * yet acknowledged. {@code Long.MIN_VALUE} reads from the read cursor.
+   *
+   * @return an empty list when no record follows {@code afterSequence}
+   */
+  List<Record> peekAfter(long afterSequence, int maxRecords, long maxBytes) throws IOException;
+
+  /**
+   * Consumes every record up to and including {@code last}, which came from {@link #peek} or {@link
+   * #peekAfter}. Acknowledging a record at or before one already acknowledged does nothing.
+   */
   void ack(Record last) throws IOException;
 
   /** Payload bytes stored and not yet acknowledged. */

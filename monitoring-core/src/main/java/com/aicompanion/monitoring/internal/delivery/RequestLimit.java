@@ -39,13 +39,13 @@ public final class RequestLimit {
   }
 
   /** The most bytes any request may have; a single record above it is oversize. */
-  public long max() {
+  public synchronized long max() {
     forgetWhenOld();
     return tooLarge == Long.MAX_VALUE ? configured : Math.min(configured, tooLarge - 1);
   }
 
   /** The bytes a batch of several records is filled to. */
-  public long target() {
+  public synchronized long target() {
     long max = max();
     if (tooLarge == Long.MAX_VALUE) {
       return max;
@@ -54,7 +54,7 @@ public final class RequestLimit {
   }
 
   /** The largest request accepted since the last 413 below the current limit, or 0. */
-  public long largestAccepted() {
+  public synchronized long largestAccepted() {
     return largestOk;
   }
 
@@ -63,7 +63,7 @@ public final class RequestLimit {
    *
    * @return true when this lowered the limit (the first 413 at this size)
    */
-  public boolean refused(long size) {
+  public synchronized boolean refused(long size) {
     refusedAt = nanoClock.getAsLong();
     if (size >= tooLarge) {
       return false;
@@ -74,7 +74,7 @@ public final class RequestLimit {
   }
 
   /** A request of {@code size} bytes passed the size check of the destination. */
-  public void accepted(long size) {
+  public synchronized void accepted(long size) {
     if (tooLarge != Long.MAX_VALUE) {
       largestOk = Math.max(largestOk, Math.min(size, tooLarge - 1));
     }

@@ -380,7 +380,8 @@ public final class SegmentFileStore implements RecordStore {
           return List.of();
         }
         long seen = appendCount.get();
-        List<Record> batch = reader.read(maxRecords, maxPayloadBytes, Long.MAX_VALUE);
+        List<Record> batch =
+            reader.read(maxRecords, maxPayloadBytes, Long.MAX_VALUE, Long.MIN_VALUE);
         if (!batch.isEmpty()) {
           return batch;
         }
@@ -399,6 +400,19 @@ public final class SegmentFileStore implements RecordStore {
           signal.unlock();
         }
       }
+    }
+  }
+
+  @Override
+  public List<Record> peekAfter(long afterSequence, int maxRecords, long maxPayloadBytes) {
+    if (maxRecords < 1) {
+      throw new IllegalArgumentException("maxRecords=" + maxRecords + ": pass at least 1");
+    }
+    synchronized (readMonitor) {
+      if (closed) {
+        return List.of();
+      }
+      return reader.read(maxRecords, maxPayloadBytes, Long.MAX_VALUE, afterSequence);
     }
   }
 

@@ -69,14 +69,18 @@ final class SpoolReader {
     return head;
   }
 
-  /** Reads from the read position; stops after {@code lastSeq} at the latest. */
-  List<Record> read(int maxRecords, long maxPayloadBytes, long lastSeq) {
+  /**
+   * Reads from the read position; stops after {@code lastSeq} at the latest. Records up to {@code
+   * afterSeq} (in flight) are walked and remembered for {@link #ack} but not returned.
+   */
+  List<Record> read(int maxRecords, long maxPayloadBytes, long lastSeq, long afterSeq) {
     List<Record> batch = new ArrayList<>(Math.min(maxRecords, 1024));
     peekCount = 0;
     Segment seg = readSegment;
     long offset = readOffset;
     long previous = offset == SpoolFormat.SEGMENT_HEADER ? seg.firstSeq - 1 : ackedSeq;
     long bytes = 0;
+    long walked = 0; // payload bytes from the read position, for ack's counting
     while (batch.size() < maxRecords) {
       Segment following = seg.next; // read before end: once set, end is final
       long end = seg.end;
@@ -119,12 +123,19 @@ final class SpoolReader {
         continue;
       }
       int length = frames.payloadLength();
+      if (seq <= afterSeq) {
+        walked += length;
+        remember(seg, next, seq, walked);
+        offset = next;
+        continue;
+      }
       if (!batch.isEmpty() && bytes + length > maxPayloadBytes) {
         break;
       }
       batch.add(new Record(seq, frames.payload()));
       bytes += length;
-      remember(seg, next, seq, bytes);
+      walked += length;
+      remember(seg, next, seq, walked);
       offset = next;
       if (seq >= lastSeq) {
         break;
@@ -175,7 +186,7 @@ final class SpoolReader {
     int i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
     if (i < 0) {
       // from an earlier peek than the last one: read up to it again
-      read(Integer.MAX_VALUE, Long.MAX_VALUE, last.sequence());
+      read(Integer.MAX_VALUE, Long.MAX_VALUE, last.sequence(), Long.MIN_VALUE);
       i = Arrays.binarySearch(peekSeqs, 0, peekCount, last.sequence());
     }
     if (i < 0) {

@@ -32,10 +32,10 @@ import org.slf4j.Logger;
  * so a document sent again after a timeout or a restart is refused as a duplicate (409), counted as
  * shipped ({@code duplicate}), and the index holds each logged event once.
  *
- * <p>The template: 2xx installs it; 408, 413, 429, 5xx and connection errors are retried with
- * backoff (the batch waits); any other 4xx (403 for an API key that may write but not manage
- * templates, 400) is a lasting refusal: one WARN in the application's log names the URL, the status
- * and the body, and shipping goes on without the template.
+ * <p>The template: 2xx installs it; 408, 429, 5xx and connection errors are retried with backoff
+ * (the batch waits); any other 4xx (403 for an API key that may write but not manage templates,
+ * 400, 413 from a proxy's body limit) is a lasting refusal: one WARN in the application's log names
+ * the URL, the status and the body, and shipping goes on without the template.
  *
  * <p>Answers: 2xx is read with Jackson's streaming parser, asking the node for only {@code errors}
  * and each item's status and error type/reason ({@code filter_path}); when {@code errors} is false,
@@ -62,6 +62,8 @@ final class BulkClient implements Delivery.Sender {
   private final Logger log;
   // true once the template is in place, or the node refused it for good (4xx: see installTemplate)
   private volatile boolean templateSettled;
+  private final java.util.concurrent.atomic.AtomicBoolean templateWarned =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param authorization a full {@code Authorization} header value, or null
@@ -133,10 +135,14 @@ final class BulkClient implements Delivery.Sender {
                 templateSettled = true;
                 return null;
               }
-              if (status / 100 == 4 && status != 408 && status != 413 && status != 429) {
-                // not permitted or invalid here (a write-only API key gets 403): a lasting
-                // answer, so ship without the template rather than wait for it forever
+              if (status / 100 == 4 && status != 408 && status != 429) {
+                // not permitted, invalid or too large here (a write-only API key gets 403, a
+                // proxy's body limit 413): a lasting answer, so ship without the template
+                // rather than wait for it forever; two requests in flight may both hear it
                 templateSettled = true;
+                if (!templateWarned.compareAndSet(false, true)) {
+                  return null;
+                }
                 log.warn(
                     "Installing the index template with PUT {} answered HTTP {}: {}. Shipping goes"
                         + " on without it; the template must be installed by operators"

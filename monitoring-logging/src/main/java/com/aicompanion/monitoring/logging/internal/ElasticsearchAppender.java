@@ -81,6 +81,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       Duration flushInterval,
       Duration closeTimeout,
       Duration maxBackoff,
+      int maxInFlight,
       @Nullable UnaryOperator<byte[]> safeForm,
       @Nullable Spool spool) {
 
@@ -207,6 +208,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
             settings.queueCapacity() <= 0 ? Integer.MAX_VALUE : settings.queueCapacity())
         .batch(settings.batchSize(), settings.batchBytes(), settings.flushInterval())
         .backoff(FIRST_BACKOFF, max(FIRST_BACKOFF, settings.maxBackoff()))
+        .maxInFlight(settings.maxInFlight())
         .requestTimeout(REQUEST_TIMEOUT)
         .closeTimeout(settings.closeTimeout())
         .listener(counters.listener());

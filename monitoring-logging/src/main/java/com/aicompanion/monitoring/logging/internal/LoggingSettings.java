@@ -2,6 +2,7 @@ package com.aicompanion.monitoring.logging.internal;
 
 import ch.qos.logback.classic.Level;
 import com.aicompanion.monitoring.ConfigKey;
+import com.aicompanion.monitoring.Delivery;
 import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.ServiceIdentity;
@@ -112,6 +113,14 @@ public final class LoggingSettings {
   public static final ConfigKey<Duration> ES_MAX_BACKOFF =
       ConfigKey.duration(
           "elasticsearch.max.backoff", Duration.ofSeconds(5), "The longest wait between retries");
+  public static final ConfigKey<Integer> ES_MAX_IN_FLIGHT =
+      ConfigKey.integer(
+          "elasticsearch.max.in.flight",
+          Delivery.DEFAULT_MAX_IN_FLIGHT,
+          1,
+          Delivery.MAX_IN_FLIGHT_LIMIT,
+          "How many _bulk requests may be in flight at once (1 = one at a time); the spool is"
+              + " acknowledged in event order only, so a crash resends, never loses");
 
   public static final ConfigKey<Boolean> ES_SPOOL =
       ConfigKey.bool(
@@ -166,6 +175,7 @@ public final class LoggingSettings {
           ES_BATCH_BYTES,
           ES_FLUSH_INTERVAL,
           ES_MAX_BACKOFF,
+          ES_MAX_IN_FLIGHT,
           ES_SPOOL,
           ES_SPOOL_DIR,
           ES_SPOOL_BYTES,
@@ -273,6 +283,7 @@ public final class LoggingSettings {
         config.get(ES_FLUSH_INTERVAL),
         closeTimeout,
         config.get(ES_MAX_BACKOFF),
+        config.get(ES_MAX_IN_FLIGHT),
         // a document refused for a mapping conflict is resent once in its safe form
         SafeDocument::safeForm,
         spool());
