@@ -43,8 +43,25 @@ public final class RecordingErrors {
     }
   }
 
+  /**
+   * Registers {@code monitoring_metric_errors_total} for every reason at 0 at once (the reasons are
+   * a fixed set), so that {@code increase(...)} sees the first refusal.
+   */
   public RecordingErrors(MeterRegistry registry) {
     this.registry = registry;
+    for (Reason reason : Reason.values()) {
+      counter(reason);
+    }
+  }
+
+  private Counter counter(Reason reason) {
+    return counters.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("monitoring.metric.errors")
+                .description("Recordings the Monitor facade refused, by reason")
+                .tag("reason", r.label)
+                .register(registry));
   }
 
   /** The longest duration a timer can hold: {@code Long.MAX_VALUE} nanoseconds, ~292 years. */
@@ -83,15 +100,7 @@ public final class RecordingErrors {
 
   /** Counts the refused recording and logs {@code message} if it was not logged before. */
   public void refuse(Reason reason, String message) {
-    counters
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder("monitoring.metric.errors")
-                    .description("Recordings the Monitor facade refused, by reason")
-                    .tag("reason", r.label)
-                    .register(registry))
-        .increment();
+    counter(reason).increment();
     if (logged.size() < MAX_REMEMBERED && logged.add(message)) {
       LOG.warn("Ignoring recording: {}. This warning is logged once.", message);
     }

@@ -279,6 +279,12 @@ class AlertIdentityAndValidationTest {
             .config("alertmanager.url", alertmanager.baseUri().toString())
             .config("alerts.team", "payments")
             .start()) {
+      // before any alert: the counters are there at 0, so increase() sees the first event
+      String scrape = TestHttp.scrape(monitoring);
+      for (String outcome : List.of("sent", "failed", "rejected", "dropped")) {
+        assertThat(scrape).contains("monitoring_alerts_total{outcome=\"" + outcome + "\"} 0.0");
+      }
+      assertThat(scrape).contains("monitoring_alert_annotations_renamed_total 0.0");
       AlertNotifier alerts = monitoring.get(AlertNotifier.class);
       alerts.fire(Alert.builder("Routed").build());
       alerts.fire(Alert.builder("RoutedOwnTeam").label("team", "ml").build());
