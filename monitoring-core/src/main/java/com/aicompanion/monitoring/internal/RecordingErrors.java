@@ -43,15 +43,22 @@ public final class RecordingErrors {
     }
   }
 
-  /**
-   * Registers {@code monitoring_metric_errors_total} for every reason at 0 at once (the reasons are
-   * a fixed set), so that {@code increase(...)} sees the first refusal.
-   */
   public RecordingErrors(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /**
+   * Registers {@code monitoring_metric_errors_total} for every reason at 0 (the reasons are a fixed
+   * set), so that {@code increase(...)} sees the first refusal. Call it once the registry's meter
+   * filters are in place ({@code Monitoring} does at start), so the series carry the common tags.
+   *
+   * @return this
+   */
+  public RecordingErrors registerAtZero() {
     for (Reason reason : Reason.values()) {
       counter(reason);
     }
+    return this;
   }
 
   private Counter counter(Reason reason) {
