@@ -3,6 +3,7 @@ package com.aicompanion.monitoring.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.aicompanion.monitoring.SecretMasking;
+import io.sentry.IScopes;
 import io.sentry.Sentry;
 import io.sentry.logback.SentryAppender;
 
@@ -88,11 +89,14 @@ public final class SentryBridge implements AutoCloseable {
         .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
         .detachAppender(appender);
     appender.stop();
+    // the scopes of this installation: a close left running past its bound must not close a
+    // Sentry that the application initialises again meanwhile (the static Sentry.close would)
+    IScopes scopes = Sentry.getCurrentScopes();
     Thread closer =
         new Thread(
             () -> {
-              Sentry.flush(flushMillis);
-              Sentry.close();
+              scopes.flush(flushMillis);
+              scopes.close();
             },
             "monitoring-sentry-close");
     closer.setDaemon(true);
