@@ -476,7 +476,8 @@ public final class Monitoring implements AutoCloseable {
                 config.find(MonitoringConfig.ENDPOINT_TOKEN).orElse(null),
                 config.describe(MonitoringConfig.METRICS_PORT),
                 endpointLimits,
-                new RecordingErrors(registry));
+                // the counters at 0 from the start, after the name space's filters
+                new RecordingErrors(registry).registerAtZero());
       } catch (RuntimeException e) {
         shutdown.run(config.get(MonitoringConfig.SHUTDOWN_TIMEOUT));
         throw e;

@@ -47,6 +47,30 @@ public final class RecordingErrors {
     this.registry = registry;
   }
 
+  /**
+   * Registers {@code monitoring_metric_errors_total} for every reason at 0 (the reasons are a fixed
+   * set), so that {@code increase(...)} sees the first refusal. Call it once the registry's meter
+   * filters are in place ({@code Monitoring} does at start), so the series carry the common tags.
+   *
+   * @return this
+   */
+  public RecordingErrors registerAtZero() {
+    for (Reason reason : Reason.values()) {
+      counter(reason);
+    }
+    return this;
+  }
+
+  private Counter counter(Reason reason) {
+    return counters.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("monitoring.metric.errors")
+                .description("Recordings the Monitor facade refused, by reason")
+                .tag("reason", r.label)
+                .register(registry));
+  }
+
   /** The longest duration a timer can hold: {@code Long.MAX_VALUE} nanoseconds, ~292 years. */
   private static final java.time.Duration LONGEST = java.time.Duration.ofNanos(Long.MAX_VALUE);
 
@@ -83,15 +107,7 @@ public final class RecordingErrors {
 
   /** Counts the refused recording and logs {@code message} if it was not logged before. */
   public void refuse(Reason reason, String message) {
-    counters
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder("monitoring.metric.errors")
-                    .description("Recordings the Monitor facade refused, by reason")
-                    .tag("reason", r.label)
-                    .register(registry))
-        .increment();
+    counter(reason).increment();
     if (logged.size() < MAX_REMEMBERED && logged.add(message)) {
       LOG.warn("Ignoring recording: {}. This warning is logged once.", message);
     }

@@ -1,15 +1,20 @@
 package com.aicompanion.monitoring.health;
 
 import com.aicompanion.monitoring.MonitoringConfig;
+import com.aicompanion.monitoring.health.internal.HealthKeys;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,14 +33,22 @@ import org.slf4j.LoggerFactory;
  * alerts.resolve(sameAlert);
  * }</pre>
  *
- * <p>Every alert carries the labels {@code alertname}, {@code service}, {@code environment} and
- * {@code severity}. Each posted alert is counted in {@code monitoring_alerts_total{outcome}}:
- * {@code sent}, {@code failed} (an attempt that will be retried), {@code rejected} (Alertmanager
- * refused it with a 4xx answer: not retried, logged with Alertmanager's message; one invalid alert
- * does not hold back the others) or {@code dropped} (queue full, or not sent at close). Sending
- * runs on the library's {@link com.aicompanion.monitoring.Delivery} component. With {@link
- * #healthListener()} a critical check that turns {@code fail} fires {@code
- * HealthCheckFailed{check=...}} and resolves it when the check passes again.
+ * <p>Every alert carries the labels {@code alertname}, {@code severity}, {@code service}, {@code
+ * environment} and {@code team}, the labels Alertmanager routes on; {@code service}, {@code
+ * environment} and {@code team} come from the builder ({@link Builder#config(MonitoringConfig)}:
+ * {@code MONITORING_SERVICE_NAME}, {@code MONITORING_ENVIRONMENT}, {@code MONITORING_ALERTS_TEAM},
+ * default {@code backend}) unless the alert sets them itself. An alert's identity is its full label
+ * set without {@code severity}, as Alertmanager sees it: firing it with another severity resolves
+ * the old one at once. An annotation name Alertmanager refuses ({@code runbook-url}) is renamed
+ * ({@code runbook_url}) with a WARN naming both, once per name, and counted in {@code
+ * monitoring_alert_annotations_renamed_total}: {@code fire} never throws for it and the alert still
+ * goes out. Each posted alert is counted in {@code monitoring_alerts_total{outcome}}: {@code sent},
+ * {@code failed} (an attempt that will be retried), {@code rejected} (Alertmanager refused it with
+ * a 4xx answer: not retried, logged with Alertmanager's message; one invalid alert does not hold
+ * back the others) or {@code dropped} (queue full, or not sent at close). Sending runs on the
+ * library's {@link com.aicompanion.monitoring.Delivery} component. With {@link #healthListener()} a
+ * critical check that turns {@code fail} fires {@code HealthCheckFailed{check=...}} and resolves it
+ * when the check passes again.
  */
 public final class AlertNotifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertNotifier.class);
@@ -43,21 +56,41 @@ public final class AlertNotifier implements AutoCloseable {
   /** The alert a failing critical health check fires. */
   public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
 
+  /** The default of the {@code team} label ({@code MONITORING_ALERTS_TEAM}). */
+  public static final String DEFAULT_TEAM = "backend";
+
+  private static final int MAX_WARNED_NAMES = 256;
+
   private record Active(Alert alert, Instant startsAt) {}
 
   private final AlertSender sender;
   private final Clock clock;
-  private final Map<String, Active> active = new ConcurrentHashMap<>();
+  private final Map<String, String> defaults;
+  private final Map<Map<String, String>, Active> active = new ConcurrentHashMap<>();
+  private final Set<String> warnedNames = ConcurrentHashMap.newKeySet();
+  private final Counter renamed;
 
   private AlertNotifier(Builder b) {
     this.clock = b.clock;
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("service", b.service);
+    labels.put("environment", b.environment);
+    labels.put("team", b.team);
+    this.defaults = Map.copyOf(labels);
+    this.renamed =
+        b.url == null
+            ? null
+            : Counter.builder("monitoring_alert_annotations_renamed")
+                .description(
+                    "Alert annotations renamed because Alertmanager refuses their name (e.g."
+                        + " runbook-url sent as runbook_url)")
+                .register(b.meterRegistry);
     this.sender =
         b.url == null
             ? null
             : new AlertSender(
-                b.url.resolve(b.url.getPath().endsWith("/") ? "api/v2/alerts" : "/api/v2/alerts"),
-                b.service,
-                b.environment,
+                alertsEndpoint(b.url),
+                defaults,
                 b.queueCapacity,
                 b.resendInterval,
                 b.retryBackoff,
@@ -65,6 +98,19 @@ public final class AlertNotifier implements AutoCloseable {
                 b.clock,
                 b.meterRegistry,
                 this::activeSnapshot);
+  }
+
+  /**
+   * {@code POST /api/v2/alerts} under {@code base}, keeping its path: {@code http://host:9093/am}
+   * (Alertmanager's {@code --web.route-prefix=/am}, or a proxy) posts to {@code
+   * http://host:9093/am/api/v2/alerts}. A query or fragment is dropped.
+   */
+  static URI alertsEndpoint(URI base) {
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + "/api/v2/alerts");
   }
 
   /**
@@ -87,30 +133,99 @@ public final class AlertNotifier implements AutoCloseable {
 
   /**
    * Fires {@code alert} (or refreshes it, keeping its start time) and keeps re-sending it until
-   * {@link #resolve(Alert)}. Never blocks or throws; a full queue drops and counts it (the next
-   * re-send delivers it).
+   * {@link #resolve(Alert)}. Firing an active alert with another severity resolves the old one and
+   * starts the new one. Never blocks or throws for a non-null alert; a full queue drops and counts
+   * it (the next re-send delivers it); an annotation name Alertmanager refuses is renamed (see the
+   * class documentation).
+   *
+   * @throws NullPointerException when {@code alert} is null
    */
   public void fire(Alert alert) {
     Objects.requireNonNull(alert, "alert");
+    Alert checked = checkAnnotations(alert);
+    Active[] replaced = new Active[1];
     Active now =
         active.compute(
-            alert.key(),
-            (key, old) -> new Active(alert, old == null ? clock.instant() : old.startsAt()));
+            identity(checked),
+            (key, old) -> {
+              if (old != null && old.alert().severity() != checked.severity()) {
+                replaced[0] = old;
+                return new Active(checked, clock.instant());
+              }
+              return new Active(checked, old == null ? clock.instant() : old.startsAt());
+            });
     if (sender != null) {
+      if (replaced[0] != null) {
+        sender.offer(replaced[0].alert(), replaced[0].startsAt(), clock.instant());
+      }
       sender.offer(now.alert(), now.startsAt(), null);
     }
   }
 
   /**
-   * Resolves the active alert with the same name and labels; nothing happens if it is not active.
-   * Never blocks or throws.
+   * Resolves the active alert with the same name and labels, whatever its severity; nothing happens
+   * if it is not active. Never blocks or throws for a non-null alert.
+   *
+   * @throws NullPointerException when {@code alert} is null
    */
   public void resolve(Alert alert) {
     Objects.requireNonNull(alert, "alert");
-    Active removed = active.remove(alert.key());
+    Active removed = active.remove(identity(alert));
     if (removed != null && sender != null) {
       sender.offer(removed.alert(), removed.startsAt(), clock.instant());
     }
+  }
+
+  /**
+   * The alert's labels as Alertmanager receives them, without {@code severity}: {@code alertname},
+   * the notifier's {@code service/environment/team} and the alert's own labels, which win.
+   */
+  private Map<String, String> identity(Alert alert) {
+    Map<String, String> labels = new TreeMap<>(defaults);
+    labels.putAll(alert.labels());
+    labels.put("alertname", alert.name());
+    return labels;
+  }
+
+  /** {@code alert} with the annotation names Alertmanager refuses renamed. */
+  private Alert checkAnnotations(Alert alert) {
+    Map<String, String> annotations = alert.annotations();
+    boolean valid = true;
+    for (String name : annotations.keySet()) {
+      valid &= Alert.LABEL_NAME.matcher(name).matches();
+    }
+    if (valid) {
+      return alert;
+    }
+    Map<String, String> fixed = new TreeMap<>();
+    annotations.forEach(
+        (name, value) -> {
+          if (Alert.LABEL_NAME.matcher(name).matches()) {
+            fixed.put(name, value);
+          }
+        });
+    annotations.forEach(
+        (name, value) -> {
+          if (!Alert.LABEL_NAME.matcher(name).matches()) {
+            String fixedName = Alert.fixedName(name);
+            // a valid annotation of that name wins
+            fixed.putIfAbsent(fixedName, value);
+            if (renamed != null) {
+              renamed.increment();
+            }
+            if (warnedNames.size() < MAX_WARNED_NAMES && warnedNames.add(name)) {
+              LOG.warn(
+                  "Alert {}: Alertmanager refuses the annotation name \"{}\" (names must match"
+                      + " [a-zA-Z_][a-zA-Z0-9_]*), so it is sent as \"{}\"; name it \"{}\" in the"
+                      + " code that builds the alert (logged once per name)",
+                  alert.name(),
+                  name,
+                  fixedName,
+                  fixedName);
+            }
+          }
+        });
+    return alert.withAnnotations(fixed);
   }
 
   /** The alerts fired and not resolved. */
@@ -167,6 +282,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final URI url;
     private String service = "unknown";
     private String environment = "dev";
+    private String team = DEFAULT_TEAM;
     private int queueCapacity = 1000;
     private Duration resendInterval = Duration.ofMinutes(1);
     private Duration retryBackoff = Duration.ofMillis(500);
@@ -182,9 +298,30 @@ public final class AlertNotifier implements AutoCloseable {
       this.url = url;
     }
 
-    /** The service name and environment from {@code config}. */
+    /**
+     * The service name, environment and team from {@code config} ({@code MONITORING_SERVICE_NAME},
+     * {@code MONITORING_ENVIRONMENT}, {@code MONITORING_ALERTS_TEAM}; a blank value is unset, so
+     * the default applies).
+     */
     public Builder config(MonitoringConfig config) {
-      return service(config.serviceName()).environment(config.environment());
+      return service(config.serviceName())
+          .environment(config.environment())
+          .team(config.get(HealthKeys.ALERTS_TEAM));
+    }
+
+    /**
+     * The {@code team} label Alertmanager routes on; default {@value AlertNotifier#DEFAULT_TEAM}
+     * ({@code MONITORING_ALERTS_TEAM}). An alert's own {@code team} label wins.
+     *
+     * @throws IllegalArgumentException when {@code team} is null or blank
+     */
+    public Builder team(String team) {
+      if (com.aicompanion.monitoring.Arguments.required(team, "team").isBlank()) {
+        throw new IllegalArgumentException(
+            "team(\"" + team + "\"): a blank team label is dropped by Alertmanager; pass a team");
+      }
+      this.team = team;
+      return this;
     }
 
     /** The {@code service} label; default {@code unknown} ({@code MONITORING_SERVICE_NAME}). */

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -29,31 +31,32 @@ import org.slf4j.LoggerFactory;
  * application's log, and the active alerts offered again every resend interval.
  *
  * <pre>{@code
- * AlertSender sender = new AlertSender(endpoint, "svc", "prod", 1000, Duration.ofMinutes(1),
+ * AlertSender sender = new AlertSender(endpoint, Map.of("service", "svc"), 1000, Duration.ofMinutes(1),
  *     Duration.ofMillis(500), Duration.ofSeconds(30), clock, registry, notifier::activeSnapshot);
  * sender.offer(alert, startsAt, null);   // firing; a resolvedAt instant resolves it
  * }</pre>
  *
  * <p>An alert is queued as its JSON object without {@code endsAt} when it fires: {@code endsAt} is
- * written when the batch is sent (four resend intervals ahead), so that a late delivery is not
- * taken as resolved. Alertmanager refusing a batch with 400 (an invalid alert) splits it until the
- * refused alert is alone, which is dropped, counted ({@code rejected}) and logged with
- * Alertmanager's message and the alert; the others go through. Other 4xx answers (wrong URL,
- * authentication) refuse the batch the same way without splitting. A resolve's {@code endsAt} is
- * never before its {@code startsAt} (a clock that stepped back).
+ * written when the batch is sent (four resend intervals ahead of the later of now and {@code
+ * startsAt}, so that neither a late delivery nor a clock that stepped back is taken as resolved).
+ * Alertmanager refusing a batch with 400 (an invalid alert) splits it until the refused alert is
+ * alone, which is dropped, counted ({@code rejected}) and logged with Alertmanager's message and
+ * the alert; the others go through. Other 4xx answers (wrong URL, authentication) refuse the batch
+ * the same way without splitting. A resolve's {@code endsAt} is never before its {@code startsAt}
+ * (a clock that stepped back).
  */
 final class AlertSender implements Delivery.Sender {
   private static final int BATCH = 64;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final byte FIRING = 'F';
   private static final byte RESOLVED = 'R';
+  private static final int HEADER = 9;
 
   /** One alert state to post; {@code resolvedAt} null means firing. */
   record Posting(Alert alert, Instant startsAt, @Nullable Instant resolvedAt) {}
 
   private final URI endpoint;
-  private final String service;
-  private final String environment;
+  private final Map<String, String> defaults;
   private final Duration resendInterval;
   private final Clock clock;
   private final Supplier<List<Posting>> active;
@@ -62,8 +65,7 @@ final class AlertSender implements Delivery.Sender {
 
   AlertSender(
       URI endpoint,
-      String service,
-      String environment,
+      Map<String, String> defaults,
       int capacity,
       Duration resendInterval,
       Duration firstBackoff,
@@ -72,8 +74,7 @@ final class AlertSender implements Delivery.Sender {
       MeterRegistry registry,
       Supplier<List<Posting>> active) {
     this.endpoint = endpoint;
-    this.service = service;
-    this.environment = environment;
+    this.defaults = Map.copyOf(defaults);
     this.resendInterval = resendInterval;
     this.clock = clock;
     this.active = active;
@@ -145,17 +146,18 @@ final class AlertSender implements Delivery.Sender {
   }
 
   /**
-   * One tag byte (firing or resolved) and the alert's JSON object; a firing one without {@code
-   * endsAt} and its closing brace, both written at send time.
+   * One tag byte (firing or resolved), {@code startsAt} in epoch milliseconds (8 bytes) and the
+   * alert's JSON object; a firing one without {@code endsAt} and its closing brace, both written at
+   * send time.
    */
   private byte[] encode(Posting p) {
     Alert alert = p.alert();
+    Map<String, String> labels = new TreeMap<>(defaults);
+    labels.putAll(alert.labels());
+    labels.put("alertname", alert.name());
+    labels.put("severity", alert.severity().label());
     Json json = new Json().beginObject().name("labels").beginObject();
-    json.name("alertname").value(alert.name());
-    json.name("service").value(service);
-    json.name("environment").value(environment);
-    json.name("severity").value(alert.severity().label());
-    for (Map.Entry<String, String> label : alert.labels().entrySet()) {
+    for (Map.Entry<String, String> label : labels.entrySet()) {
       json.name(label.getKey()).value(label.getValue());
     }
     json.endObject().name("annotations").beginObject();
@@ -170,9 +172,11 @@ final class AlertSender implements Delivery.Sender {
       json.endObject();
     }
     byte[] object = json.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] payload = new byte[object.length + 1];
-    payload[0] = p.resolvedAt() == null ? FIRING : RESOLVED;
-    System.arraycopy(object, 0, payload, 1, object.length);
+    byte[] payload = new byte[object.length + HEADER];
+    ByteBuffer.wrap(payload)
+        .put(p.resolvedAt() == null ? FIRING : RESOLVED)
+        .putLong(p.startsAt().toEpochMilli())
+        .put(object);
     return payload;
   }
 
@@ -180,18 +184,23 @@ final class AlertSender implements Delivery.Sender {
     return instant.isBefore(floor) ? floor : instant;
   }
 
-  /** The JSON body of {@code POST /api/v2/alerts}; firing alerts end four resends from now. */
+  /**
+   * The JSON body of {@code POST /api/v2/alerts}; firing alerts end four resends after the later of
+   * now and their {@code startsAt}.
+   */
   byte[] render(List<Delivery.Item> items, Instant now) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(256 * items.size());
     body.write('[');
-    String endsAt = DateTimeFormatter.ISO_INSTANT.format(now.plus(resendInterval.multipliedBy(4)));
+    Duration ahead = resendInterval.multipliedBy(4);
     for (int i = 0; i < items.size(); i++) {
       byte[] payload = items.get(i).payload();
       if (i > 0) {
         body.write(',');
       }
-      body.write(payload, 1, payload.length - 1);
+      body.write(payload, HEADER, payload.length - HEADER);
       if (payload[0] == FIRING) {
+        Instant startsAt = Instant.ofEpochMilli(ByteBuffer.wrap(payload, 1, 8).getLong());
+        String endsAt = DateTimeFormatter.ISO_INSTANT.format(notBefore(now, startsAt).plus(ahead));
         body.writeBytes((",\"endsAt\":\"" + endsAt + "\"}").getBytes(StandardCharsets.US_ASCII));
       }
     }
@@ -239,7 +248,8 @@ final class AlertSender implements Delivery.Sender {
 
   /** The labels of a batch's single alert, as sent, for the log line. */
   private static String labels(Delivery.Batch batch) {
-    String object = new String(batch.items().get(0).payload(), StandardCharsets.UTF_8).substring(1);
+    byte[] payload = batch.items().get(0).payload();
+    String object = new String(payload, HEADER, payload.length - HEADER, StandardCharsets.UTF_8);
     int end = object.indexOf(",\"annotations\"");
     return abbreviate(end < 0 ? object : object.substring(0, end) + "}");
   }

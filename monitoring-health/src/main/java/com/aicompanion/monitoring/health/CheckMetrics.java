@@ -16,8 +16,11 @@ import java.util.function.ToIntFunction;
  * two states):
  *
  * <ul>
- *   <li>{@code health_check_status{check}}: one series per check, registered at its first result
- *       and updated in place: 1 pass, 0.5 warn, 0 fail.
+ *   <li>{@code health_check_status{check,critical}}: one series per check, registered at its first
+ *       result and updated in place: 1 pass, 0.5 warn, 0 when the check fails, critical or not (a
+ *       non-critical failure is {@code warn} in {@code /health} but 0 here, so that alert rules see
+ *       it); {@code critical} is {@code "true"} or {@code "false"}, fixed per registration, so
+ *       rules can tell the two apart without a second series.
  *   <li>{@code health_check_duration_seconds{check,status}}: a timer per status the check has
  *       reported; series are only ever added.
  *   <li>{@code health_check_abandoned_runs{check}}: runs that overran their timeout, ignored the
@@ -36,8 +39,8 @@ final class CheckMetrics {
   }
 
   /** Registers the series that exist from registration on. */
-  <T> void register(String check, T entry, ToIntFunction<T> abandoned) {
-    CheckMeters meters = new CheckMeters();
+  <T> void register(String check, boolean critical, T entry, ToIntFunction<T> abandoned) {
+    CheckMeters meters = new CheckMeters(critical);
     meters.all.add(
         Gauge.builder("health_check_abandoned_runs", entry, e -> abandoned.applyAsInt(e))
             .description(
@@ -55,18 +58,22 @@ final class CheckMetrics {
       return; // unregistered meanwhile
     }
     meters.value =
-        switch (result.status()) {
-          case PASS -> 1.0;
-          case WARN -> WARN_VALUE;
-          case FAIL -> 0.0;
-        };
+        result.failed()
+            ? 0.0
+            : switch (result.status()) {
+              case PASS -> 1.0;
+              case WARN -> WARN_VALUE;
+              case FAIL -> 0.0;
+            };
     if (meters.status == null) {
       synchronized (meters) {
         if (meters.status == null) {
           meters.status =
               Gauge.builder("health_check_status", meters, m -> m.value)
-                  .description("1 when the health check passes, 0.5 when it warns, 0 when it fails")
-                  .tags("check", check)
+                  .description(
+                      "1 when the health check passes, 0.5 when it warns, 0 when it fails (critical"
+                          + " or not)")
+                  .tags("check", check, "critical", Boolean.toString(meters.critical))
                   .strongReference(true)
                   .register(registry);
           meters.all.add(meters.status);
@@ -94,8 +101,13 @@ final class CheckMetrics {
   }
 
   private static final class CheckMeters {
+    final boolean critical;
     final CopyOnWriteArrayList<Meter> all = new CopyOnWriteArrayList<>();
     volatile double value = Double.NaN;
     volatile Gauge status;
+
+    CheckMeters(boolean critical) {
+      this.critical = critical;
+    }
   }
 }

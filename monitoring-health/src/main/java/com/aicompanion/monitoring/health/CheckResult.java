@@ -45,6 +45,7 @@ public final class CheckResult {
   private final String observedUnit;
   private final Instant time;
   private final Duration duration;
+  private final boolean failed;
 
   private CheckResult(
       Status status,
@@ -53,6 +54,18 @@ public final class CheckResult {
       String observedUnit,
       Instant time,
       Duration duration) {
+    this(status, output, observedValue, observedUnit, time, duration, status == Status.FAIL);
+  }
+
+  private CheckResult(
+      Status status,
+      String output,
+      Double observedValue,
+      String observedUnit,
+      Instant time,
+      Duration duration,
+      boolean failed) {
+    this.failed = failed;
     this.status = status;
     this.output = output;
     this.observedValue = observedValue;
@@ -112,7 +125,15 @@ public final class CheckResult {
   /** This result as reported: stamped, and a non-critical failure lowered to {@code warn}. */
   CheckResult reported(Instant finished, Duration ran, boolean critical) {
     Status shown = status == Status.FAIL && !critical ? Status.WARN : status;
-    return new CheckResult(shown, output, observedValue, observedUnit, finished, ran);
+    return new CheckResult(shown, output, observedValue, observedUnit, finished, ran, failed);
+  }
+
+  /**
+   * Whether the check itself failed: true for {@code fail}, and for a non-critical check's failure
+   * reported as {@code warn}.
+   */
+  boolean failed() {
+    return failed;
   }
 
   @Override

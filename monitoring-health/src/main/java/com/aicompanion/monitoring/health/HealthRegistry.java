@@ -132,7 +132,7 @@ public final class HealthRegistry implements AutoCloseable {
       throw new IllegalArgumentException(
           "health check \"" + name + "\" is already registered; unregister it first");
     }
-    metrics.register(name, entry, CheckEntry::abandoned);
+    metrics.register(name, options.isCritical(), entry, CheckEntry::abandoned);
   }
 
   /** Removes the check and its metrics; returns whether it was registered. */

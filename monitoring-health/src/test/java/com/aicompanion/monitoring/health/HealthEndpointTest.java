@@ -260,12 +260,21 @@ class HealthEndpointTest {
   void healthMetricsAreScrapedFromMetricsEndpoint() {
     Monitoring monitoring = start(TestHttp.monitoring("metrics-test"));
     monitoring.get(HealthRegistry.class).register("db", CheckResult::pass);
-    get(monitoring, "/health");
+    monitoring
+        .get(HealthRegistry.class)
+        .register("llm-provider", () -> CheckResult.fail("refused"), CheckOptions.nonCritical());
+    monitoring.get(HealthRegistry.class).register("disk", () -> CheckResult.warn("80% full"));
+    HealthReport report = monitoring.get(HealthRegistry.class).check();
 
     String scrape = TestHttp.scrape(monitoring);
 
+    // a failing non-critical check is warn for /health (the service stays up) ...
+    assertThat(report.checks().get("llm-provider").status()).isEqualTo(CheckResult.Status.WARN);
     assertThat(scrape)
-        .contains("health_check_status{check=\"db\"} 1.0")
+        // ... and 0 for alert rules, told apart by the critical label
+        .contains("health_check_status{check=\"llm-provider\",critical=\"false\"} 0.0")
+        .contains("health_check_status{check=\"disk\",critical=\"true\"} 0.5")
+        .contains("health_check_status{check=\"db\",critical=\"true\"} 1.0")
         .contains("health_check_abandoned_runs{check=\"db\"} 0.0")
         .contains("health_check_duration_seconds_count{check=\"db\",status=\"pass\"} 1");
   }

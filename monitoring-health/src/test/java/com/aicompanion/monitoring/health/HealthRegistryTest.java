@@ -178,7 +178,10 @@ class HealthRegistryTest {
     assertThat(passing).isEqualTo(1.0);
     assertThat(warning).isEqualTo(0.5);
     assertThat(meters.find("health_check_status").gauges()).containsExactly(first);
-    assertThat(first.getId().getTags()).extracting(t -> t.getKey()).containsExactly("check");
+    // the critical label is fixed per registration: it never follows the result
+    assertThat(first.getId().getTags())
+        .extracting(t -> t.getKey() + "=" + t.getValue())
+        .containsExactly("check=db", "critical=true");
     assertThat(first.value()).isEqualTo(0.0);
     assertThat(meters.get("health_check_duration").tags("check", "db").timers())
         .extracting(t -> t.getId().getTag("status"))

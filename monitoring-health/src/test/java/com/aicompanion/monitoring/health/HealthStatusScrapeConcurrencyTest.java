@@ -108,14 +108,15 @@ class HealthStatusScrapeConcurrencyTest {
       }
       if (series.startsWith("health_check_status{")) {
         String value = line.substring(space + 1);
-        if (series.equals("health_check_status{check=\"flip\"}")) {
+        if (series.equals("health_check_status{check=\"flip\",critical=\"true\"}")) {
           flip++;
           if (!value.equals("1.0") && !value.equals("0.0")) {
             found.add("flip has value " + value);
           }
-        } else if (series.equals("health_check_status{check=\"flip-soft\"}")) {
+        } else if (series.equals("health_check_status{check=\"flip-soft\",critical=\"false\"}")) {
           soft++;
-          if (!value.equals("1.0") && !value.equals("0.5")) {
+          // a non-critical failure is warn in /health but 0 here, so that alert rules see it
+          if (!value.equals("1.0") && !value.equals("0.0")) {
             found.add("flip-soft has value " + value);
           }
         } else {

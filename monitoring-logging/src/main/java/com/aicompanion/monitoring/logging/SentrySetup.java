@@ -4,7 +4,10 @@ import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringException;
 import com.aicompanion.monitoring.SecretMasking;
 import com.aicompanion.monitoring.logging.internal.SentryBridge;
+import com.aicompanion.monitoring.logging.internal.SentryCounters;
 import com.aicompanion.monitoring.logging.internal.SentrySupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +34,26 @@ import org.slf4j.LoggerFactory;
  * MONITORING_ENVIRONMENT}), {@code SENTRY_RELEASE} (default the service version) and {@code
  * SENTRY_TRACES_SAMPLE_RATE}.
  *
+ * <p><b>Bounds.</b> {@link #close()} returns within the flush timeout (default 5 s; under {@code
+ * Monitoring} at most half of {@code MONITORING_SHUTDOWN_TIMEOUT}, so that logging, closed after
+ * Sentry, keeps the other half): flush and sentry-java's close run on a daemon thread that is left
+ * behind when the bound passes (logged, counted in {@code
+ * monitoring_sentry_events_dropped_total{reason="close_timeout"}}). One request to the ingest times
+ * out after the flush timeout (at most 5 s) for connecting and again for reading. Breadcrumb
+ * messages are cut to 8 KiB (counted in {@code monitoring_sentry_breadcrumbs_truncated_total}), and
+ * sentry-java's event size limiting is on: an event over 1 MiB is sent without breadcrumbs and with
+ * fewer stack frames (counted in {@code monitoring_sentry_events_shrunk_total}). An event that
+ * cannot be masked is not sent (counted in {@code
+ * monitoring_sentry_events_dropped_total{reason="masking_failed"}}). Each kind is logged once.
+ *
  * <p>Sentry is an optional dependency: add {@code io.sentry:sentry-logback} to the application.
  * Without it this class still works and stays off; with {@code SENTRY_DSN} set it logs one WARN
  * naming the artifact to add.
  */
 public final class SentrySetup implements AutoCloseable {
+  /** The default bound of {@link #close()}, in milliseconds. */
+  public static final long DEFAULT_FLUSH_MILLIS = 5000;
+
   // null when off; the bridge is the only class that names Sentry's types (optional dependency)
   private final SentryBridge bridge;
   // the policy events are masked with; null when off
@@ -98,7 +116,8 @@ public final class SentrySetup implements AutoCloseable {
     private String release;
     private Double tracesSampleRate;
     private boolean maskEmails;
-    private long flushMillis = 5000;
+    private long flushMillis = DEFAULT_FLUSH_MILLIS;
+    private MeterRegistry registry;
 
     private Builder(String serviceName) {
       this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
@@ -155,9 +174,28 @@ public final class SentrySetup implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link SentrySetup#close()} waits for pending events (default 5000 ms). */
+    /**
+     * The bound of {@link SentrySetup#close()}, which flushes pending events, in milliseconds
+     * (default {@value SentrySetup#DEFAULT_FLUSH_MILLIS}); also the connect and read timeout of one
+     * request to the ingest, at most 5000 ms.
+     *
+     * @throws IllegalArgumentException when {@code millis} is below 1
+     */
     public Builder flushTimeoutMillis(long millis) {
+      if (millis < 1) {
+        throw new IllegalArgumentException(
+            "flushTimeoutMillis(" + millis + ") must be at least 1, e.g. 5000");
+      }
       this.flushMillis = millis;
+      return this;
+    }
+
+    /**
+     * Where the {@code monitoring_sentry_*} counters go (default none: counted privately; the
+     * logging module passes the Monitoring registry).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
@@ -219,7 +257,14 @@ public final class SentrySetup implements AutoCloseable {
       try {
         bridge =
             SentryBridge.install(
-                theDsn, theEnvironment, theRelease, cfg.serviceName(), rate, flushMillis, masking);
+                theDsn,
+                theEnvironment,
+                theRelease,
+                cfg.serviceName(),
+                rate,
+                flushMillis,
+                masking,
+                new SentryCounters(registry != null ? registry : new SimpleMeterRegistry()));
       } catch (IllegalArgumentException e) {
         throw new MonitoringException(
             "SENTRY_DSN is not a valid Sentry DSN ("

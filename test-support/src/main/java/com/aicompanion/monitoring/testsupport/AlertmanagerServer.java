@@ -42,6 +42,14 @@ public final class AlertmanagerServer extends LocalServer {
   }
 
   public static AlertmanagerServer start() {
+    return start(List.of());
+  }
+
+  /**
+   * An Alertmanager started with extra command-line flags, e.g. {@code
+   * List.of("--web.route-prefix=/am")}.
+   */
+  public static AlertmanagerServer start(List<String> extraFlags) {
     Path program = ExternalTool.require("prometheus-alertmanager", "prometheus-alertmanager");
     try {
       Path dir = Files.createTempDirectory("alertmanager-test");
@@ -50,12 +58,14 @@ public final class AlertmanagerServer extends LocalServer {
       Path storage = Files.createDirectories(dir.resolve("data"));
       int port = FreePort.find();
       List<String> command =
-          List.of(
-              program.toString(),
-              "--config.file=" + config,
-              "--storage.path=" + storage,
-              "--web.listen-address=127.0.0.1:" + port,
-              "--cluster.listen-address=");
+          new java.util.ArrayList<>(
+              List.of(
+                  program.toString(),
+                  "--config.file=" + config,
+                  "--storage.path=" + storage,
+                  "--web.listen-address=127.0.0.1:" + port,
+                  "--cluster.listen-address="));
+      command.addAll(extraFlags);
       ServerProcess server = ServerProcess.start("alertmanager", command, dir, port, START_TIMEOUT);
       return new AlertmanagerServer(dir, server);
     } catch (IOException e) {

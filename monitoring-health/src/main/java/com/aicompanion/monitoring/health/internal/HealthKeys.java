@@ -36,8 +36,15 @@ public final class HealthKeys {
   public static final ConfigKey<URI> ALERTMANAGER_URL =
       ConfigKey.url("alertmanager.url", "Send app-side alerts to this Alertmanager; unset = off");
 
+  public static final ConfigKey<String> ALERTS_TEAM =
+      ConfigKey.string(
+          "alerts.team",
+          "backend",
+          "The team label of the alerts the application sends (HealthCheckFailed and those fired"
+              + " with AlertNotifier); Alertmanager routes on it. An alert's own team label wins");
+
   public static final List<ConfigKey<?>> ALL =
-      List.of(DETAILS, CACHE_INTERVAL, REFRESH_INTERVAL, ALERTMANAGER_URL);
+      List.of(DETAILS, CACHE_INTERVAL, REFRESH_INTERVAL, ALERTMANAGER_URL, ALERTS_TEAM);
 
   private HealthKeys() {}
 }

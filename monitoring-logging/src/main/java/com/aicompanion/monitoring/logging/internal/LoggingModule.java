@@ -1,6 +1,7 @@
 package com.aicompanion.monitoring.logging.internal;
 
 import com.aicompanion.monitoring.ConfigKey;
+import com.aicompanion.monitoring.MonitoringConfig;
 import com.aicompanion.monitoring.MonitoringContext;
 import com.aicompanion.monitoring.MonitoringModule;
 import com.aicompanion.monitoring.logging.JsonLogging;
@@ -43,7 +44,14 @@ public final class LoggingModule implements MonitoringModule {
             .install();
     context.onClose("logging", logging);
     context.publish(JsonLogging.class, logging);
-    SentrySetup sentry = SentrySetup.builder(service).config(context.config()).install();
+    // Sentry closes first and may take half the shared shutdown deadline, logging keeps the rest
+    long half = context.config().get(MonitoringConfig.SHUTDOWN_TIMEOUT).toMillis() / 2;
+    SentrySetup sentry =
+        SentrySetup.builder(service)
+            .config(context.config())
+            .meterRegistry(context.registry())
+            .flushTimeoutMillis(Math.max(1, Math.min(SentrySetup.DEFAULT_FLUSH_MILLIS, half)))
+            .install();
     if (sentry.enabled()) {
       // closed before logging (reverse order), so its last events still reach stdout
       context.onClose("sentry", sentry);

@@ -3,6 +3,7 @@ package com.aicompanion.monitoring.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.aicompanion.monitoring.SecretMasking;
+import io.sentry.IScopes;
 import io.sentry.Sentry;
 import io.sentry.logback.SentryAppender;
 
@@ -22,10 +23,12 @@ import io.sentry.logback.SentryAppender;
 public final class SentryBridge implements AutoCloseable {
   private final SentryAppender appender;
   private final long flushMillis;
+  private final SentryCounters counters;
 
-  private SentryBridge(SentryAppender appender, long flushMillis) {
+  private SentryBridge(SentryAppender appender, long flushMillis, SentryCounters counters) {
     this.appender = appender;
     this.flushMillis = flushMillis;
+    this.counters = counters;
   }
 
   /**
@@ -42,7 +45,11 @@ public final class SentryBridge implements AutoCloseable {
       String serviceName,
       Double tracesSampleRate,
       long flushMillis,
-      SecretMasking masking) {
+      SecretMasking masking,
+      SentryCounters counters) {
+    // one request may not outlast the flush bound: an ingest that accepts and never answers
+    // would otherwise hold the sender for the default 5 s connect plus 5 s read per attempt
+    int requestMillis = (int) Math.max(100, Math.min(5000, flushMillis));
     Sentry.init(
         options -> {
           options.setDsn(dsn);
@@ -51,8 +58,13 @@ public final class SentryBridge implements AutoCloseable {
           options.setTag("service", serviceName);
           options.setTracesSampleRate(tracesSampleRate);
           options.setShutdownTimeoutMillis(flushMillis);
-          options.setBeforeSend(SentryMasking.beforeSend(masking));
-          options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masking));
+          options.setFlushTimeoutMillis(flushMillis);
+          options.setConnectionTimeoutMillis(requestMillis);
+          options.setReadTimeoutMillis(requestMillis);
+          options.setEnableEventSizeLimiting(true);
+          options.setOnOversizedEvent(SentryMasking.onOversized(counters));
+          options.setBeforeSend(SentryMasking.beforeSend(masking, counters));
+          options.setBeforeBreadcrumb(SentryMasking.beforeBreadcrumb(masking, counters));
         });
     LoggerContext context = LogbackSetup.loggerContext();
     SentryAppender appender = new SentryAppender();
@@ -62,17 +74,40 @@ public final class SentryBridge implements AutoCloseable {
     appender.setMinimumBreadcrumbLevel(Level.INFO);
     appender.start();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    return new SentryBridge(appender, flushMillis);
+    return new SentryBridge(appender, flushMillis, counters);
   }
 
-  /** Detaches the appender and flushes pending events within the flush timeout. */
+  /**
+   * Detaches the appender, then flushes and closes Sentry on a daemon thread, waiting at most the
+   * flush timeout: sentry-java's own close adds its flush, its executor's shutdown wait and a
+   * blocked request's timeouts (25 s seen against an ingest that never answers). When the bound
+   * passes, the thread is left to finish alone, the overrun is logged and counted.
+   */
   @Override
   public void close() {
     LogbackSetup.loggerContext()
         .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
         .detachAppender(appender);
     appender.stop();
-    Sentry.flush(flushMillis);
-    Sentry.close();
+    // the scopes of this installation: a close left running past its bound must not close a
+    // Sentry that the application initialises again meanwhile (the static Sentry.close would)
+    IScopes scopes = Sentry.getCurrentScopes();
+    Thread closer =
+        new Thread(
+            () -> {
+              scopes.flush(flushMillis);
+              scopes.close();
+            },
+            "monitoring-sentry-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(flushMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      counters.closeTimedOut(flushMillis);
+    }
   }
 }

@@ -30,26 +30,68 @@ import java.util.Map;
 public final class SentryMasking {
   private SentryMasking() {}
 
-  public static SentryOptions.BeforeSendCallback beforeSend(SecretMasking masking) {
+  /** The longest breadcrumb message sent, in characters; longer ones are cut. */
+  public static final int MAX_BREADCRUMB_CHARS = 8 * 1024;
+
+  public static SentryOptions.BeforeSendCallback beforeSend(
+      SecretMasking masking, SentryCounters counters) {
     return (event, hint) -> {
       try {
         maskEvent(masking, event);
         return event;
       } catch (RuntimeException e) {
         // an event that cannot be masked is not sent
+        counters.maskingFailed(e);
         return null;
       }
     };
   }
 
-  public static SentryOptions.BeforeBreadcrumbCallback beforeBreadcrumb(SecretMasking masking) {
+  /**
+   * Masks a breadcrumb and cuts its message to {@link #MAX_BREADCRUMB_CHARS}, so that one huge log
+   * line cannot ride on every later error (Sentry refuses events over 1 MiB).
+   */
+  public static SentryOptions.BeforeBreadcrumbCallback beforeBreadcrumb(
+      SecretMasking masking, SentryCounters counters) {
     return (breadcrumb, hint) -> {
       try {
+        String message = breadcrumb.getMessage();
+        int length = message == null ? 0 : message.length();
+        if (length > MAX_BREADCRUMB_CHARS) {
+          // masking a megabyte on the logging thread is the cost avoided: cut with a margin, so
+          // that a secret at the cut is still whole when masked, then cut to the limit
+          breadcrumb.setMessage(cut(message, MAX_BREADCRUMB_CHARS + 1024));
+        }
+        maskBreadcrumb(masking, breadcrumb);
+        if (length > MAX_BREADCRUMB_CHARS) {
+          breadcrumb.setMessage(
+              cut(breadcrumb.getMessage(), MAX_BREADCRUMB_CHARS)
+                  + "... [cut, "
+                  + length
+                  + " chars]");
+          counters.truncated(length, MAX_BREADCRUMB_CHARS);
+        }
         maskBreadcrumb(masking, breadcrumb);
         return breadcrumb;
       } catch (RuntimeException e) {
         return null;
       }
+    };
+  }
+
+  private static String cut(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
+  }
+
+  /** Counts an event over the size limit; sentry-java then removes breadcrumbs and frames. */
+  public static SentryOptions.OnOversizedEventCallback onOversized(SentryCounters counters) {
+    return (event, hint) -> {
+      counters.shrunk(SentryOptions.MAX_EVENT_SIZE_BYTES);
+      return event;
     };
   }
 
