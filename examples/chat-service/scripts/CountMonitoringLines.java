@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -43,6 +45,13 @@ final class CountMonitoringLines {
               "Instrumentation\\b|\\bLlmPrices\\b|\\bprices\\b|traceId|trace_id|getFilters",
               "\\bscope\\b|nanoTime"));
 
+  /**
+   * Counted lines that test whether monitoring is on ({@code CHAT_MONITORING=off} passes null): an
+   * application without such a switch would not have them.
+   */
+  static final Pattern SWITCH =
+      Pattern.compile("\\b(monitor|monitoring|metrics|registry|budget) [=!]= null|\\bmonitored\\b");
+
   private static final String ROOT = "examples/chat-service/src/main/java";
 
   public static void main(String[] args) throws Exception {
@@ -56,7 +65,9 @@ final class CountMonitoringLines {
       }
     }
     int total = 0;
+    int switches = 0;
     int code = 0;
+    Map<String, Integer> perFile = new TreeMap<>();
     for (String file : files(rev)) {
       List<String> statement = new ArrayList<>();
       boolean monitoring = false; // the statement's first line is monitoring
@@ -86,6 +97,10 @@ final class CountMonitoringLines {
         statement.add(raw);
         if (monitoring || match) {
           total++;
+          perFile.merge(file.substring(ROOT.length() + 1), 1, Integer::sum);
+          if (SWITCH.matcher(line).find()) {
+            switches++;
+          }
           if (list) {
             System.out.println(file.substring(ROOT.length() + 1) + ": " + raw);
           }
@@ -95,11 +110,14 @@ final class CountMonitoringLines {
         }
       }
     }
+    perFile.forEach((file, n) -> System.out.printf("%5d %s%n", n, file));
     System.out.println(
         (rev == null ? "working tree" : rev)
             + ": "
             + total
-            + " monitoring lines of "
+            + " monitoring lines ("
+            + switches
+            + " of them the CHAT_MONITORING=off switch) of "
             + code
             + " lines of code in "
             + ROOT);

@@ -131,35 +131,7 @@ final class ChatService {
     prompt.add(new Message("user", message));
     Completion completion;
     try {
-      completion =
-          monitor == null
-              ? llm.complete(prompt, onChunk)
-              : monitor
-                  .llm()
-                  .call(
-                      llm.name(),
-                      llm.model(),
-                      "chat",
-                      call -> {
-                        call.prompt(message);
-                        try {
-                          Completion c =
-                              llm.complete(
-                                  prompt,
-                                  chunk -> {
-                                    call.firstChunk();
-                                    onChunk.accept(chunk);
-                                  });
-                          call.completion(c.text());
-                          call.finish(c.inputTokens(), c.outputTokens());
-                          return c;
-                        } catch (LlmException e) {
-                          call.fail(
-                              e.errorType()); // rate_limited, timeout, 503 rather than the class
-                          // name
-                          throw e;
-                        }
-                      });
+      completion = monitor == null ? llm.complete(prompt, onChunk) : measured(prompt, onChunk);
     } catch (LlmException e) {
       LOG.warn(
           "LLM call to {}/{} failed ({}): {}",
@@ -178,6 +150,34 @@ final class ChatService {
     }
     return new Answer(
         completion.text(), false, completion.inputTokens(), completion.outputTokens());
+  }
+
+  /** The LLM call as one {@code monitor.llm().call(...)}: metrics, GenAI span, cost. */
+  private Completion measured(List<Message> prompt, Consumer<String> onChunk) throws LlmException {
+    return monitor
+        .llm()
+        .call(
+            llm.name(),
+            llm.model(),
+            "chat",
+            call -> {
+              call.prompt(prompt.get(prompt.size() - 1).content());
+              try {
+                Completion c =
+                    llm.complete(
+                        prompt,
+                        chunk -> {
+                          call.firstChunk();
+                          onChunk.accept(chunk);
+                        });
+                call.completion(c.text());
+                call.finish(c.inputTokens(), c.outputTokens());
+                return c;
+              } catch (LlmException e) {
+                call.fail(e.errorType()); // rate_limited, timeout, 503: not the exception's class
+                throw e;
+              }
+            });
   }
 
   private String cacheKey(String message) {
