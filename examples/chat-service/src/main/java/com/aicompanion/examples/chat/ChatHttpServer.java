@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -65,12 +66,11 @@ final class ChatHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     HttpContext context = server.createContext("/", this::handle);
     if (monitor != null) {
-      context
-          .getFilters()
-          .add(
-              HttpServerInstrumentation.builder(monitor)
-                  .routes("/chat", "/conversations/{id}")
-                  .filter());
+      Filter monitoring =
+          HttpServerInstrumentation.builder(monitor)
+              .routes("/chat", "/conversations/{id}")
+              .filter();
+      context.getFilters().add(monitoring);
     }
     server.start();
   }
