@@ -8,22 +8,29 @@ import com.aicompanion.examples.chat.llm.OpenAiCompatibleProvider;
 import com.aicompanion.examples.chat.llm.SimulatedProvider;
 import com.aicompanion.examples.chat.store.ConversationStore;
 import com.aicompanion.monitoring.LlmPrices;
+import com.aicompanion.monitoring.Monitor;
 import com.aicompanion.monitoring.Monitoring;
 import com.aicompanion.monitoring.health.AlertNotifier;
 import com.aicompanion.monitoring.health.CheckOptions;
 import com.aicompanion.monitoring.health.CheckResult;
 import com.aicompanion.monitoring.health.HealthChecks;
 import com.aicompanion.monitoring.health.HealthRegistry;
+import com.aicompanion.monitoring.http.HttpClientInstrumentation;
+import com.aicompanion.monitoring.jdbc.JdbcInstrumentation;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * The chat service wired together on a running {@link Monitoring}: database pool, cache, LLM
- * provider, health checks, budget alert and the HTTP API. {@link #close()} stops it in reverse.
+ * provider, health checks, budget alert and the HTTP API; or the same service with nothing
+ * instrumented ({@link #startWithoutMonitoring}). {@link #close()} stops it in reverse.
  */
 public final class ChatApplication implements AutoCloseable {
   /** The simulated model's price, so that cost panels and the budget alert have data. */
@@ -50,8 +57,24 @@ public final class ChatApplication implements AutoCloseable {
         .with("simulated", settings.model(), SIM_INPUT_USD_PER_MILLION, SIM_OUTPUT_USD_PER_MILLION);
   }
 
+  /** Starts the service with every module of {@code monitoring} wired in. */
   public static ChatApplication start(Monitoring monitoring, ChatSettings settings)
       throws IOException, SQLException {
+    return start(settings, Objects.requireNonNull(monitoring, "monitoring"));
+  }
+
+  /**
+   * Starts the same service with nothing instrumented ({@code CHAT_MONITORING=off}): no filter, no
+   * JDBC wrapper, no LLM metrics, no health checks, no budget alert.
+   */
+  public static ChatApplication startWithoutMonitoring(ChatSettings settings)
+      throws IOException, SQLException {
+    return start(settings, null);
+  }
+
+  private static ChatApplication start(ChatSettings settings, Monitoring monitoring)
+      throws IOException, SQLException {
+    Monitor monitor = monitoring == null ? null : monitoring.monitor();
     HikariConfig db = new HikariConfig();
     db.setJdbcUrl(settings.dbUrl());
     db.setUsername(settings.dbUser());
@@ -60,18 +83,35 @@ public final class ChatApplication implements AutoCloseable {
     db.setMaximumPoolSize(10);
     db.setConnectionTimeout(3_000);
     db.setInitializationFailTimeout(-1); // start even when the database is down; readiness tells
-    db.setMetricRegistry(monitoring.monitor().registry());
     HikariDataSource pool = new HikariDataSource(db);
+    // a span per statement, and the pool's hikaricp_* metrics
+    DataSource data = monitoring == null ? pool : JdbcInstrumentation.wrap(pool, monitoring);
 
     ResponseCache cache =
         settings.redisUrl() != null
-            ? new RedisResponseCache(
-                settings.redisUrl(), monitoring.monitor(), Duration.ofMinutes(10))
+            ? new RedisResponseCache(settings.redisUrl(), monitor, Duration.ofMinutes(10))
             : new CaffeineResponseCache(
-                monitoring.monitor().registry(), 10_000, Duration.ofMinutes(10));
-    LlmProvider llm = provider(settings);
+                monitor == null ? null : monitor.registry(), 10_000, Duration.ofMinutes(10));
+    LlmProvider llm = provider(settings, monitor);
+    BudgetGuard budget = null;
+    if (monitoring != null) {
+      registerHealthChecks(monitoring.get(HealthRegistry.class), settings, pool, llm);
+      budget =
+          new BudgetGuard(
+              settings.hourlyBudgetUsd(),
+              monitoring.get(AlertNotifier.class),
+              monitor.registry(),
+              Clock.systemUTC(),
+              llm.model());
+    }
+    ChatService chat =
+        new ChatService(new ConversationStore(data), cache, llm, monitor, budget, prices(settings));
+    ChatHttpServer http = new ChatHttpServer(settings.port(), chat, monitor);
+    return new ChatApplication(pool, cache, http, budget);
+  }
 
-    HealthRegistry health = monitoring.get(HealthRegistry.class);
+  private static void registerHealthChecks(
+      HealthRegistry health, ChatSettings settings, HikariDataSource pool, LlmProvider llm) {
     health.register(
         "database",
         HealthChecks.jdbc(pool),
@@ -99,33 +139,18 @@ public final class ChatApplication implements AutoCloseable {
     } else {
       health.register("llm-provider", CheckResult::pass, CheckOptions.nonCritical());
     }
-
-    AlertNotifier alerts = monitoring.get(AlertNotifier.class);
-    BudgetGuard budget =
-        new BudgetGuard(
-            settings.hourlyBudgetUsd(),
-            alerts,
-            monitoring.monitor().registry(),
-            Clock.systemUTC(),
-            llm.model());
-    ConversationStore store = openStore(pool);
-    ChatService chat =
-        new ChatService(store, cache, llm, monitoring.monitor(), budget, prices(settings));
-    ChatHttpServer http = new ChatHttpServer(settings.port(), chat, monitoring.monitor());
-    return new ChatApplication(pool, cache, http, budget);
   }
 
-  private static ConversationStore openStore(HikariDataSource pool) throws SQLException {
-    return new ConversationStore(pool);
-  }
-
-  private static LlmProvider provider(ChatSettings settings) {
+  private static LlmProvider provider(ChatSettings settings, Monitor monitor) {
     if (settings.provider().equals("openai")) {
+      HttpClient client = OpenAiCompatibleProvider.client();
       return new OpenAiCompatibleProvider(
           settings.openAiBaseUrl(),
           settings.openAiApiKey(),
           settings.model(),
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60),
+          // a CLIENT span under the GenAI span, W3C context sent, http_client_requests_seconds
+          monitor == null ? client : HttpClientInstrumentation.wrap(client, monitor));
     }
     return new SimulatedProvider(
         new SimulatedProvider.Settings(
@@ -141,9 +166,9 @@ public final class ChatApplication implements AutoCloseable {
     return http.port();
   }
 
-  /** Whether the hourly LLM budget alert is firing. */
+  /** Whether the hourly LLM budget alert is firing (never when monitoring is off). */
   public boolean budgetAlertFiring() {
-    return budget.firing();
+    return budget != null && budget.firing();
   }
 
   @Override

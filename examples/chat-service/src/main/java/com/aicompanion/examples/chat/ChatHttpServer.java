@@ -3,11 +3,14 @@ package com.aicompanion.examples.chat;
 import com.aicompanion.examples.chat.llm.LlmException;
 import com.aicompanion.examples.chat.llm.LlmProvider.Message;
 import com.aicompanion.monitoring.Monitor;
+import com.aicompanion.monitoring.http.HttpServerInstrumentation;
 import com.aicompanion.monitoring.tracing.Spans;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -18,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,9 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The chat API on the JDK HTTP server. Every request is a SERVER span continuing the caller's
- * trace, is recorded in {@code http_server_requests_seconds} under its route template, and logs
- * with the trace id.
+ * The chat API on the JDK HTTP server. With a monitor, one filter gives every request a SERVER span
+ * continuing the caller's trace, {@code http_server_requests_seconds} under its route template and
+ * the trace id in its log lines; without one (monitoring off) the server is plain.
  *
  * <ul>
  *   <li>{@code POST /chat} with {@code {"conversation_id": "...", "message": "...", "stream":
@@ -46,11 +48,12 @@ final class ChatHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ChatService chat;
-  private final Monitor monitor;
+  private final boolean monitored;
 
+  /** {@code monitor} is null when monitoring is off: no filter, no trace id in answers. */
   ChatHttpServer(int port, ChatService chat, Monitor monitor) throws IOException {
     this.chat = chat;
-    this.monitor = monitor;
+    this.monitored = monitor != null;
     this.server = HttpServer.create(new InetSocketAddress(port), 256);
     this.executor =
         Executors.newFixedThreadPool(
@@ -61,7 +64,14 @@ final class ChatHttpServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    HttpContext context = server.createContext("/", this::handle);
+    if (monitor != null) {
+      Filter monitoring =
+          HttpServerInstrumentation.builder(monitor)
+              .routes("/chat", "/conversations/{id}")
+              .filter();
+      context.getFilters().add(monitoring);
+    }
     server.start();
   }
 
@@ -69,98 +79,70 @@ final class ChatHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private void handle(HttpExchange exchange) {
-    long start = System.nanoTime();
+  private void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
-    String route = route(path);
     try {
-      Spans.inServerSpan(
-          method + " " + route,
-          exchange.getRequestHeaders(),
-          () -> {
-            int status = 500;
-            MDC.put("http.request.method", method);
-            MDC.put("url.path", path);
-            try {
-              status = dispatch(exchange, method, path, route);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            } finally {
-              MDC.remove("http.request.method");
-              MDC.remove("url.path");
-              Spans.attribute("http.response.status_code", status);
-              // inside the span, so that the histogram bucket keeps its trace id as an exemplar
-              monitor
-                  .http()
-                  .record(method, route, status, System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
-            return null;
-          });
+      Matcher conversation = CONVERSATION.matcher(path);
+      if (path.equals("/chat")) {
+        if (method.equals("POST")) {
+          postChat(exchange);
+        } else {
+          notAllowed(exchange, "POST");
+        }
+      } else if (conversation.matches()) {
+        if (method.equals("GET")) {
+          getConversation(exchange, conversation.group(1));
+        } else {
+          notAllowed(exchange, "GET");
+        }
+      } else {
+        error(exchange, 404, "not_found", "no route " + path);
+      }
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", method, path, e);
+      throw e;
     } finally {
       exchange.close();
     }
   }
 
-  private static String route(String path) {
-    if (path.equals("/chat")) {
-      return "/chat";
-    }
-    return CONVERSATION.matcher(path).matches() ? "/conversations/{id}" : path;
-  }
-
-  private int dispatch(HttpExchange exchange, String method, String path, String route)
-      throws IOException {
-    switch (route) {
-      case "/chat" -> {
-        return method.equals("POST") ? postChat(exchange) : notAllowed(exchange, "POST");
-      }
-      case "/conversations/{id}" -> {
-        if (!method.equals("GET")) {
-          return notAllowed(exchange, "GET");
-        }
-        Matcher m = CONVERSATION.matcher(path);
-        return m.matches() ? getConversation(exchange, m.group(1)) : 404;
-      }
-      default -> {
-        return error(exchange, 404, "not_found", "no route " + path);
-      }
-    }
-  }
-
-  private int postChat(HttpExchange exchange) throws IOException {
+  private void postChat(HttpExchange exchange) throws IOException {
     byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
     if (raw.length > MAX_BODY) {
-      return error(exchange, 413, "too_large", "request body over " + MAX_BODY + " bytes");
+      error(exchange, 413, "too_large", "request body over " + MAX_BODY + " bytes");
+      return;
     }
     JsonNode body;
     try {
       body = JSON.readTree(raw);
     } catch (JacksonException e) {
-      return error(exchange, 400, "bad_json", "body is not JSON: " + e.getOriginalMessage());
+      error(exchange, 400, "bad_json", "body is not JSON: " + e.getOriginalMessage());
+      return;
     }
     String conversation = body == null ? "" : body.path("conversation_id").asText("");
     String message = body == null ? "" : body.path("message").asText("");
     if (!conversation.matches("[A-Za-z0-9_.-]{1,128}") || message.isBlank()) {
-      return error(
+      error(
           exchange,
           400,
           "bad_request",
           "need conversation_id ([A-Za-z0-9_.-], up to 128) and a non-empty message");
+      return;
     }
     MDC.put("conversation.id", conversation);
     try {
-      return body.path("stream").asBoolean(false)
-          ? stream(exchange, conversation, message)
-          : answer(exchange, conversation, message);
+      if (body.path("stream").asBoolean(false)) {
+        stream(exchange, conversation, message);
+      } else {
+        answer(exchange, conversation, message);
+      }
     } finally {
       MDC.remove("conversation.id");
     }
   }
 
-  private int answer(HttpExchange exchange, String conversation, String message)
+  private void answer(HttpExchange exchange, String conversation, String message)
       throws IOException {
     try {
       ChatService.Answer answer = chat.chat(conversation, message, chunk -> {});
@@ -171,15 +153,15 @@ final class ChatHttpServer implements AutoCloseable {
               .put("cached", answer.cached())
               .put("input_tokens", answer.inputTokens())
               .put("output_tokens", answer.outputTokens())
-              .put("trace_id", Spans.traceId());
-      return send(exchange, 200, out);
+              .put("trace_id", monitored ? Spans.traceId() : "");
+      send(exchange, 200, out);
     } catch (Exception e) {
-      return failure(exchange, e);
+      failure(exchange, e);
     }
   }
 
   /** Server-sent events: one {@code data: {"delta": ...}} per chunk, then {@code data: [DONE]}. */
-  private int stream(HttpExchange exchange, String conversation, String message)
+  private void stream(HttpExchange exchange, String conversation, String message)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -191,12 +173,10 @@ final class ChatHttpServer implements AutoCloseable {
             message,
             chunk -> event(out, JSON.createObjectNode().put("delta", chunk)));
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        return 200;
       } catch (Exception e) {
-        // headers are gone already: the error travels as the last event; the status we record is
-        // 502/503
+        // the 200 is sent already: the error travels as the last event (and the LLM call's
+        // error_type records it)
         event(out, JSON.createObjectNode().put("error", errorType(e)));
-        return statusOf(e);
       }
     }
   }
@@ -210,23 +190,23 @@ final class ChatHttpServer implements AutoCloseable {
     }
   }
 
-  private int getConversation(HttpExchange exchange, String id) throws IOException {
+  private void getConversation(HttpExchange exchange, String id) throws IOException {
     try {
       ObjectNode out = JSON.createObjectNode().put("conversation_id", id);
       var list = out.putArray("messages");
       for (Message m : chat.history(id)) {
         list.addObject().put("role", m.role()).put("content", m.content());
       }
-      return send(exchange, list.isEmpty() ? 404 : 200, out);
+      send(exchange, list.isEmpty() ? 404 : 200, out);
     } catch (SQLException e) {
-      return failure(exchange, e);
+      failure(exchange, e);
     }
   }
 
-  private int failure(HttpExchange exchange, Exception e) throws IOException {
+  private void failure(HttpExchange exchange, Exception e) throws IOException {
     int status = statusOf(e);
     LOG.warn("Chat request failed with {}: {}", status, e.toString());
-    return error(
+    error(
         exchange,
         status,
         errorType(e),
@@ -241,25 +221,23 @@ final class ChatHttpServer implements AutoCloseable {
     return e instanceof LlmException llm ? llm.errorType() : "storage_unavailable";
   }
 
-  private static int notAllowed(HttpExchange exchange, String allow) throws IOException {
+  private static void notAllowed(HttpExchange exchange, String allow) throws IOException {
     exchange.getResponseHeaders().set("Allow", allow);
-    return error(exchange, 405, "method_not_allowed", "use " + allow);
+    error(exchange, 405, "method_not_allowed", "use " + allow);
   }
 
-  private static int error(HttpExchange exchange, int status, String type, String message)
+  private static void error(HttpExchange exchange, int status, String type, String message)
       throws IOException {
-    return send(
-        exchange, status, JSON.createObjectNode().put("error", type).put("message", message));
+    send(exchange, status, JSON.createObjectNode().put("error", type).put("message", message));
   }
 
-  private static int send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+  private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
-    return status;
   }
 
   @Override

@@ -6,7 +6,6 @@ import com.aicompanion.examples.chat.llm.LlmProvider;
 import com.aicompanion.examples.chat.llm.LlmProvider.Completion;
 import com.aicompanion.examples.chat.llm.LlmProvider.Message;
 import com.aicompanion.examples.chat.store.ConversationStore;
-import com.aicompanion.monitoring.LlmCall;
 import com.aicompanion.monitoring.LlmPrices;
 import com.aicompanion.monitoring.Monitor;
 import com.aicompanion.monitoring.tracing.Spans;
@@ -20,14 +19,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One chat turn: load the conversation, answer from the cache or the LLM (streaming), store the
- * exchange. Each step is a span; the LLM call is measured with {@code monitor.llm()}, which also
- * opens its GenAI span when tracing is installed.
+ * exchange. With a monitor, each step is a span (the database steps also timed), and the LLM call
+ * is one {@code monitor.llm().call(...)}, which opens its GenAI span when tracing is installed;
+ * without one (monitoring off) the steps run bare.
  */
 final class ChatService {
   private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
@@ -48,6 +49,7 @@ final class ChatService {
   private final Counter fromCache;
   private final Counter fromLlm;
 
+  /** {@code monitor} and {@code budget} are null when monitoring is off. */
   ChatService(
       ConversationStore store,
       ResponseCache cache,
@@ -61,40 +63,39 @@ final class ChatService {
     this.monitor = monitor;
     this.budget = budget;
     this.prices = prices;
-    this.loadHistory = monitor.timer("chat_db_query_duration", "query", "load_history");
-    this.saveExchange = monitor.timer("chat_db_query_duration", "query", "save_exchange");
-    this.fromCache = monitor.counter("chat_answers_total", "source", "cache");
-    this.fromLlm = monitor.counter("chat_answers_total", "source", "llm");
+    this.loadHistory =
+        monitor == null ? null : monitor.timer("chat_db_query_duration", "query", "load_history");
+    this.saveExchange =
+        monitor == null ? null : monitor.timer("chat_db_query_duration", "query", "save_exchange");
+    this.fromCache =
+        monitor == null ? null : monitor.counter("chat_answers_total", "source", "cache");
+    this.fromLlm = monitor == null ? null : monitor.counter("chat_answers_total", "source", "llm");
   }
 
   Answer chat(String conversationId, String message, Consumer<String> onChunk) throws Exception {
     List<Message> history =
-        Spans.call(
-            "db load_history",
-            () -> loadHistory.recordCallable(() -> store.history(conversationId, HISTORY)));
+        step("db load_history", loadHistory, () -> store.history(conversationId, HISTORY));
     String key = cacheKey(message);
-    String cachedText = Spans.inSpan("cache get", () -> cache.get(key).orElse(null));
+    String cachedText = step("cache get", null, () -> cache.get(key).orElse(null));
     Answer answer;
     if (cachedText != null) {
       onChunk.accept(cachedText);
-      fromCache.increment();
       answer = new Answer(cachedText, true, 0, 0);
     } else {
       answer = askLlm(history, message, onChunk);
       cache.put(key, answer.text());
-      fromLlm.increment();
     }
-    Spans.call(
+    if (monitor != null) {
+      (answer.cached() ? fromCache : fromLlm).increment();
+    }
+    step(
         "db save_exchange",
+        saveExchange,
         () -> {
-          saveExchange.recordCallable(
-              () -> {
-                store.append(
-                    conversationId,
-                    new Message("user", message),
-                    new Message("assistant", answer.text()));
-                return null;
-              });
+          store.append(
+              conversationId,
+              new Message("user", message),
+              new Message("assistant", answer.text()));
           return null;
         });
     LOG.info(
@@ -110,32 +111,28 @@ final class ChatService {
     return store.history(conversationId, 1000);
   }
 
+  /**
+   * Runs one step of the turn in a span and, given a timer, timed in {@code
+   * chat_db_query_duration_seconds} (the database's statements are child spans of the step's span,
+   * from monitoring-jdbc); bare when monitoring is off.
+   */
+  private <T> T step(String span, Timer timer, Callable<T> work) throws Exception {
+    if (monitor == null) {
+      return work.call();
+    }
+    return Spans.call(span, timer == null ? work : () -> timer.recordCallable(work));
+  }
+
   private Answer askLlm(List<Message> history, String message, Consumer<String> onChunk)
       throws LlmException {
     List<Message> prompt = new ArrayList<>(history.size() + 2);
     prompt.add(new Message("system", SYSTEM_PROMPT));
     prompt.addAll(history);
     prompt.add(new Message("user", message));
-    LlmCall call = monitor.llm().start(llm.name(), llm.model(), "chat");
-    call.prompt(message);
-    AutoCloseable scope = call.makeCurrent(); // the GenAI span is the parent of the provider call
+    Completion completion;
     try {
-      Completion completion =
-          llm.complete(
-              prompt,
-              chunk -> {
-                call.firstChunk();
-                onChunk.accept(chunk);
-              });
-      call.completion(completion.text());
-      call.finish(completion.inputTokens(), completion.outputTokens());
-      prices
-          .find(llm.name(), llm.model())
-          .ifPresent(p -> budget.add(p.cost(completion.inputTokens(), completion.outputTokens())));
-      return new Answer(
-          completion.text(), false, completion.inputTokens(), completion.outputTokens());
+      completion = monitor == null ? llm.complete(prompt, onChunk) : measured(prompt, onChunk);
     } catch (LlmException e) {
-      call.fail(e.errorType());
       LOG.warn(
           "LLM call to {}/{} failed ({}): {}",
           llm.name(),
@@ -144,15 +141,43 @@ final class ChatService {
           e.getMessage());
       throw e;
     } catch (RuntimeException e) {
-      call.fail(e.getClass().getSimpleName());
       throw new LlmException(e.getClass().getSimpleName(), e.getMessage(), e);
-    } finally {
-      try {
-        scope.close();
-      } catch (Exception e) {
-        LOG.debug("closing the LLM span scope failed", e);
-      }
     }
+    if (budget != null) {
+      prices
+          .find(llm.name(), llm.model())
+          .ifPresent(p -> budget.add(p.cost(completion.inputTokens(), completion.outputTokens())));
+    }
+    return new Answer(
+        completion.text(), false, completion.inputTokens(), completion.outputTokens());
+  }
+
+  /** The LLM call as one {@code monitor.llm().call(...)}: metrics, GenAI span, cost. */
+  private Completion measured(List<Message> prompt, Consumer<String> onChunk) throws LlmException {
+    return monitor
+        .llm()
+        .call(
+            llm.name(),
+            llm.model(),
+            "chat",
+            call -> {
+              call.prompt(prompt.get(prompt.size() - 1).content());
+              try {
+                Completion c =
+                    llm.complete(
+                        prompt,
+                        chunk -> {
+                          call.firstChunk();
+                          onChunk.accept(chunk);
+                        });
+                call.completion(c.text());
+                call.finish(c.inputTokens(), c.outputTokens());
+                return c;
+              } catch (LlmException e) {
+                call.fail(e.errorType()); // rate_limited, timeout, 503: not the exception's class
+                throw e;
+              }
+            });
   }
 
   private String cacheKey(String message) {

@@ -14,10 +14,16 @@ import java.util.Optional;
 public final class CaffeineResponseCache implements ResponseCache {
   private final Cache<String, String> cache;
 
+  /** {@code registry} is null when monitoring is off: no statistics kept, no metrics. */
   public CaffeineResponseCache(MeterRegistry registry, long maxEntries, Duration ttl) {
-    this.cache =
-        Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).recordStats().build();
-    CaffeineCacheMetrics.monitor(registry, cache, name());
+    Caffeine<Object, Object> builder =
+        Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl);
+    if (registry == null) {
+      this.cache = builder.build();
+    } else {
+      this.cache = builder.recordStats().build();
+      CaffeineCacheMetrics.monitor(registry, cache, name());
+    }
   }
 
   @Override

@@ -22,9 +22,10 @@ public final class RedisResponseCache implements ResponseCache {
   private final CacheMetrics metrics;
   private final long ttlSeconds;
 
+  /** {@code monitor} is null when monitoring is off: nothing counted. */
   public RedisResponseCache(URI url, Monitor monitor, Duration ttl) {
     this.redis = RedisClient.create(url);
-    this.metrics = monitor.cache(name());
+    this.metrics = monitor == null ? null : monitor.cache(name());
     this.ttlSeconds = Math.max(1, ttl.toSeconds());
   }
 
@@ -32,15 +33,17 @@ public final class RedisResponseCache implements ResponseCache {
   public Optional<String> get(String key) {
     try {
       String value = redis.get("chat:answer:" + key);
-      if (value == null) {
+      if (metrics != null && value == null) {
         metrics.miss();
-      } else {
+      } else if (metrics != null) {
         metrics.hit();
       }
       return Optional.ofNullable(value);
     } catch (JedisException e) {
       LOG.warn("Redis cache unavailable, answering without it: {}", e.getMessage());
-      metrics.miss();
+      if (metrics != null) {
+        metrics.miss();
+      }
       return Optional.empty();
     }
   }
@@ -49,7 +52,9 @@ public final class RedisResponseCache implements ResponseCache {
   public void put(String key, String answer) {
     try {
       redis.set("chat:answer:" + key, answer, SetParams.setParams().ex(ttlSeconds));
-      metrics.put();
+      if (metrics != null) {
+        metrics.put();
+      }
     } catch (JedisException e) {
       LOG.warn("Redis cache unavailable, answer not cached: {}", e.getMessage());
     }

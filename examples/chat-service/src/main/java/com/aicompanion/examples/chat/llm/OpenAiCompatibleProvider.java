@@ -1,6 +1,5 @@
 package com.aicompanion.examples.chat.llm;
 
-import com.aicompanion.monitoring.tracing.Spans;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,6 +26,10 @@ import java.util.function.Consumer;
  * LlmProvider llm = new OpenAiCompatibleProvider(URI.create("https://api.openai.com/v1"), key, "gpt-4o");
  * }</pre>
  *
+ * <p>Give it an instrumented client ({@code HttpClientInstrumentation.wrap(client, monitor)} from
+ * monitoring-http) and each call is a CLIENT span with the W3C context sent to the provider and a
+ * sample of {@code http_client_requests_seconds}; the provider itself stays plain.
+ *
  * <p>The key travels only in the {@code Authorization} header; it is never logged (and the logging
  * module masks {@code sk-...} keys if it ever were).
  */
@@ -39,12 +42,26 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
   private final Duration timeout;
   private final HttpClient http;
 
+  /** With a plain client ({@link #client()}). */
   public OpenAiCompatibleProvider(URI baseUrl, String apiKey, String model, Duration timeout) {
+    this(baseUrl, apiKey, model, timeout, client());
+  }
+
+  /**
+   * @param http the client calls go through, e.g. {@link #client()} wrapped by monitoring-http
+   */
+  public OpenAiCompatibleProvider(
+      URI baseUrl, String apiKey, String model, Duration timeout, HttpClient http) {
     this.baseUrl = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/");
     this.apiKey = apiKey;
     this.model = model;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = http;
+  }
+
+  /** The client this provider needs: 5 s to connect, the JDK's defaults otherwise. */
+  public static HttpClient client() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @Override
@@ -77,7 +94,6 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     if (apiKey != null && !apiKey.isBlank()) {
       request.header("Authorization", "Bearer " + apiKey);
     }
-    Spans.inject(request);
     try {
       HttpResponse<InputStream> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicompanion.examples.chat.llm.LlmProvider.Completion;
 import com.aicompanion.examples.chat.llm.LlmProvider.Message;
+import com.aicompanion.monitoring.Monitor;
+import com.aicompanion.monitoring.http.HttpClientInstrumentation;
+import com.aicompanion.monitoring.test.MetricsAssert;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -85,6 +90,44 @@ class OpenAiCompatibleProviderTest {
     assertThat(authorization.get()).isEqualTo("Bearer sk-test-0123456789abcdefghij");
     assertThat(requestBody.get())
         .contains("\"model\":\"gpt-4o-mini\"", "\"stream\":true", "\"content\":\"Hi\"");
+  }
+
+  @Test
+  void throughTheInstrumentedClientEachCallIsAClientRequestSample() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    OpenAiCompatibleProvider instrumented =
+        new OpenAiCompatibleProvider(
+            base,
+            null,
+            "gpt-4o-mini",
+            Duration.ofSeconds(5),
+            HttpClientInstrumentation.wrap(
+                OpenAiCompatibleProvider.client(), Monitor.create(registry)));
+
+    Completion completion = instrumented.complete(List.of(new Message("user", "Hi")), c -> {});
+    status = 429;
+    assertThatThrownBy(() -> instrumented.complete(List.of(new Message("user", "Hi")), c -> {}))
+        .isInstanceOf(LlmException.class);
+
+    assertThat(completion.text()).isEqualTo("Hello there");
+    MetricsAssert metrics = MetricsAssert.assertThat(registry);
+    metrics
+        .histogram("http_client_requests_seconds")
+        .withLabels(
+            "client_name", "127.0.0.1",
+            "method", "POST",
+            "outcome", "SUCCESS",
+            "status", "200",
+            "uri", "/v1/chat/completions")
+        .count()
+        .isEqualTo(1);
+    metrics
+        .histogram("http_client_requests_seconds")
+        .withLabels("outcome", "CLIENT_ERROR", "status", "429")
+        .count()
+        .isEqualTo(1);
+    registry.close();
   }
 
   @Test
