@@ -281,7 +281,8 @@ class DeliveryTest {
         r.records().forEach(rec -> accepted.add(rec[1]));
       }
     }
-    assertThat(accepted).containsExactly("a", "b", "c", "d", "e");
+    // the halves of a split may be in flight together: any order
+    assertThat(accepted).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
   }
 
   @Test
