@@ -174,4 +174,37 @@ class ReviewEdgeCasesTest {
       }
     }
   }
+
+  @Test
+  void theClientSpansUrlCarriesNoCredentialsOrApiKeys() throws Exception {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext(
+        "/v1/models",
+        e -> {
+          e.sendResponseHeaders(204, -1);
+          e.close();
+        });
+    server.start();
+    try (CapturedSpans spans = CapturedSpans.install("client-secrets")) {
+      HttpClient client = HttpClientInstrumentation.wrap(HttpClient.newHttpClient(), monitor);
+      client.send(
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://bob:hunter2@127.0.0.1:"
+                          + server.getAddress().getPort()
+                          + "/v1/models?api_key=sk-live-0123456789abcdef&limit=5"))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      await().until(() -> !spans.spans().isEmpty());
+      String url = spans.spans().get(0).getAttributes().get(stringKey("url.full"));
+      assertThat(url)
+          .isNotNull()
+          .doesNotContain("hunter2")
+          .doesNotContain("sk-live-0123456789abcdef");
+    } finally {
+      server.stop(0);
+    }
+  }
 }
