@@ -112,6 +112,38 @@ public final class LlmCall implements AutoCloseable {
   }
 
   /**
+   * Ends a call that has input tokens only, such as an embedding: records its duration, the input
+   * tokens and their cost; no output-token sample is recorded (a count of 0 would be a false value
+   * in {@code gen_ai_client_token_usage{gen_ai_token_type="output"}}). The observer hears {@link
+   * LlmCallObserver.Handle#onFinishInputOnly}.
+   *
+   * @param inputTokens tokens in the input, {@code >= 0}; a negative count is refused (counted in
+   *     {@code monitoring_metric_errors_total{reason="invalid_value"}}, no tokens and no cost
+   *     recorded for the call) while its duration is still recorded
+   */
+  public void finishInput(long inputTokens) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    meters.duration.record(metrics.now() - startNanos, TimeUnit.NANOSECONDS);
+    boolean valid = inputTokens >= 0;
+    long in = valid ? inputTokens : 0;
+    if (valid) {
+      meters.inputTokens.record(in);
+    } else {
+      metrics.invalidTokens(provider, model, inputTokens, 0);
+    }
+    LlmPrices.Price price = meters.model.price;
+    if (price == null) {
+      metrics.unknownPrice(provider, model);
+    } else if (valid) {
+      meters.model.cost.increment(price.cost(in, 0));
+    }
+    meters.model.inFlight.decrementAndGet();
+    guard(() -> handle.onFinishInputOnly(in));
+  }
+
+  /**
    * Ends the call successfully when the provider reported no token usage: records its duration; no
    * tokens and no cost are recorded (a count of 0 would be a false value).
    */

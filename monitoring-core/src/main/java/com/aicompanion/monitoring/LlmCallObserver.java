@@ -28,6 +28,15 @@ public interface LlmCallObserver {
 
     default void onFinish(long inputTokens, long outputTokens) {}
 
+    /**
+     * The call ended successfully with input tokens only ({@link LlmCall#finishInput}, e.g. an
+     * embedding). The default passes {@code onFinish(inputTokens, 0)}; an observer that can leave
+     * the output count out overrides it.
+     */
+    default void onFinishInputOnly(long inputTokens) {
+      onFinish(inputTokens, 0);
+    }
+
     /** The call ended successfully and the provider reported no token usage. */
     default void onFinishWithoutUsage() {}
 

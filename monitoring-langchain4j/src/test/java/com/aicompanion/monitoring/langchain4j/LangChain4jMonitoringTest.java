@@ -335,6 +335,11 @@ class LangChain4jMonitoringTest {
         .withLabels(embeddings)
         .withLabels("gen_ai_token_type", "input")
         .hasSum(FakeOpenAi.EMBEDDING_TOKENS);
+    assertThat(monitor) // an embedding has no output tokens: no sample, not a false 0
+        .histogram("gen_ai_client_token_usage")
+        .withLabels(embeddings)
+        .withLabels("gen_ai_token_type", "output")
+        .hasCount(0);
     SpansAssert.assertThat(spans)
         .span("embeddings text-embedding-3-small")
         .hasAttribute(longKey("gen_ai.usage.input_tokens"), (long) FakeOpenAi.EMBEDDING_TOKENS);

@@ -25,7 +25,8 @@ import java.util.Set;
  * A {@link StreamingChatModel} that passes every call to the model it wraps, with a {@link
  * CallSlot} in the listener attributes and a handler that reports the first chunk of any kind
  * (text, thinking, tool call) and a cancel through the {@code StreamingHandle} to the call the
- * monitoring listener opened.
+ * monitoring listener opened. Anything thrown by the call itself on the caller's thread
+ * (LangChain4j reports that to no listener) ends the call as failed too.
  *
  * <pre>{@code
  * StreamingChatModel model = new FirstChunkStreamingChatModel(openAiStreamingModel);
@@ -55,7 +56,13 @@ public final class FirstChunkStreamingChatModel implements StreamingChatModel {
       delegate.chat(request, options, handler);
       return;
     }
-    delegate.chat(request, withSlot, new Handler(handler, slot));
+    try {
+      delegate.chat(request, withSlot, new Handler(handler, slot));
+    } catch (Throwable t) {
+      // LangChain4j's StreamingChatModel.chat tells no listener when doChat throws on this thread
+      CallEndingChatModel.failOpenCall(slot, t);
+      throw t;
+    }
   }
 
   @Override

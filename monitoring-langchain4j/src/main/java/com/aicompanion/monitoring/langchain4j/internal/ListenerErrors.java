@@ -15,8 +15,8 @@ final class ListenerErrors {
   static void failed(String what, RuntimeException e) {
     if (LOGGED.compareAndSet(false, true)) {
       LOG.warn(
-          "The LangChain4j monitoring listener failed in {}; that call is not recorded. Logged"
-              + " once.",
+          "The LangChain4j monitoring listener failed in {}; that call is recorded incompletely"
+              + " (without token usage) or not at all. Logged once.",
           what,
           e);
     }

@@ -19,19 +19,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * Opens an {@link LlmCall} in {@code onRequest} and ends it in {@code onResponse} or {@code
  * onError}; the call travels in the request's listener attributes, which LangChain4j hands to all
- * three callbacks of one call (they may run on different threads for a streaming model).
+ * three callbacks of one call (they may run on different threads for a streaming model). Calls that
+ * LangChain4j never ends for the listener (a model failing with an {@code Error}) are ended by
+ * {@link CallEndingChatModel} when the model is wrapped, else by {@link OpenCalls} after the
+ * maximum age.
  *
  * <pre>{@code
- * OpenAiChatModel.builder()...listeners(List.of(new MonitoringChatModelListener(monitor.llm())))
+ * OpenAiChatModel.builder()...listeners(List.of(new MonitoringChatModelListener(
+ *     monitor.llm(), new OpenCalls(Duration.ofHours(1), System::nanoTime))))
  * }</pre>
  */
 public final class MonitoringChatModelListener implements ChatModelListener {
   static final String CALL = MonitoringChatModelListener.class.getName() + ".call";
 
   private final LlmMetrics llm;
+  private final OpenCalls open;
 
-  public MonitoringChatModelListener(LlmMetrics llm) {
+  public MonitoringChatModelListener(LlmMetrics llm, OpenCalls open) {
     this.llm = llm;
+    this.open = open;
   }
 
   @Override
@@ -40,6 +46,7 @@ public final class MonitoringChatModelListener implements ChatModelListener {
       ChatRequest request = context.chatRequest();
       LlmCall call =
           llm.start(GenAiNames.provider(context.modelProvider()), modelName(request), "chat");
+      open.opened(call);
       Map<Object, Object> attributes = context.attributes();
       attributes.put(CALL, call);
       CallSlot slot = CallSlot.in(attributes);
@@ -57,10 +64,10 @@ public final class MonitoringChatModelListener implements ChatModelListener {
 
   @Override
   public void onResponse(ChatModelResponseContext context) {
+    if (!(context.attributes().get(CALL) instanceof LlmCall call)) {
+      return;
+    }
     try {
-      if (!(context.attributes().get(CALL) instanceof LlmCall call)) {
-        return;
-      }
       ChatResponse response = context.chatResponse();
       AiMessage message = response == null ? null : response.aiMessage();
       if (message != null && message.text() != null) {
@@ -69,17 +76,32 @@ public final class MonitoringChatModelListener implements ChatModelListener {
       finish(call, response == null ? null : response.tokenUsage());
     } catch (RuntimeException e) {
       ListenerErrors.failed("onResponse", e);
+      finishWithoutUsage(call);
+    } finally {
+      open.ended(call);
     }
   }
 
   @Override
   public void onError(ChatModelErrorContext context) {
+    if (!(context.attributes().get(CALL) instanceof LlmCall call)) {
+      return;
+    }
     try {
-      if (context.attributes().get(CALL) instanceof LlmCall call) {
-        call.fail(GenAiNames.errorType(context.error()));
-      }
+      call.fail(GenAiNames.errorType(context.error()));
     } catch (RuntimeException e) {
       ListenerErrors.failed("onError", e);
+    } finally {
+      open.ended(call);
+    }
+  }
+
+  /** The call succeeded but reading its response failed: it still leaves flight, without usage. */
+  static void finishWithoutUsage(LlmCall call) {
+    try {
+      call.finish();
+    } catch (RuntimeException e) {
+      // already logged once by the caller; the call ends at the latest as abandoned
     }
   }
 
