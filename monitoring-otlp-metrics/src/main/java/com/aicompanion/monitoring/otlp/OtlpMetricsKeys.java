@@ -19,11 +19,15 @@ import java.util.Map;
  * }</pre>
  */
 public final class OtlpMetricsKeys {
-  /** The OTLP/HTTP metrics URL; unset: OpenTelemetry's variables, else localhost:4318. */
+  /**
+   * The OTLP/HTTP metrics URL; a URL without a path (or with {@code /}) gets {@code /v1/metrics}
+   * appended, any other path is used as written; unset: OpenTelemetry's variables, else
+   * localhost:4318.
+   */
   public static final ConfigKey<URI> ENDPOINT =
       ConfigKey.url(
               "metrics.otlp.endpoint",
-              "The OTLP/HTTP (protobuf) metrics URL, with its path, e.g. http://collector:4318/v1/metrics")
+              "The OTLP/HTTP (protobuf) metrics URL, e.g. http://collector:4318/v1/metrics; without a path (or with /) /v1/metrics is appended, any other path is used as written")
           .defaultText(
               "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics, else http://localhost:4318/v1/metrics");
 

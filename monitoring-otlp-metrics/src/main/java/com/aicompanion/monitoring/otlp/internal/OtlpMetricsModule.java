@@ -17,16 +17,23 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the OTLP push when {@code metrics.export} is {@code otlp} or {@code both}: an {@link
  * OtlpMeterRegistry} that mirrors every meter of the monitoring registry ({@link MeterMirror}) and
- * pushes every step, and once more at close.
+ * pushes every step, and once more at close. A {@code metrics.otlp.endpoint} without a path gets
+ * {@value MetricsEndpoint#PATH} ({@link MetricsEndpoint}); the module's start line names the URL it
+ * pushes to.
  */
 public final class OtlpMetricsModule implements MonitoringModule {
   /** The name core's {@code metrics.export} check looks for. */
   public static final String NAME = "otlp-metrics";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpMetricsModule.class);
 
   @Override
   public String name() {
@@ -50,7 +57,10 @@ public final class OtlpMetricsModule implements MonitoringModule {
       return;
     }
     Map<String, String> settings = new LinkedHashMap<>();
-    config.find(OtlpMetricsKeys.ENDPOINT).map(URI::toString).ifPresent(u -> settings.put("url", u));
+    URI configured = config.find(OtlpMetricsKeys.ENDPOINT).orElse(null);
+    if (configured != null) {
+      settings.put("url", MetricsEndpoint.resolve(configured).toString());
+    }
     Duration step = config.get(OtlpMetricsKeys.STEP);
     settings.put("step", step.toMillis() + "ms");
     // seconds, as /metrics and the OpenTelemetry semantic conventions have them
@@ -97,6 +107,18 @@ public final class OtlpMetricsModule implements MonitoringModule {
     // close() publishes once more; the shutdown sequence abandons it at the shared deadline
     context.onClose("OTLP metrics push", registry::close);
     context.publish(OtlpMeterRegistry.class, registry);
+    LOG.info(
+        "OTLP metrics push to {}{} every {}s, {} temporality",
+        MetricsEndpoint.forLog(otlp.url()),
+        configured != null && MetricsEndpoint.appendsPath(configured)
+            ? " ("
+                + MetricsEndpoint.PATH
+                + " appended to metrics.otlp.endpoint "
+                + MetricsEndpoint.forLog(configured.toString())
+                + ")"
+            : "",
+        step.toMillis() / 1000.0,
+        otlp.aggregationTemporality().name().toLowerCase(Locale.ROOT));
   }
 
   private static Map<String, String> resourceAttributes(ServiceIdentity identity) {
