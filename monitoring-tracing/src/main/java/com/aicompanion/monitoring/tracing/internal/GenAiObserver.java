@@ -107,6 +107,13 @@ public final class GenAiObserver implements LlmCallObserver {
     }
 
     @Override
+    public void onFinishInputOnly(long inputTokens) {
+      // an embedding: no output tokens, so no gen_ai.usage.output_tokens (0 would be false)
+      span.setAttribute(INPUT_TOKENS, inputTokens);
+      span.end();
+    }
+
+    @Override
     public void onFinishWithoutUsage() {
       span.end();
     }
