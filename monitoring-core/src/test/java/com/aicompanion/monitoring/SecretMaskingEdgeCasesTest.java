@@ -101,4 +101,27 @@ class SecretMaskingEdgeCasesTest {
   void namesThatHoldASecretOrContainASecretWordStayMasked(String name, String value) {
     assertThat(masking.maskField(name, value)).isEqualTo("****");
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT email FROM users WHERE password = ?",
+        "UPDATE accounts SET api_key = $1, token = $2 WHERE id = $3",
+        "DELETE FROM sessions WHERE session_token=?1",
+      })
+  void bindPlaceholdersOfSanitizedStatementsAreKept(String statement) {
+    assertThat(masking.mask(statement)).isEqualTo(statement);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "password = ?hunter2|?hunter2",
+        "password=$ecret12|$ecret12",
+        "api_key = $12345|$12345",
+      })
+  void valuesThatOnlyStartLikeAPlaceholderAreMasked(String text, String secret) {
+    assertThat(masking.mask(text)).doesNotContain(secret).contains("****");
+  }
 }

@@ -119,7 +119,35 @@ final class PairRule {
     while (end > v && isBlank(text.charAt(end - 1))) {
       end--;
     }
+    if (placeholder(text, v, end)) {
+      return -1; // "password = ?" in a sanitized SQL statement holds no secret
+    }
     return end > v ? span(v, end, quote) : -1;
+  }
+
+  /**
+   * Whether {@code text[from, to)} is a bind placeholder of a prepared statement: {@code ?}, {@code
+   * ?1} (JPA), {@code $1} (PostgreSQL). Such a value is kept so that a statement's shape stays
+   * readable; a named {@code :param} is not treated so, since a secret may start with a colon.
+   */
+  static boolean placeholder(String text, int from, int to) {
+    if (to - from < 1 || to - from > 4) {
+      return false;
+    }
+    char first = text.charAt(from);
+    if (first != '?' && first != '$') {
+      return false;
+    }
+    if (to - from == 1) {
+      return first == '?';
+    }
+    for (int i = from + 1; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
