@@ -18,7 +18,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Review of issue 15 (notifier, cases 9-11): inputs the other tests did not use. */
@@ -77,9 +76,6 @@ class AlertNotifierReviewTest {
   }
 
   @Test
-  @Disabled(
-      "review: after the clock stepped forward and back, resolve() sends endsAt = the future"
-          + " startsAt, so Alertmanager keeps the resolved alert firing until then")
   void aResolveAfterTheClockSteppedForwardAndBackEndsTheAlertNow() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     SteppingClock clock = new SteppingClock();
@@ -104,9 +100,6 @@ class AlertNotifierReviewTest {
   }
 
   @Test
-  @Disabled(
-      "review: fire() and resolve() of one alert from two threads: the firing post can land"
-          + " after the resolve, leaving Alertmanager firing an alert the application resolved")
   void concurrentFireAndResolveLeaveAlertmanagerAgreeingWithTheApplication() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     int rounds = 300;
