@@ -142,6 +142,60 @@ class AlertNotifierReviewTest {
     }
   }
 
+  @Test
+  void concurrentWarningAndCriticalFiringsLeaveAlertmanagerWithTheApplicationsSeverity()
+      throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    int rounds = 200;
+    try (AlertNotifier alerts = notifier(meters).build()) {
+      for (int i = 0; i < rounds; i++) {
+        String n = Integer.toString(i);
+        CyclicBarrier start = new CyclicBarrier(2);
+        Thread warning =
+            new Thread(
+                () -> {
+                  join(start);
+                  alerts.fire(
+                      Alert.builder("RaceSeverity")
+                          .severity(Severity.WARNING)
+                          .label("n", n)
+                          .build());
+                });
+        Thread critical =
+            new Thread(
+                () -> {
+                  join(start);
+                  alerts.fire(
+                      Alert.builder("RaceSeverity")
+                          .severity(Severity.CRITICAL)
+                          .label("n", n)
+                          .build());
+                });
+        warning.start();
+        critical.start();
+        warning.join();
+        critical.join();
+      }
+      Set<String> app = new TreeSet<>();
+      alerts.active().forEach(a -> app.add(a.labels().get("n") + "/" + a.severity().label()));
+      assertThat(app).hasSize(rounds);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Set<String> am = new TreeSet<>();
+                activeAlerts("RaceSeverity")
+                    .forEach(
+                        a ->
+                            am.add(
+                                a.path("labels").path("n").asText()
+                                    + "/"
+                                    + a.path("labels").path("severity").asText()));
+                assertThat(am).as("firing in Alertmanager vs active in the app").isEqualTo(app);
+              });
+    }
+  }
+
   private static void join(CyclicBarrier barrier) {
     try {
       barrier.await();
