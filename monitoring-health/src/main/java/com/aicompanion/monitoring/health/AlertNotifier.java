@@ -61,6 +61,10 @@ public final class AlertNotifier implements AutoCloseable {
 
   private static final int MAX_WARNED_NAMES = 256;
 
+  /** A team name as the stack's routes spell them (alertmanager.yml: {@code team="backend"}). */
+  private static final java.util.regex.Pattern TEAM =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
+
   private record Active(Alert alert, Instant startsAt) {}
 
   private final AlertSender sender;
@@ -97,7 +101,7 @@ public final class AlertNotifier implements AutoCloseable {
                 b.maxRetryBackoff,
                 b.clock,
                 b.meterRegistry,
-                this::activeSnapshot);
+                this::resendActive);
   }
 
   /**
@@ -143,23 +147,26 @@ public final class AlertNotifier implements AutoCloseable {
   public void fire(Alert alert) {
     Objects.requireNonNull(alert, "alert");
     Alert checked = checkAnnotations(alert);
-    Active[] replaced = new Active[1];
-    Active now =
-        active.compute(
-            identity(checked),
-            (key, old) -> {
-              if (old != null && old.alert().severity() != checked.severity()) {
-                replaced[0] = old;
-                return new Active(checked, clock.instant());
-              }
-              return new Active(checked, old == null ? clock.instant() : old.startsAt());
-            });
-    if (sender != null) {
-      if (replaced[0] != null) {
-        sender.offer(replaced[0].alert(), replaced[0].startsAt(), clock.instant());
-      }
-      sender.offer(now.alert(), now.startsAt(), null);
-    }
+    // the state change and its posting happen under the map's lock of this identity, so the
+    // postings of one alert are queued in the order of its state changes (a fire racing a resolve
+    // reaches Alertmanager in the order the map saw them)
+    active.compute(
+        identity(checked),
+        (key, old) -> {
+          Instant now = clock.instant();
+          Active next;
+          if (old != null && old.alert().severity() != checked.severity()) {
+            post(old, now);
+            next = new Active(checked, now);
+          } else {
+            // a start in the future (the clock was ahead and has been set back) becomes now
+            next =
+                new Active(
+                    checked, old == null || old.startsAt().isAfter(now) ? now : old.startsAt());
+          }
+          post(next, null);
+          return next;
+        });
   }
 
   /**
@@ -170,9 +177,33 @@ public final class AlertNotifier implements AutoCloseable {
    */
   public void resolve(Alert alert) {
     Objects.requireNonNull(alert, "alert");
-    Active removed = active.remove(identity(alert));
-    if (removed != null && sender != null) {
-      sender.offer(removed.alert(), removed.startsAt(), clock.instant());
+    active.computeIfPresent(
+        identity(alert),
+        (key, old) -> {
+          post(old, clock.instant());
+          return null;
+        });
+  }
+
+  /** Queues one state of an alert (firing when {@code resolvedAt} is null); never blocks. */
+  private void post(Active alert, @Nullable Instant resolvedAt) {
+    if (sender != null) {
+      sender.offer(alert.alert(), alert.startsAt(), resolvedAt);
+    }
+  }
+
+  /**
+   * On the sender's worker: offers every active alert again, each under its identity's lock, so
+   * that a re-send read before a resolve cannot be queued after it.
+   */
+  private void resendActive(AlertSender to) {
+    for (Map<String, String> key : active.keySet()) {
+      active.computeIfPresent(
+          key,
+          (k, current) -> {
+            to.offer(current.alert(), current.startsAt(), null);
+            return current;
+          });
     }
   }
 
@@ -231,12 +262,6 @@ public final class AlertNotifier implements AutoCloseable {
   /** The alerts fired and not resolved. */
   public List<Alert> active() {
     return active.values().stream().map(Active::alert).toList();
-  }
-
-  private List<AlertSender.Posting> activeSnapshot() {
-    return active.values().stream()
-        .map(a -> new AlertSender.Posting(a.alert(), a.startsAt(), null))
-        .toList();
   }
 
   /**
@@ -311,14 +336,28 @@ public final class AlertNotifier implements AutoCloseable {
 
     /**
      * The {@code team} label Alertmanager routes on; default {@value AlertNotifier#DEFAULT_TEAM}
-     * ({@code MONITORING_ALERTS_TEAM}). An alert's own {@code team} label wins.
+     * ({@code MONITORING_ALERTS_TEAM}). An alert's own {@code team} label wins. Alertmanager's
+     * routes match team names exactly and in lower case ({@code team="backend"}), so a team must
+     * match {@code [a-z][a-z0-9_-]*}: {@code Backend} would silently miss its route and reach the
+     * fallback receiver.
      *
-     * @throws IllegalArgumentException when {@code team} is null or blank
+     * @throws IllegalArgumentException when {@code team} does not match {@code [a-z][a-z0-9_-]*}
+     *     (the message names the value, the rule and the lower-case fix)
+     * @throws NullPointerException when {@code team} is null
      */
     public Builder team(String team) {
-      if (com.aicompanion.monitoring.Arguments.required(team, "team").isBlank()) {
+      com.aicompanion.monitoring.Arguments.required(team, "team");
+      if (!TEAM.matcher(team).matches()) {
+        String fix =
+            team.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-");
         throw new IllegalArgumentException(
-            "team(\"" + team + "\"): a blank team label is dropped by Alertmanager; pass a team");
+            "team \""
+                + team
+                + "\" (MONITORING_ALERTS_TEAM) does not match [a-z][a-z0-9_-]*: Alertmanager routes"
+                + " match team names exactly in lower case (team=\"backend\"), so this team would"
+                + " reach the fallback receiver; write it as a route's team, e.g. \""
+                + (fix.isEmpty() || !Character.isLetter(fix.charAt(0)) ? DEFAULT_TEAM : fix)
+                + "\"");
       }
       this.team = team;
       return this;

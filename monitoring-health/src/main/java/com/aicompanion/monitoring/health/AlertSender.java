@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -32,25 +32,26 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * AlertSender sender = new AlertSender(endpoint, Map.of("service", "svc"), 1000, Duration.ofMinutes(1),
- *     Duration.ofMillis(500), Duration.ofSeconds(30), clock, registry, notifier::activeSnapshot);
+ *     Duration.ofMillis(500), Duration.ofSeconds(30), clock, registry, notifier::resendActive);
  * sender.offer(alert, startsAt, null);   // firing; a resolvedAt instant resolves it
  * }</pre>
  *
- * <p>An alert is queued as its JSON object without {@code endsAt} when it fires: {@code endsAt} is
- * written when the batch is sent (four resend intervals ahead of the later of now and {@code
- * startsAt}, so that neither a late delivery nor a clock that stepped back is taken as resolved).
- * Alertmanager refusing a batch with 400 (an invalid alert) splits it until the refused alert is
- * alone, which is dropped, counted ({@code rejected}) and logged with Alertmanager's message and
- * the alert; the others go through. Other 4xx answers (wrong URL, authentication) refuse the batch
- * the same way without splitting. A resolve's {@code endsAt} is never before its {@code startsAt}
- * (a clock that stepped back).
+ * <p>An alert is queued as its JSON object without {@code startsAt} and {@code endsAt}: both are
+ * written when the batch is sent, against the clock at that time (see {@link #render}), so that a
+ * late delivery is not taken as resolved and a resolve ends the alert at once in Alertmanager's
+ * eyes however the clock stepped in between. Alertmanager refusing a batch with 400 (an invalid
+ * alert) splits it until the refused alert is alone, which is dropped, counted ({@code rejected})
+ * and logged with Alertmanager's message and the alert; the others go through. Other 4xx answers
+ * (wrong URL, authentication) refuse the batch the same way without splitting. Items leave in the
+ * order they were offered, one request at a time: the caller offers the states of one alert in the
+ * order they happened.
  */
 final class AlertSender implements Delivery.Sender {
   private static final int BATCH = 64;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final byte FIRING = 'F';
   private static final byte RESOLVED = 'R';
-  private static final int HEADER = 9;
+  private static final int HEADER = 17;
 
   /** One alert state to post; {@code resolvedAt} null means firing. */
   record Posting(Alert alert, Instant startsAt, @Nullable Instant resolvedAt) {}
@@ -59,7 +60,7 @@ final class AlertSender implements Delivery.Sender {
   private final Map<String, String> defaults;
   private final Duration resendInterval;
   private final Clock clock;
-  private final Supplier<List<Posting>> active;
+  private final Consumer<AlertSender> resendActive;
   private final HttpClient http;
   private final Delivery delivery;
 
@@ -72,12 +73,12 @@ final class AlertSender implements Delivery.Sender {
       Duration maxBackoff,
       Clock clock,
       MeterRegistry registry,
-      Supplier<List<Posting>> active) {
+      Consumer<AlertSender> resendActive) {
     this.endpoint = endpoint;
     this.defaults = Map.copyOf(defaults);
     this.resendInterval = resendInterval;
     this.clock = clock;
-    this.active = active;
+    this.resendActive = resendActive;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
     Counter sent = counter(registry, "sent");
     Counter failed = counter(registry, "failed");
@@ -138,19 +139,20 @@ final class AlertSender implements Delivery.Sender {
     delivery.close();
   }
 
-  /** On the worker, every resend interval: the active alerts again, so they do not expire. */
+  /**
+   * On the worker, every resend interval: the owner offers its active alerts again, so they do not
+   * expire (each under the same lock as its fire and resolve, so a re-send never overtakes them).
+   */
   private void resend() {
-    for (Posting p : active.get()) {
-      delivery.offer(encode(p));
-    }
+    resendActive.accept(this);
   }
 
   /**
-   * One tag byte (firing or resolved), {@code startsAt} in epoch milliseconds (8 bytes) and the
-   * alert's JSON object; a firing one without {@code endsAt} and its closing brace, both written at
-   * send time.
+   * One tag byte (firing or resolved), {@code startsAt} and the resolve instant in epoch
+   * milliseconds (8 bytes each) and the alert's JSON object with its labels and annotations but
+   * without {@code startsAt}, {@code endsAt} and its closing brace, which are written at send time.
    */
-  private byte[] encode(Posting p) {
+  byte[] encode(Posting p) {
     Alert alert = p.alert();
     Map<String, String> labels = new TreeMap<>(defaults);
     labels.putAll(alert.labels());
@@ -165,44 +167,63 @@ final class AlertSender implements Delivery.Sender {
       json.name(a.getKey()).value(a.getValue());
     }
     json.endObject();
-    json.name("startsAt").value(DateTimeFormatter.ISO_INSTANT.format(p.startsAt()));
-    if (p.resolvedAt() != null) {
-      json.name("endsAt")
-          .value(DateTimeFormatter.ISO_INSTANT.format(notBefore(p.resolvedAt(), p.startsAt())));
-      json.endObject();
-    }
     byte[] object = json.toString().getBytes(StandardCharsets.UTF_8);
     byte[] payload = new byte[object.length + HEADER];
+    Instant resolvedAt = p.resolvedAt();
     ByteBuffer.wrap(payload)
-        .put(p.resolvedAt() == null ? FIRING : RESOLVED)
+        .put(resolvedAt == null ? FIRING : RESOLVED)
         .putLong(p.startsAt().toEpochMilli())
+        .putLong(resolvedAt == null ? 0 : resolvedAt.toEpochMilli())
         .put(object);
     return payload;
   }
 
-  private static Instant notBefore(Instant instant, Instant floor) {
-    return instant.isBefore(floor) ? floor : instant;
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   /**
-   * The JSON body of {@code POST /api/v2/alerts}; firing alerts end four resends after the later of
-   * now and their {@code startsAt}.
+   * The JSON body of {@code POST /api/v2/alerts}, its times read against {@code now} (the clock at
+   * send time), whichever way the clock stepped since the alert was fired or resolved:
+   *
+   * <ul>
+   *   <li>a firing alert: {@code startsAt} never after now (a clock that was ahead when it fired),
+   *       {@code endsAt} four resend intervals after now, so a late delivery is not taken as
+   *       resolved;
+   *   <li>a resolve: {@code endsAt} the earlier of the resolve instant and now (a clock that
+   *       stepped back since the resolve would otherwise end it in the future, keeping it firing),
+   *       {@code startsAt} never after that {@code endsAt} (Alertmanager refuses {@code endsAt}
+   *       before {@code startsAt}, and keeps the earliest {@code startsAt} it has seen).
+   * </ul>
    */
   byte[] render(List<Delivery.Item> items, Instant now) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(256 * items.size());
+    return render(items.stream().map(Delivery.Item::payload).toList(), now, resendInterval);
+  }
+
+  /** {@link #render(List, Instant)} for queued payloads (see {@link #encode}). */
+  static byte[] render(List<byte[]> payloads, Instant now, Duration resendInterval) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(256 * payloads.size());
     body.write('[');
     Duration ahead = resendInterval.multipliedBy(4);
-    for (int i = 0; i < items.size(); i++) {
-      byte[] payload = items.get(i).payload();
+    for (int i = 0; i < payloads.size(); i++) {
+      byte[] payload = payloads.get(i);
       if (i > 0) {
         body.write(',');
       }
       body.write(payload, HEADER, payload.length - HEADER);
-      if (payload[0] == FIRING) {
-        Instant startsAt = Instant.ofEpochMilli(ByteBuffer.wrap(payload, 1, 8).getLong());
-        String endsAt = DateTimeFormatter.ISO_INSTANT.format(notBefore(now, startsAt).plus(ahead));
-        body.writeBytes((",\"endsAt\":\"" + endsAt + "\"}").getBytes(StandardCharsets.US_ASCII));
-      }
+      ByteBuffer header = ByteBuffer.wrap(payload, 0, HEADER);
+      byte tag = header.get();
+      Instant startsAt = Instant.ofEpochMilli(header.getLong());
+      Instant endsAt =
+          tag == FIRING ? now.plus(ahead) : earlier(Instant.ofEpochMilli(header.getLong()), now);
+      startsAt = earlier(startsAt, tag == FIRING ? now : endsAt);
+      String times =
+          ",\"startsAt\":\""
+              + DateTimeFormatter.ISO_INSTANT.format(startsAt)
+              + "\",\"endsAt\":\""
+              + DateTimeFormatter.ISO_INSTANT.format(endsAt)
+              + "\"}";
+      body.writeBytes(times.getBytes(StandardCharsets.US_ASCII));
     }
     body.write(']');
     return body.toByteArray();
@@ -251,7 +272,7 @@ final class AlertSender implements Delivery.Sender {
     byte[] payload = batch.items().get(0).payload();
     String object = new String(payload, HEADER, payload.length - HEADER, StandardCharsets.UTF_8);
     int end = object.indexOf(",\"annotations\"");
-    return abbreviate(end < 0 ? object : object.substring(0, end) + "}");
+    return abbreviate(end < 0 ? object + "}" : object.substring(0, end) + "}");
   }
 
   private static String abbreviate(String body) {

@@ -310,6 +310,40 @@ class AlertIdentityAndValidationTest {
   void aBlankTeamIsRefusedNamingTheFix() {
     assertThatThrownBy(() -> AlertNotifier.builder(null).team(" "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("pass a team");
+        .hasMessageContaining("[a-z][a-z0-9_-]*")
+        .hasMessageContaining("\"backend\"");
+  }
+
+  @Test
+  void aTeamTheRoutesCannotMatchIsRefusedNamingValueRuleAndFix() {
+    // Alertmanager's routes match team="backend" exactly: "Backend" would reach the fallback
+    for (String bad : List.of("Backend", "BACKEND", "back end", "9team", "-ops", "team.ai", "ä")) {
+      assertThatThrownBy(() -> AlertNotifier.builder(null).team(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("\"" + bad + "\"")
+          .hasMessageContaining("MONITORING_ALERTS_TEAM")
+          .hasMessageContaining("[a-z][a-z0-9_-]*");
+    }
+    assertThatThrownBy(() -> AlertNotifier.builder(null).team("Backend"))
+        .hasMessageContaining("e.g. \"backend\"");
+    assertThatThrownBy(() -> AlertNotifier.builder(null).team("Data Science"))
+        .hasMessageContaining("e.g. \"data-science\"");
+    for (String good : List.of("backend", "ai", "platform", "data-science", "team_2")) {
+      assertThat(AlertNotifier.builder(null).team(good).build().isEnabled()).isFalse();
+    }
+  }
+
+  @Test
+  void aMisspelledTeamInTheConfigurationStopsTheStart() {
+    assertThatThrownBy(
+            () ->
+                TestHttp.monitoring("team-typo")
+                    .config("alertmanager.url", alertmanager.baseUri().toString())
+                    .config("alerts.team", "Backend")
+                    .start()
+                    .close())
+        .hasStackTraceContaining("\"Backend\"")
+        .hasStackTraceContaining("[a-z][a-z0-9_-]*");
   }
 }

@@ -41,7 +41,9 @@ public final class HealthKeys {
           "alerts.team",
           "backend",
           "The team label of the alerts the application sends (HealthCheckFailed and those fired"
-              + " with AlertNotifier); Alertmanager routes on it. An alert's own team label wins");
+              + " with AlertNotifier); Alertmanager routes on it. An alert's own team label wins."
+              + " Lower case, matching [a-z][a-z0-9_-]* (routes match exact names); other values"
+              + " are refused at start");
 
   public static final List<ConfigKey<?>> ALL =
       List.of(DETAILS, CACHE_INTERVAL, REFRESH_INTERVAL, ALERTMANAGER_URL, ALERTS_TEAM);

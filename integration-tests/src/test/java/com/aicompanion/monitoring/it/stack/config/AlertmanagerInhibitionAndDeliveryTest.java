@@ -60,12 +60,14 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "critical",
             "job=postgres",
             "instance=postgres-exporter:9187",
-            "environment=pg-prod");
+            "environment=pg-prod",
+            "service=svc-pg");
     Map<String, String> databaseCheck =
         labels(
             "HealthCheckFailing",
             "warning",
             "job=svc-pg",
+            "service=svc-pg",
             "instance=a:8000",
             "environment=pg-prod",
             "check=database");
@@ -81,6 +83,7 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "HealthCheckFailing",
             "warning",
             "job=svc-pg",
+            "service=svc-pg",
             "instance=a:8000",
             "environment=pg-prod",
             "check=llm-provider");
@@ -89,6 +92,7 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "HealthCheckFailing",
             "warning",
             "job=svc-pg",
+            "service=svc-pg",
             "instance=a:8000",
             "environment=pg-dev",
             "check=database");
@@ -97,6 +101,7 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "HealthCheckFailing",
             "warning",
             "job=svc-pg",
+            "service=svc-pg",
             "instance=a:8000",
             "environment=pg-prod",
             "check=cache");
@@ -124,12 +129,14 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "critical",
             "job=redis",
             "instance=redis-exporter:9121",
-            "environment=redis-prod");
+            "environment=redis-prod",
+            "service=svc-r");
     Map<String, String> cacheCheck =
         labels(
             "HealthCheckFailing",
             "warning",
             "job=svc-r",
+            "service=svc-r",
             "instance=a:8000",
             "environment=redis-prod",
             "check=cache");
@@ -138,6 +145,7 @@ class AlertmanagerInhibitionAndDeliveryTest {
             "HealthCheckFailing",
             "warning",
             "job=svc-r",
+            "service=svc-r",
             "instance=a:8000",
             "environment=redis-prod",
             "check=database");
