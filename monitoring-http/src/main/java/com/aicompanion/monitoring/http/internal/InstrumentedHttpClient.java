@@ -186,12 +186,33 @@ public final class InstrumentedHttpClient extends HttpClient {
       end(call, null, e);
       throw e;
     }
-    return future.whenComplete(
+    CompletableFuture<HttpResponse<T>> recorded =
+        future.whenComplete(
+            (response, error) -> {
+              try (Scope ignored = context == null ? Scope.noop() : context.makeCurrent()) {
+                end(call, response, error == null ? null : unwrap(error));
+              }
+            });
+    // The caller's cancel(true) must reach the JDK's own future (which aborts the exchange since
+    // JDK 16): a dependent stage alone would swallow it, and the call would run on unseen.
+    CompletableFuture<HttpResponse<T>> result =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            future.cancel(mayInterruptIfRunning);
+            return cancelled;
+          }
+        };
+    recorded.whenComplete(
         (response, error) -> {
-          try (Scope ignored = context == null ? Scope.noop() : context.makeCurrent()) {
-            end(call, response, error == null ? null : unwrap(error));
+          if (error == null) {
+            result.complete(response);
+          } else {
+            result.completeExceptionally(unwrap(error));
           }
         });
+    return result;
   }
 
   private static Throwable unwrap(Throwable error) {
