@@ -92,12 +92,16 @@ final class UserFieldWriter {
     inUse = false;
   }
 
-  /** An MDC entry; {@code trace.id} and {@code span.id} are the schema's own fields. */
+  /**
+   * An MDC entry; {@code trace.id} and {@code span.id} are skipped: they are the schema's own
+   * fields, written by {@link TraceFieldsJsonProvider} (from the current span or from these
+   * entries).
+   */
   void mdc(String key, String value) throws IOException {
     if (key.equals(TraceCapture.TRACE_ID) || key.equals(TraceCapture.SPAN_ID)) {
-      raw.writeFieldName(key);
-      raw.writeString(value);
-    } else if (place(key)) {
+      return;
+    }
+    if (place(key)) {
       raw.writeFieldName(key);
       raw.writeString(masked(key, value));
     } else {
