@@ -266,22 +266,20 @@ final class UserFieldWriter {
         return SecretMasker.MASK;
       }
       Object value = label.value;
-      String text = value instanceof String s ? s : json(value);
-      return masker.mask(text);
+      if (value instanceof String text) {
+        return masker.mask(text);
+      }
+      if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
+        return masker.mask(value.toString());
+      }
+      if (value instanceof RawValue rawJson) {
+        return masker.mask(String.valueOf(rawJson.rawValue()));
+      }
+      // masked on the way (each string, secret-named values whole): not scanned a second time
+      return values.labelJson(value, mapper());
     } catch (Throwable failure) {
       return failed(label.name, failure);
     }
-  }
-
-  /** JSON text of a non-string value, nested secrets masked (see UserValueWriter#labelJson). */
-  private String json(Object value) throws IOException {
-    if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
-      return value.toString();
-    }
-    if (value instanceof RawValue rawJson) {
-      return String.valueOf(rawJson.rawValue());
-    }
-    return values.labelJson(value, mapper());
   }
 
   private String masked(String name, String value) {
