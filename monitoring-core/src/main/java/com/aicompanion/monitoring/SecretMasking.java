@@ -3,6 +3,7 @@ package com.aicompanion.monitoring;
 import com.aicompanion.monitoring.internal.masking.BuiltInRules;
 import com.aicompanion.monitoring.internal.masking.PatternSafety;
 import com.aicompanion.monitoring.internal.masking.SecretNames;
+import com.aicompanion.monitoring.internal.masking.StackFrames;
 import com.aicompanion.monitoring.internal.masking.UserPattern;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -152,6 +153,20 @@ public final class SecretMasking implements MeterBinder {
     // replaced racily, which is harmless: an entry is immutable
     fieldVerdicts[slot] = new FieldVerdict(name, secret);
     return secret;
+  }
+
+  /**
+   * Whether {@link #mask} leaves {@code frame} as it is when it stands as a line of a stack trace:
+   * {@code frame} is exactly one frame as Java and Logback print it ({@code at
+   * pkg.Class.method(File.java:42)}, {@code (Native Method)}, {@code (Unknown Source)}; no tab, no
+   * packaging data), a code location the built-in rules do not scan, and this policy has no user
+   * pattern (which would still run over it). A line that only looks like a frame (a blank, a {@code
+   * =}, a quote in it...) is false: it is masked as text.
+   *
+   * @param frame a stack frame line; null is false
+   */
+  public boolean leavesStackFrame(@Nullable String frame) {
+    return frame != null && patterns.isEmpty() && StackFrames.isFrame(frame);
   }
 
   /** Whether e-mail addresses are masked. */

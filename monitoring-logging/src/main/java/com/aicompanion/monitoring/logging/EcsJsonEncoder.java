@@ -5,7 +5,6 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import com.aicompanion.monitoring.logging.internal.EcsEncoders;
 import com.aicompanion.monitoring.logging.internal.EncodingErrors;
 import com.aicompanion.monitoring.logging.internal.SecretMasker;
-import com.aicompanion.monitoring.logging.internal.TraceCapture;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,12 @@ import org.jspecify.annotations.Nullable;
  * as {@code Monitoring.start} resolves them: see {@link
  * com.aicompanion.monitoring.ServiceIdentity}; so a {@code logback.xml} and {@code Monitoring}
  * agree), {@code maskEmails} (default false), {@code mask} (a regular expression, repeatable).
- * Trace ids are taken from the current OpenTelemetry span on the thread that encodes, so put this
- * encoder in a synchronous appender (or behind {@link ElasticsearchLogAppender} or {@link
- * JsonLogging}'s queue, which capture them first). User fields that would collide with the schema
- * go under {@code labels} (monitoring-logging/README.md, "User fields and the ECS schema"); no
- * event makes {@link #encode} throw.
+ * Trace ids are taken from the current OpenTelemetry span on the thread that encodes (else from the
+ * MDC's {@code trace.id}/{@code span.id}), without changing the event, so put this encoder in a
+ * synchronous appender ({@code ConsoleAppender}, {@code FileAppender}): behind Logback's plain
+ * {@code AsyncAppender} it runs on the queue's worker, and the lines carry no trace ids. User
+ * fields that would collide with the schema go under {@code labels} (monitoring-logging/README.md,
+ * "User fields and the ECS schema"); no event makes {@link #encode} throw.
  */
 public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
   private String serviceName;
@@ -125,7 +125,6 @@ public final class EcsJsonEncoder extends EncoderBase<ILoggingEvent> {
     if (delegate == null) {
       return new byte[0];
     }
-    TraceCapture.attach(event);
     return delegate.encode(event);
   }
 

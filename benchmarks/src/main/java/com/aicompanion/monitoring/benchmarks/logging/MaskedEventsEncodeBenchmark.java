@@ -35,8 +35,8 @@ import org.slf4j.event.KeyValuePair;
  *       is written under {@code labels} as its JSON text (the label path);
  *   <li>{@code secret}: a message with an authorization header, a password pair and an API key, and
  *       a secret-named argument (masked);
- *   <li>{@code exception}: an ERROR with a stack trace of about 3 KB (every line scanned; a frame
- *       line is checked character by character and skipped as code).
+ *   <li>{@code exception}: an ERROR with a stack trace of about 3 KB (its messages masked before
+ *       Logback formats it, its frame lines checked once per stack trace element, not scanned).
  * </ul>
  *
  * <pre>{@code

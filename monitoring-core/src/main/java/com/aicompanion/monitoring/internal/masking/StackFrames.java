@@ -19,11 +19,20 @@ package com.aicompanion.monitoring.internal.masking;
  * {@code =}, a quote, an {@code @} or a {@code -} in it included, is scanned as ordinary text. One
  * check per character, no more than the masking pass itself would spend on a plain word.
  */
-final class StackFrames {
+public final class StackFrames {
   private static final boolean[] NAME = TokenRules.chars("A-Za-z0-9_$./");
   private static final String[] EXTENSIONS = {".java", ".kt", ".scala", ".groovy", ".clj"};
 
   private StackFrames() {}
+
+  /**
+   * Whether {@code line} is exactly one frame as Java and Logback print it, {@code at
+   * pkg.Class.method(File.java:42)}, with nothing before or after (no tab, no packaging data): a
+   * line {@link BuiltInRules#mask} passes unscanned inside a stack trace.
+   */
+  public static boolean isFrame(String line) {
+    return line.startsWith("at ") && frameEnd(line, 3) == line.length();
+  }
 
   /**
    * Where scanning goes on after the frames that start at {@code from} (just after the first

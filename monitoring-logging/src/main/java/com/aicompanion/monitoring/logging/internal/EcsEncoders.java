@@ -53,7 +53,9 @@ public final class EcsEncoders {
     providers.addProvider(new EcsFieldsJsonProvider(serviceFields, masker, errors));
     // error.type, error.message, error.stack_trace
     providers.addProvider(new ErrorFieldsJsonProvider(masker, errors));
-    // MDC (with trace.id / span.id, see TraceCapture), key/value pairs and structured arguments
+    // trace.id, span.id: captured by an asynchronous appender, else the current span (TraceCapture)
+    providers.addProvider(new TraceFieldsJsonProvider());
+    // MDC (but trace.id / span.id), key/value pairs and structured arguments
     // as top-level fields, those that would collide with the schema or each other under labels
     providers.addProvider(new UserFieldsJsonProvider(masker, errors));
 

@@ -243,7 +243,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
         logger().warn(warning);
       }
     }
-    TraceCapture.attach(event);
+    // encoded here, on the logging thread: the encoder reads the current span itself
     byte[] line;
     try {
       line = encoder.encode(event);

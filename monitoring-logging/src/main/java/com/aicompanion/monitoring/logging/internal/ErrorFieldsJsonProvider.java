@@ -13,10 +13,11 @@ import net.logstash.logback.composite.AbstractJsonProvider;
 /**
  * Writes {@code error.type} (the exception's class name), {@code error.message} and {@code
  * error.stack_trace} (Logback's extended format, as logstash-logback-encoder writes it) for an
- * event with an exception, the last two masked. Each value is read and masked before its field is
- * started, so that one that throws (a proxy whose message or stack cannot be read, a masking rule
- * that overflows the stack) is written as {@link EncodingErrors#marker} and the rest of the line
- * stays.
+ * event with an exception, the last two masked (the stack trace, when it allows, by masking its
+ * messages before formatting: {@link StackTraceText}). Each value is read and masked before its
+ * field is started, so that one that throws (a proxy whose message or stack cannot be read, a
+ * masking rule that overflows the stack) is written as {@link EncodingErrors#marker} and the rest
+ * of the line stays.
  *
  * <pre>{@code
  * providers.addProvider(new ErrorFieldsJsonProvider(masker, errors));
@@ -30,22 +31,26 @@ final class ErrorFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> 
   private final SecretMasker masker;
   private final EncodingErrors errors;
   private final ThrowableHandlingConverter stackTraces = new ExtendedThrowableProxyConverter();
+  private final StackTraceText maskedTraces;
 
   ErrorFieldsJsonProvider(SecretMasker masker, EncodingErrors errors) {
     this.masker = masker;
     this.errors = errors;
+    this.maskedTraces = new StackTraceText(masker);
   }
 
   @Override
   public void start() {
     stackTraces.setContext(getContext());
     stackTraces.start();
+    maskedTraces.start(getContext());
     super.start();
   }
 
   @Override
   public void stop() {
     stackTraces.stop();
+    maskedTraces.stop();
     super.stop();
   }
 
@@ -72,7 +77,7 @@ final class ErrorFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> 
         out.writeFieldName(MESSAGE);
         out.writeString(message);
       }
-      String stack = stack(event);
+      String stack = stack(event, proxy);
       if (stack != null) {
         out.writeFieldName(STACK_TRACE);
         out.writeString(stack);
@@ -94,9 +99,11 @@ final class ErrorFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> 
     }
   }
 
-  private String stack(ILoggingEvent event) {
+  private String stack(ILoggingEvent event, IThrowableProxy proxy) {
     try {
-      return masker.mask(stackTraces.convert(event));
+      // messages masked before formatting, frames checked per element: no pass over the text
+      String masked = maskedTraces.format(proxy);
+      return masked != null ? masked : masker.mask(stackTraces.convert(event));
     } catch (Throwable failure) {
       return failed(STACK_TRACE, failure);
     }

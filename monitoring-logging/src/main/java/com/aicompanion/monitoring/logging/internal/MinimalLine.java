@@ -56,12 +56,12 @@ final class MinimalLine {
       field(line, "log.logger", logger(event));
       line.append(',');
       field(line, "process.thread.name", thread(event));
-      String traceId = mdc(event, TraceCapture.TRACE_ID);
+      String traceId = traceId(event, TraceCapture.TRACE_ID);
       if (traceId != null) {
         line.append(',');
         field(line, TraceCapture.TRACE_ID, traceId);
       }
-      String spanId = mdc(event, TraceCapture.SPAN_ID);
+      String spanId = traceId(event, TraceCapture.SPAN_ID);
       if (spanId != null) {
         line.append(',');
         field(line, TraceCapture.SPAN_ID, spanId);
@@ -130,10 +130,10 @@ final class MinimalLine {
     }
   }
 
-  private static String mdc(ILoggingEvent event, String key) {
+  /** The id the full line would carry (see TraceCapture#write), or null. */
+  private static String traceId(ILoggingEvent event, String key) {
     try {
-      Map<String, String> mdc = event.getMDCPropertyMap();
-      return mdc == null ? null : mdc.get(key);
+      return TraceCapture.id(event, key);
     } catch (Throwable t) {
       return null;
     }

@@ -37,14 +37,16 @@ public final class SharedLineEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] encode(ILoggingEvent event) {
+  public byte[] encode(ILoggingEvent given) {
+    // the console sees the event wrapped with its captured span, the shipper the event itself
+    ILoggingEvent event = TraceCapture.original(given);
     int slot = System.identityHashCode(event) & (SLOTS - 1);
     Line line = recent.get(slot);
     if (line != null && line.event == event) {
       recent.compareAndSet(slot, line, null);
       return line.bytes;
     }
-    byte[] bytes = encoder.encode(event);
+    byte[] bytes = encoder.encode(given);
     recent.set(slot, new Line(event, bytes));
     return bytes;
   }

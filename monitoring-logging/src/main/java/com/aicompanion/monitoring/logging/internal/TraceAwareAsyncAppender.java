@@ -5,9 +5,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Logback's {@link AsyncAppender} that records the current trace and span ids on the calling thread
- * before queueing, so that the asynchronous console output carries them, and that counts the events
- * it discards because its queue is full ({@code monitoring_log_console_dropped_total}).
+ * Logback's {@link AsyncAppender} that captures the current trace and span ids on the calling
+ * thread before queueing ({@link TraceCapture#capture}), so that the asynchronous console output
+ * carries them, and that counts the events it discards because its queue is full ({@code
+ * monitoring_log_console_dropped_total}).
  *
  * <pre>{@code
  * TraceAwareAsyncAppender async = new TraceAwareAsyncAppender(counters.consoleDropped());
@@ -31,12 +32,8 @@ public final class TraceAwareAsyncAppender extends AsyncAppender {
       dropped.increment();
       return;
     }
-    super.append(event);
-  }
-
-  @Override
-  protected void preprocess(ILoggingEvent event) {
-    TraceCapture.attach(event);
-    super.preprocess(event);
+    // the span's ids travel in a wrapper: the event's MDC may already be frozen by another
+    // appender (Logback's prepareForDeferredProcessing), and is the application's to keep
+    super.append(TraceCapture.capture(event));
   }
 }

@@ -92,12 +92,16 @@ final class UserFieldWriter {
     inUse = false;
   }
 
-  /** An MDC entry; {@code trace.id} and {@code span.id} are the schema's own fields. */
+  /**
+   * An MDC entry; {@code trace.id} and {@code span.id} are skipped: they are the schema's own
+   * fields, written by {@link TraceFieldsJsonProvider} (from the current span or from these
+   * entries).
+   */
   void mdc(String key, String value) throws IOException {
     if (key.equals(TraceCapture.TRACE_ID) || key.equals(TraceCapture.SPAN_ID)) {
-      raw.writeFieldName(key);
-      raw.writeString(value);
-    } else if (place(key)) {
+      return;
+    }
+    if (place(key)) {
       raw.writeFieldName(key);
       raw.writeString(masked(key, value));
     } else {
@@ -262,22 +266,20 @@ final class UserFieldWriter {
         return SecretMasker.MASK;
       }
       Object value = label.value;
-      String text = value instanceof String s ? s : json(value);
-      return masker.mask(text);
+      if (value instanceof String text) {
+        return masker.mask(text);
+      }
+      if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
+        return masker.mask(value.toString());
+      }
+      if (value instanceof RawValue rawJson) {
+        return masker.mask(String.valueOf(rawJson.rawValue()));
+      }
+      // masked on the way (each string, secret-named values whole): not scanned a second time
+      return values.labelJson(value, mapper());
     } catch (Throwable failure) {
       return failed(label.name, failure);
     }
-  }
-
-  /** JSON text of a non-string value, nested secrets masked (see UserValueWriter#labelJson). */
-  private String json(Object value) throws IOException {
-    if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
-      return value.toString();
-    }
-    if (value instanceof RawValue rawJson) {
-      return String.valueOf(rawJson.rawValue());
-    }
-    return values.labelJson(value, mapper());
   }
 
   private String masked(String name, String value) {

@@ -10,12 +10,12 @@ import net.logstash.logback.composite.AbstractJsonProvider;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * Writes an event's user fields, in this order: MDC entries (with the {@code trace.id} and {@code
- * span.id} {@link TraceCapture} adds), SLF4J key/value pairs, then the fields of logstash
- * structured arguments ({@code kv}, {@code value}, {@code entries}, {@code fields}, {@code raw},
- * {@code array}); other arguments are not fields. Names that would collide with the schema or with
- * an earlier user field go under {@code labels} (see {@link UserFieldWriter} and {@link
- * EcsSchema}); a value that fails to read or mask becomes {@link EncodingErrors#marker}.
+ * Writes an event's user fields, in this order: MDC entries (but {@code trace.id} and {@code
+ * span.id}, which {@link TraceFieldsJsonProvider} writes), SLF4J key/value pairs, then the fields
+ * of logstash structured arguments ({@code kv}, {@code value}, {@code entries}, {@code fields},
+ * {@code raw}, {@code array}); other arguments are not fields. Names that would collide with the
+ * schema or with an earlier user field go under {@code labels} (see {@link UserFieldWriter} and
+ * {@link EcsSchema}); a value that fails to read or mask becomes {@link EncodingErrors#marker}.
  *
  * <pre>{@code
  * providers.addProvider(new UserFieldsJsonProvider(masker, errors));
@@ -41,7 +41,8 @@ final class UserFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
     }
     writer.begin(generator);
     try {
-      Map<String, String> mdc = event.getMDCPropertyMap();
+      // the event's own MDC, not the copy with the ids a TracedEvent shows other encoders
+      Map<String, String> mdc = TraceCapture.original(event).getMDCPropertyMap();
       if (mdc != null && !mdc.isEmpty()) {
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
           if (entry.getKey() != null && entry.getValue() != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -63,6 +64,7 @@ final class UserValueWriter {
   private final StringWriter textBuffer = new StringWriter(256);
   private JsonGenerator textGenerator;
   private MaskingJsonGenerator maskingText;
+  private JsonGenerator labelText;
   private ObjectMapper textMapper;
   private JsonGenerator out;
   private ObjectMapper mapper;
@@ -326,26 +328,29 @@ final class UserValueWriter {
   }
 
   /**
-   * The JSON text of a label's value: the value as its serializers write it, secrets masked by
-   * {@link MaskingJsonGenerator}; a value written as one string is that string. Throws what
-   * serializing the value throws.
+   * The JSON text of a label's value, masked: the value as its serializers write it, each string
+   * masked and secret-named values whole by {@link MaskingJsonGenerator} (so the text needs no
+   * second pass; object keys are written as they are, as at the top level); a value written as one
+   * string is that string, masked. Throws what serializing the value throws.
    */
   String labelJson(Object value, ObjectMapper codec) throws IOException {
-    JsonParser tokens = read(value, codec);
-    if (tokens.currentToken() == JsonToken.VALUE_STRING) {
-      return tokens.getText();
-    }
     ObjectMapper before = mapper;
     mapper = codec;
     try {
       JsonGenerator generator = textGenerator(true);
+      String text;
       try {
-        copy(tokens, maskingText);
-        return textDone(generator);
+        // straight through the masking generator: no token buffer, as the label is built apart
+        // from the line (a serializer that throws costs the label only)
+        codec.writeValue(labelText, value);
+        text = textDone(generator);
       } catch (Throwable failure) {
         textGenerator = null;
         throw failure;
       }
+      // a value written as one string (a java.time value, an enum...) is that string, masked
+      // on the way
+      return text.startsWith("\"") ? codec.readValue(text, String.class) : text;
     } finally {
       mapper = before;
     }
@@ -380,6 +385,7 @@ final class UserValueWriter {
       textGenerator.setRootValueSeparator(null);
       textMapper = mapper;
       maskingText = new MaskingJsonGenerator(textGenerator, masker);
+      labelText = new DecimalsAsTrees(maskingText);
     }
     return textGenerator;
   }
@@ -446,6 +452,19 @@ final class UserValueWriter {
       return masker.secretField(name);
     } catch (Throwable failure) {
       return true;
+    }
+  }
+
+  /** Writes decimals as {@link #decimal} does (as the tree path read them), the rest as it is. */
+  private final class DecimalsAsTrees extends JsonGeneratorDelegate {
+    DecimalsAsTrees(JsonGenerator delegate) {
+      // false: what serializers write through writeObject comes back through here
+      super(delegate, false);
+    }
+
+    @Override
+    public void writeNumber(BigDecimal value) throws IOException {
+      delegate.writeNumber((BigDecimal) decimal(value));
     }
   }
 }
