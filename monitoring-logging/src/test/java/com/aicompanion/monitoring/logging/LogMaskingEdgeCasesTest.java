@@ -76,4 +76,20 @@ class LogMaskingEdgeCasesTest {
         .asString()
         .contains("passwordless login enabled; token count 42");
   }
+
+  /** An exception whose class name says what its message holds. */
+  static final class InvalidTokenException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidTokenException(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void aMessageHiddenInTheStackTraceIsHiddenInErrorMessageToo() {
+    List<String> lines =
+        linesOf(() -> LOG.error("edge token", new InvalidTokenException("q7Zr2mXk91Lp")));
+    assertThat(lines).singleElement().asString().doesNotContain("q7Zr2mXk91Lp");
+  }
 }

@@ -93,7 +93,14 @@ final class ErrorFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> 
         return proxy.getClassName();
       }
       String message = proxy.getMessage();
-      return message == null ? null : masker.mask(message);
+      if (message == null) {
+        return null;
+      }
+      // masked as the stack trace's first line reads ("x.InvalidTokenException: abc"), where a
+      // rule may take the class name for the key, so error.message never shows what the trace hides
+      String head = proxy.getClassName() + ": ";
+      String line = masker.mask(head + message);
+      return line.startsWith(head) ? line.substring(head.length()) : masker.mask(message);
     } catch (Throwable failure) {
       return failed(field, failure);
     }
