@@ -130,6 +130,57 @@ final class ChatProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * CPU time (user and system) the child's live threads used so far, by kind: {@code jit} (the JIT
+   * compiler threads), {@code gc} (the garbage collector's threads and the VM thread that runs its
+   * pauses) and {@code other} (everything else: request threads, exporters, the application's and
+   * the library's background threads), read from {@code /proc/<pid>/task/<tid>/stat}. Compilation
+   * is a one-time cost of the code a mode runs, which a 30 s warm-up does not always finish; this
+   * split shows how much of a window went to it. Threads that ended before the call are missing, so
+   * the sum may be below {@link #cpu()}. Empty where {@code /proc} is not readable.
+   */
+  Map<String, Duration> cpuByKind() {
+    Map<String, Duration> kinds = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    long ticksPerSecond = 100; // USER_HZ on Linux
+    try (var threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        // pid (comm) state ppid ... : comm may hold blanks and parentheses, fields follow the last
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(open + 1, close);
+        String[] fields = stat.substring(close + 2).split(" ");
+        // after comm: field 3 is state (index 0), utime is field 14 (index 11), stime 15 (index 12)
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        kinds.merge(
+            threadKind(name), Duration.ofMillis(ticks * 1000 / ticksPerSecond), Duration::plus);
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      return Map.of();
+    }
+    return kinds;
+  }
+
+  /** The kind of a HotSpot thread by its name, as {@code /proc} shows it (15 characters). */
+  static String threadKind(String name) {
+    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+      return "jit";
+    }
+    if (name.startsWith("GC Thread")
+        || name.startsWith("G1 ")
+        || name.equals("VM Thread")
+        || name.startsWith("VM Periodic")) {
+      return "gc";
+    }
+    return "other";
+  }
+
   private void awaitReady(Path log) throws InterruptedException, IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --rounds=N} (default 3; modes alternate within a round and the median round
- * is reported), {@code --chat-jar=PATH}, {@code --agent=PATH}.
+ * is reported), {@code --modes=off,full,agent} (which modes, in this order within a round; the
+ * added cost is reported for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code
+ * --agent=PATH}.
  */
 public final class RequestCost {
   private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
@@ -54,7 +56,8 @@ public final class RequestCost {
   public static void run(List<String> args) throws Exception {
     if (args.isEmpty()) {
       throw new IllegalArgumentException(
-          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--rounds=N] [--chat-jar=PATH]"
+          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--rounds=N] [--modes=off,full,agent]"
+              + " [--chat-jar=PATH]"
               + " [--agent=PATH]");
     }
     Path out = Path.of(args.get(0));
@@ -85,9 +88,13 @@ public final class RequestCost {
     result.put("measure_seconds", measure.toSeconds());
     result.put("agent", agent.getFileName().toString());
 
+    List<Mode> selected =
+        Arrays.stream(option(args, "--modes", "off,full,agent").split(","))
+            .map(name -> Mode.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)))
+            .toList();
     Map<Mode, List<Map<String, Object>>> runs = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
-      for (Mode mode : Mode.values()) {
+      for (Mode mode : selected) {
         Map<String, Object> run =
             measure(
                 mode,
@@ -106,14 +113,24 @@ public final class RequestCost {
       Map<String, Object> summary = new LinkedHashMap<>();
       List<Map<String, Object>> list = entry.getValue();
       summary.put("cpu_ms_per_1000_requests", median(list, "cpu_ms_per_1000_requests"));
+      for (String kind : List.of("jit", "gc", "other")) {
+        String key = kind + "_cpu_ms_per_1000_requests";
+        if (list.stream().allMatch(run -> run.containsKey(key))) {
+          summary.put(key, median(list, key));
+        }
+      }
       summary.put("p50_us", median(list, "p50_us"));
       summary.put("p99_us", median(list, "p99_us"));
       summary.put("runs", list);
       modes.put(entry.getKey().label(), summary);
     }
     result.put("modes", modes);
-    double off = (double) ((Map<?, ?>) modes.get("off")).get("cpu_ms_per_1000_requests");
+    Map<?, ?> offSummary = (Map<?, ?>) modes.get("off");
     for (String mode : List.of("full", "agent")) {
+      if (offSummary == null || !modes.containsKey(mode)) {
+        continue;
+      }
+      double off = (double) offSummary.get("cpu_ms_per_1000_requests");
       double cpu = (double) ((Map<?, ?>) modes.get(mode)).get("cpu_ms_per_1000_requests");
       // ms per 1,000 requests is us per request
       result.put(mode + "_added_cpu_us_per_request", cpu - off);
@@ -151,8 +168,10 @@ public final class RequestCost {
         FixedRateLoad load = new FixedRateLoad(chat.base());
         FixedRateLoad.Result warm = load.run(rate, warmUp);
         Duration cpuBefore = chat.cpu();
+        Map<String, Duration> kindsBefore = chat.cpuByKind();
         FixedRateLoad.Result measured = load.run(rate, measure);
         Duration cpu = chat.cpu().minus(cpuBefore);
+        Map<String, Duration> kindsAfter = chat.cpuByKind();
         long sent = warm.requests() + measured.requests();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("requests", measured.requests());
@@ -163,6 +182,13 @@ public final class RequestCost {
         run.put(
             "cpu_ms_per_1000_requests",
             measured.requests() == 0 ? -1.0 : cpu.toNanos() / 1e6 / measured.requests() * 1_000);
+        for (Map.Entry<String, Duration> kind : kindsAfter.entrySet()) {
+          Duration before = kindsBefore.getOrDefault(kind.getKey(), Duration.ZERO);
+          double ms = kind.getValue().minus(before).toNanos() / 1e6;
+          run.put(
+              kind.getKey() + "_cpu_ms_per_1000_requests",
+              measured.requests() == 0 ? -1.0 : ms / measured.requests() * 1_000);
+        }
         run.put("p50_us", (double) measured.p50Micros());
         run.put("p99_us", (double) measured.p99Micros());
         // spans leave in batches: give the last ones up to 10 s (a SERVER span per request at

@@ -43,7 +43,8 @@ final class RequestCostTable {
         .append(json.get("measure_seconds"))
         .append(" s measured, modes alternating, median of the rounds. CPU is the child's user +")
         .append(" system time from the OS over the measured part; latency from the client's")
-        .append(" planned send time. Load average before ")
+        .append(" planned send time; the JIT/GC split reads each thread's CPU from `/proc`.")
+        .append(" Load average before ")
         .append(map(json.get("machine")).get("load_before"))
         .append(", after ")
         .append(map(json.get("machine_after")).get("load_after"))
@@ -56,8 +57,10 @@ final class RequestCostTable {
     }
     Map<String, Object> modes = map(json.get("modes"));
     double off = number(map(modes.get("off")), "cpu_ms_per_1000_requests");
-    md.append("| mode | CPU per request | added to off | p50 | p99 | rounds |\n")
-        .append("|---|---|---|---|---|---|\n");
+    md.append(
+            "| mode | CPU per request | added to off | of the CPU: JIT compiler / GC and VM"
+                + " threads | p50 | p99 | rounds |\n")
+        .append("|---|---|---|---|---|---|---|\n");
     for (String mode : MODES) {
       Map<String, Object> summary = map(modes.get(mode));
       double cpu = number(summary, "cpu_ms_per_1000_requests");
@@ -67,6 +70,8 @@ final class RequestCostTable {
           .append(us(cpu))
           .append(" | ")
           .append(mode.equals("off") ? "" : signedUs(cpu - off))
+          .append(" | ")
+          .append(split(summary))
           .append(" | ")
           .append(ms(number(summary, "p50_us")))
           .append(" | ")
@@ -89,6 +94,16 @@ final class RequestCostTable {
         .append(signedUs(agent))
         .append(").\n\n");
     return md.toString();
+  }
+
+  /** JIT and GC CPU per request, from the harness's per-thread split; "n/a" for older results. */
+  private static String split(Map<String, Object> summary) {
+    double jit = number(summary, "jit_cpu_ms_per_1000_requests");
+    double gc = number(summary, "gc_cpu_ms_per_1000_requests");
+    if (Double.isNaN(jit) || Double.isNaN(gc)) {
+      return "n/a";
+    }
+    return us(jit) + " / " + us(gc);
   }
 
   private static String describe(String mode) {

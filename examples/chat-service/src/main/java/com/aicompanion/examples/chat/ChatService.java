@@ -8,7 +8,6 @@ import com.aicompanion.examples.chat.llm.LlmProvider.Message;
 import com.aicompanion.examples.chat.store.ConversationStore;
 import com.aicompanion.monitoring.LlmPrices;
 import com.aicompanion.monitoring.Monitor;
-import com.aicompanion.monitoring.tracing.Spans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One chat turn: load the conversation, answer from the cache or the LLM (streaming), store the
- * exchange. With a monitor, each step is a span (the database steps also timed), and the LLM call
- * is one {@code monitor.llm().call(...)}, which opens its GenAI span when tracing is installed;
- * without one (monitoring off) the steps run bare.
+ * exchange. With a monitor, the database steps are timed (their statements are spans, from
+ * monitoring-jdbc) and the LLM call is one {@code monitor.llm().call(...)}, which opens its GenAI
+ * span when tracing is installed; without one (monitoring off) the steps run bare.
  */
 final class ChatService {
   private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
@@ -73,10 +72,9 @@ final class ChatService {
   }
 
   Answer chat(String conversationId, String message, Consumer<String> onChunk) throws Exception {
-    List<Message> history =
-        step("db load_history", loadHistory, () -> store.history(conversationId, HISTORY));
+    List<Message> history = timed(loadHistory, () -> store.history(conversationId, HISTORY));
     String key = cacheKey(message);
-    String cachedText = step("cache get", null, () -> cache.get(key).orElse(null));
+    String cachedText = cache.get(key).orElse(null);
     Answer answer;
     if (cachedText != null) {
       onChunk.accept(cachedText);
@@ -88,8 +86,7 @@ final class ChatService {
     if (monitor != null) {
       (answer.cached() ? fromCache : fromLlm).increment();
     }
-    step(
-        "db save_exchange",
+    timed(
         saveExchange,
         () -> {
           store.append(
@@ -112,15 +109,13 @@ final class ChatService {
   }
 
   /**
-   * Runs one step of the turn in a span and, given a timer, timed in {@code
-   * chat_db_query_duration_seconds} (the database's statements are child spans of the step's span,
-   * from monitoring-jdbc); bare when monitoring is off.
+   * Runs one database step of the turn timed in {@code chat_db_query_duration_seconds}; bare when
+   * monitoring is off. No span of its own: monitoring-jdbc gives each statement a CLIENT span under
+   * the request's SERVER span, and a step span above them would double the spans a request exports
+   * without saying more.
    */
-  private <T> T step(String span, Timer timer, Callable<T> work) throws Exception {
-    if (monitor == null) {
-      return work.call();
-    }
-    return Spans.call(span, timer == null ? work : () -> timer.recordCallable(work));
+  private static <T> T timed(Timer timer, Callable<T> work) throws Exception {
+    return timer == null ? work.call() : timer.recordCallable(work);
   }
 
   private Answer askLlm(List<Message> history, String message, Consumer<String> onChunk)
