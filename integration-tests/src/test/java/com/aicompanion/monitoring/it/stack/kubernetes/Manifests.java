@@ -76,6 +76,22 @@ final class Manifests {
     return documents;
   }
 
+  static JsonNode yaml(Path file) {
+    try {
+      return YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static List<JsonNode> ofKind(String kind) {
     return objects().stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
   }
