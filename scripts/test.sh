@@ -18,6 +18,8 @@ packages=(
   "docker-compose:docker-compose"
   "shellcheck:shellcheck"
   "wrk:wrk"
+  "node:nodejs"
+  "npm:npm"
 )
 missing=()
 for entry in "${packages[@]}"; do
@@ -48,5 +50,9 @@ if ((${#missing[@]})); then
     fi
   done
 fi
+
+# the Kubernetes and Prometheus Operator schemas that KubernetesSchemaTest validates stack/kubernetes
+# against (versions pinned by the lockfile)
+npm ci --prefix integration-tests/src/test/node/kubernetes-schemas --no-audit --no-fund --silent
 
 exec ./mvnw -B verify "$@"

@@ -1,0 +1,108 @@
+package com.aicompanion.monitoring.it.stack.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The files of {@code stack/kubernetes/} and the objects they hold.
+ *
+ * <pre>{@code
+ * JsonNode deployment = Manifests.only("Deployment");
+ * }</pre>
+ */
+final class Manifests {
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private Manifests() {}
+
+  /** {@code stack/} of the repository: walks up from the working directory. */
+  static Path stack() {
+    Path current = Path.of("").toAbsolutePath();
+    while (current != null) {
+      Path candidate = current.resolve("stack");
+      if (Files.isRegularFile(candidate.resolve("docker-compose.monitoring.yml"))) {
+        return candidate;
+      }
+      current = current.getParent();
+    }
+    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
+  }
+
+  static Path dir() {
+    return stack().resolve("kubernetes");
+  }
+
+  /** Every manifest file (every {@code *.yaml} but {@code kustomization.yaml}), sorted. */
+  static List<Path> files() {
+    try (Stream<Path> list = Files.list(dir())) {
+      return list.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+          .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every object of every manifest file. */
+  static List<JsonNode> objects() {
+    List<JsonNode> objects = new ArrayList<>();
+    files().forEach(file -> objects.addAll(documents(file)));
+    return objects;
+  }
+
+  static List<JsonNode> documents(Path file) {
+    List<JsonNode> documents = new ArrayList<>();
+    try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(file.toFile())) {
+      YAML.readValues(parser, JsonNode.class)
+          .forEachRemaining(
+              node -> {
+                if (node != null && !node.isNull() && !node.isMissingNode()) {
+                  documents.add(node);
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return documents;
+  }
+
+  static JsonNode yaml(Path file) {
+    try {
+      return YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<JsonNode> ofKind(String kind) {
+    return objects().stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+  }
+
+  /** The one object of {@code kind}; fails when there is none or more than one. */
+  static JsonNode only(String kind) {
+    List<JsonNode> found = ofKind(kind);
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one " + kind + " in stack/kubernetes, found " + found.size());
+    }
+    return found.get(0);
+  }
+}
