@@ -33,6 +33,11 @@ import java.util.function.IntFunction;
  *   prometheus.exemplars("http_server_requests_seconds_bucket", Duration.ofMinutes(5));
  *   prometheus.reload(newConfigYaml);           // rewrites the file, POST /-/reload
  * }
+ * // a remote-write receiver, and an agent that scrapes and forwards to it
+ * PrometheusServer central =
+ *     PrometheusServer.start(port -> centralYaml, List.of("--web.enable-remote-write-receiver"));
+ * PrometheusServer agent = PrometheusServer.startAgent(
+ *     port -> agentYaml, List.of("--enable-feature=agent"), Map.of());
  * }</pre>
  *
  * <p>The configuration is a function of the listen port, so that it can scrape Prometheus itself.
