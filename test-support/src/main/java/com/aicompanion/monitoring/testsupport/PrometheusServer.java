@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -31,6 +33,11 @@ import java.util.function.IntFunction;
  *   prometheus.exemplars("http_server_requests_seconds_bucket", Duration.ofMinutes(5));
  *   prometheus.reload(newConfigYaml);           // rewrites the file, POST /-/reload
  * }
+ * // a remote-write receiver, and an agent that scrapes and forwards to it
+ * PrometheusServer central =
+ *     PrometheusServer.start(port -> centralYaml, List.of("--web.enable-remote-write-receiver"));
+ * PrometheusServer agent = PrometheusServer.startAgent(
+ *     port -> agentYaml, List.of("--enable-feature=agent"), Map.of());
  * }</pre>
  *
  * <p>The configuration is a function of the listen port, so that it can scrape Prometheus itself.
@@ -95,6 +102,42 @@ public final class PrometheusServer extends LocalServer {
    * @throws AssertionError when the program is missing or does not start (with its log)
    */
   public static PrometheusServer start(IntFunction<String> configForPort) {
+    return start(configForPort, List.of());
+  }
+
+  /**
+   * As {@link #start(IntFunction)}, with {@code extraFlags} after the usual ones, e.g. {@code
+   * --web.enable-remote-write-receiver}.
+   */
+  public static PrometheusServer start(IntFunction<String> configForPort, List<String> extraFlags) {
+    return launch(
+        configForPort,
+        storage ->
+            List.of(
+                "--storage.tsdb.path=" + storage,
+                "--storage.tsdb.retention.time=1h",
+                "--enable-feature=exemplar-storage"),
+        extraFlags,
+        Map.of());
+  }
+
+  /**
+   * Starts Prometheus in agent mode (scrape and remote_write only: {@link #query} and the rule APIs
+   * answer 404), its write-ahead log in the temporary directory. {@code flags} must enable the
+   * feature ({@code --enable-feature=agent}, possibly with others); {@code environment} is added to
+   * the process's (for {@code --enable-feature=expand-external-labels}).
+   */
+  public static PrometheusServer startAgent(
+      IntFunction<String> configForPort, List<String> flags, Map<String, String> environment) {
+    return launch(
+        configForPort, storage -> List.of("--storage.agent.path=" + storage), flags, environment);
+  }
+
+  private static PrometheusServer launch(
+      IntFunction<String> configForPort,
+      Function<Path, List<String>> storageFlags,
+      List<String> extraFlags,
+      Map<String, String> environment) {
     Path program = ExternalTool.require("prometheus", "prometheus");
     try {
       Path dir = Files.createTempDirectory("prometheus-test");
@@ -102,17 +145,16 @@ public final class PrometheusServer extends LocalServer {
       Path storage = Files.createDirectories(dir.resolve("data"));
       int port = FreePort.find();
       Files.writeString(config, configForPort.apply(port), StandardCharsets.UTF_8);
-      List<String> command =
-          List.of(
-              program.toString(),
-              "--config.file=" + config,
-              "--storage.tsdb.path=" + storage,
-              "--storage.tsdb.retention.time=1h",
-              "--web.listen-address=127.0.0.1:" + port,
-              "--web.enable-lifecycle",
-              "--enable-feature=exemplar-storage",
-              "--log.level=warn");
-      ServerProcess server = ServerProcess.start("prometheus", command, dir, port, START_TIMEOUT);
+      List<String> command = new ArrayList<>();
+      command.add(program.toString());
+      command.add("--config.file=" + config);
+      command.addAll(storageFlags.apply(storage));
+      command.add("--web.listen-address=127.0.0.1:" + port);
+      command.add("--web.enable-lifecycle");
+      command.add("--log.level=warn");
+      command.addAll(extraFlags);
+      ServerProcess server =
+          ServerProcess.start("prometheus", command, environment, dir, port, START_TIMEOUT);
       PrometheusServer prometheus = new PrometheusServer(dir, config, configForPort, server);
       prometheus.awaitReady();
       return prometheus;

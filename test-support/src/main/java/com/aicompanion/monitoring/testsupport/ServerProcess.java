@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,13 +21,16 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
   private final String name;
   private final List<String> command;
+  private final Map<String, String> environment;
   private final Path log;
   private final int port;
   private Process process;
 
-  private ServerProcess(String name, List<String> command, Path log, int port) {
+  private ServerProcess(
+      String name, List<String> command, Map<String, String> environment, Path log, int port) {
     this.name = name;
     this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
     this.log = log;
     this.port = port;
   }
@@ -38,7 +42,22 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(
       String name, List<String> command, Path workDir, int port, Duration timeout) {
-    ServerProcess server = new ServerProcess(name, command, workDir.resolve(name + ".log"), port);
+    return start(name, command, Map.of(), workDir, port, timeout);
+  }
+
+  /**
+   * As {@link #start(String, List, Path, int, Duration)}, with {@code environment} added to the
+   * environment the process inherits (for programs that read settings from variables).
+   */
+  public static ServerProcess start(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path workDir,
+      int port,
+      Duration timeout) {
+    ServerProcess server =
+        new ServerProcess(name, command, environment, workDir.resolve(name + ".log"), port);
     server.start(timeout);
     return server;
   }
@@ -46,8 +65,10 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the same command again (after {@link #stop()}), on the same port. */
   public void start(Duration timeout) {
     try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       process =
-          new ProcessBuilder(command)
+          builder
               .directory(log.getParent().toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns the stack's {@code prometheus.yml} into one for the test's Prometheus: the same jobs
@@ -36,12 +37,7 @@ final class LiveScrapeConfig {
    * @param alertmanager {@code 127.0.0.1:<port>} of the real Alertmanager
    */
   static Result rewrite(Path stackConfig, Map<Integer, String> addresses, String alertmanager) {
-    JsonNode stack;
-    try {
-      stack = YAML.readTree(stackConfig.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + stackConfig, e);
-    }
+    JsonNode stack = read(stackConfig);
     ObjectNode out = YAML.createObjectNode();
     ObjectNode global = out.putObject("global");
     global.put("scrape_interval", "1s");
@@ -69,8 +65,47 @@ final class LiveScrapeConfig {
 
     List<String> jobs = new ArrayList<>();
     List<String> notScraped = new ArrayList<>();
-    ArrayNode scrapeConfigs = out.putArray("scrape_configs");
-    for (JsonNode job : stack.path("scrape_configs")) {
+    out.set(
+        "scrape_configs",
+        rewriteJobs(stack, target -> addresses.get(port(target)), jobs, notScraped));
+    try {
+      return new Result(YAML.writeValueAsString(out), jobs, notScraped);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A Prometheus configuration file, parsed. */
+  static JsonNode read(Path config) {
+    try {
+      return YAML.readTree(config.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + config, e);
+    }
+  }
+
+  /** {@code config} as YAML text. */
+  static String write(JsonNode config) {
+    try {
+      return YAML.writeValueAsString(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The {@code scrape_configs} of {@code config} with each static target replaced by {@code
+   * targetFor} (null: not scraped here, reported in {@code notScraped}), the jobs' own intervals,
+   * schemes and TLS settings and their service discovery removed, jobs left without a target
+   * dropped; the names of the jobs kept are added to {@code jobs}.
+   */
+  static ArrayNode rewriteJobs(
+      JsonNode config,
+      Function<String, String> targetFor,
+      List<String> jobs,
+      List<String> notScraped) {
+    ArrayNode scrapeConfigs = YAML.createArrayNode();
+    for (JsonNode job : config.path("scrape_configs")) {
       ObjectNode copy = job.deepCopy();
       String name = copy.path("job_name").asText();
       for (String key : List.of("scrape_interval", "scrape_timeout", "scheme", "tls_config")) {
@@ -81,7 +116,7 @@ final class LiveScrapeConfig {
         ObjectNode scCopy = sc.deepCopy();
         ArrayNode targets = scCopy.putArray("targets");
         for (JsonNode t : sc.path("targets")) {
-          String replacement = addresses.get(port(t.asText()));
+          String replacement = targetFor.apply(t.asText());
           if (replacement == null) {
             notScraped.add("job " + name + " target " + t.asText());
           } else {
@@ -107,14 +142,11 @@ final class LiveScrapeConfig {
       scrapeConfigs.add(copy);
       jobs.add(name);
     }
-    try {
-      return new Result(YAML.writeValueAsString(out), jobs, notScraped);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return scrapeConfigs;
   }
 
-  private static int port(String target) {
+  /** The port of {@code host:port}, -1 when it has none. */
+  static int port(String target) {
     int colon = target.lastIndexOf(':');
     try {
       return colon < 0 ? -1 : Integer.parseInt(target.substring(colon + 1).trim());

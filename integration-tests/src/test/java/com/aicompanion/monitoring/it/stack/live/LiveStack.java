@@ -44,6 +44,14 @@ final class LiveStack implements AutoCloseable {
   LiveScrapeConfig.Result scrapeConfig;
   Monitoring monitoring;
 
+  /**
+   * The stack's target port (8000 the app, 9100 node, 9121 Redis exporter, 9187 PostgreSQL
+   * exporter, 9093 Alertmanager) to the {@code 127.0.0.1:<port>} of the process that plays it.
+   */
+  final Map<Integer, String> targets = new HashMap<>();
+
+  String alertmanagerAddress;
+
   private LiveStack(Path stackDir) {
     this.stackDir = stackDir;
   }
@@ -89,25 +97,26 @@ final class LiveStack implements AutoCloseable {
     ExporterProcess pgExporter =
         keep(ExporterProcess.postgres(postgres.port(), postgres.user(), postgres.password()));
 
+    alertmanagerAddress = "127.0.0.1:" + alertmanager.port();
+    targets.put(8000, "127.0.0.1:" + monitoring.metricsAddress().getPort());
+    targets.put(9100, node.target());
+    targets.put(9121, redisExporter.target());
+    targets.put(9187, pgExporter.target());
+    targets.put(9093, alertmanagerAddress);
     prometheus =
         keep(
             PrometheusServer.start(
                 port -> {
-                  Map<Integer, String> addresses = new HashMap<>();
-                  addresses.put(8000, "127.0.0.1:" + monitoring.metricsAddress().getPort());
-                  addresses.put(9100, node.target());
-                  addresses.put(9121, redisExporter.target());
-                  addresses.put(9187, pgExporter.target());
+                  Map<Integer, String> addresses = new HashMap<>(targets);
                   addresses.put(9090, "127.0.0.1:" + port);
-                  addresses.put(9093, "127.0.0.1:" + alertmanager.port());
                   scrapeConfig =
-                      LiveScrapeConfig.rewrite(
-                          stackConfig, addresses, "127.0.0.1:" + alertmanager.port());
+                      LiveScrapeConfig.rewrite(stackConfig, addresses, alertmanagerAddress);
                   return scrapeConfig.yaml();
                 }));
     System.gc(); // so that jvm_gc_pause_seconds has a sample
-    awaitEveryTargetUpAndScraped();
-    awaitFailuresInTheWorkload();
+    awaitEveryTargetUp(prometheus, scrapeConfig.jobs());
+    awaitFiveScrapesOfEveryJob(prometheus);
+    awaitFailuresInTheWorkload(prometheus);
   }
 
   /**
@@ -163,8 +172,8 @@ final class LiveStack implements AutoCloseable {
     }
   }
 
-  /** The workload has produced what the error and overflow queries select. */
-  private void awaitFailuresInTheWorkload() {
+  /** {@code store} holds what the error and overflow queries select. */
+  static void awaitFailuresInTheWorkload(PrometheusServer store) {
     String workload =
         "count(http_server_requests_seconds_count{job=\"ai-companion\",outcome=\"SERVER_ERROR\"})"
             + " and count(gen_ai_client_operation_duration_seconds_count{error_type!=\"\"})"
@@ -172,18 +181,19 @@ final class LiveStack implements AutoCloseable {
     await("LLM failures, 5xx responses and a cardinality overflow scraped")
         .atMost(Duration.ofSeconds(45))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> !prometheus.query(workload).isEmpty());
+        .until(() -> !store.query(workload).isEmpty());
   }
 
+  /** Every target of {@code scraper} is up, and there is one of each of {@code jobs}. */
   @SuppressWarnings("unchecked")
-  private void awaitEveryTargetUpAndScraped() {
-    await("every scrape target of " + scrapeConfig.jobs() + " up")
+  static void awaitEveryTargetUp(PrometheusServer scraper, List<String> jobs) {
+    await("every scrape target of " + jobs + " up")
         .atMost(Duration.ofSeconds(45))
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
               Map<String, Object> data =
-                  (Map<String, Object>) prometheus.get("/api/v1/targets").get("data");
+                  (Map<String, Object>) scraper.get("/api/v1/targets").get("data");
               List<Map<String, Object>> active =
                   (List<Map<String, Object>>) data.get("activeTargets");
               List<String> jobsSeen = new ArrayList<>();
@@ -194,18 +204,21 @@ final class LiveStack implements AutoCloseable {
                   notUp.add(t.get("scrapeUrl") + " " + t.get("health") + " " + t.get("lastError"));
                 }
               }
-              if (!jobsSeen.containsAll(scrapeConfig.jobs()) || !notUp.isEmpty()) {
+              if (!jobsSeen.containsAll(jobs) || !notUp.isEmpty()) {
                 throw new AssertionError("targets not up: " + notUp + ", jobs seen " + jobsSeen);
               }
             });
+  }
+
+  /** {@code store} has five samples of {@code up} of every target in the last minute. */
+  static void awaitFiveScrapesOfEveryJob(PrometheusServer store) {
     // "a few scrapes": rate() over 1m needs two samples, histogram rates need changes in between
     await("five scrapes of every job")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(500))
         .until(
             () -> {
-              PrometheusServer.QueryResult r =
-                  prometheus.query("min(count_over_time(up[1m])) >= 5");
+              PrometheusServer.QueryResult r = store.query("min(count_over_time(up[1m])) >= 5");
               return r.isSuccess() && !r.isEmpty();
             });
   }
