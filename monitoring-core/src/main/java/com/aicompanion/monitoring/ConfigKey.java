@@ -200,6 +200,23 @@ public final class ConfigKey<T> {
         name, "http(s) URL", ConfigKey::parseUrl, null, "", null, false, description);
   }
 
+  /**
+   * One or more absolute http(s) URLs separated by commas (blanks around each ignored), read in the
+   * order written, all with the same scheme and none twice (e.g. the nodes of one cluster); unset
+   * by default. The rule is {@link #httpUrls(String)}'s.
+   */
+  public static ConfigKey<List<URI>> urls(String name, String description) {
+    return new ConfigKey<>(
+        name,
+        "http(s) URLs, comma-separated",
+        ConfigKey::httpUrls,
+        null,
+        "",
+        null,
+        false,
+        description);
+  }
+
   /** One of {@code allowed} (case-insensitive; read in lower case). */
   public static ConfigKey<String> oneOf(
       String name, String defaultValue, String description, String... allowed) {
@@ -438,6 +455,62 @@ public final class ConfigKey<T> {
       throw new IllegalArgumentException("is not an http(s) URL: use e.g. http://localhost:9200");
     }
     return uri;
+  }
+
+  /**
+   * The rule of a list of node URLs, for every module: {@code raw} split at commas, each entry
+   * (trimmed) an http(s) URL by {@link #httpUrl(String)}, every entry with the same scheme, no
+   * entry twice, no empty entry. A comma inside a URL must be written {@code %2C}.
+   *
+   * @param raw the text; must not be null
+   * @return the URLs in the order written, at least one
+   * @throws IllegalArgumentException naming the offending entry, the rule and the fix, worded to
+   *     follow the setting as the user wrote it (e.g. {@code MONITORING_ELASTICSEARCH_URL=...})
+   */
+  public static List<URI> httpUrls(String raw) {
+    String[] entries = raw.split(",", -1);
+    if (entries.length == 1) {
+      return List.of(parseUrl(raw));
+    }
+    List<URI> urls = new java.util.ArrayList<>(entries.length);
+    for (String entry : entries) {
+      if (entry.isBlank()) {
+        throw new IllegalArgumentException(
+            "has an empty entry between commas: separate the node URLs by single commas, e.g."
+                + " http://es1:9200,http://es2:9200");
+      }
+      URI uri = httpUrl(entry);
+      if (uri == null) {
+        throw new IllegalArgumentException(
+            "has the entry '"
+                + redact(entry.trim())
+                + "', which is not an http(s) URL: write every node as an http(s) URL, e.g."
+                + " http://es1:9200,http://es2:9200");
+      }
+      for (URI seen : urls) {
+        String a = seen.getScheme().toLowerCase(Locale.ROOT);
+        String b = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!a.equals(b)) {
+          throw new IllegalArgumentException(
+              "mixes the schemes "
+                  + a
+                  + " ("
+                  + redact(seen.toString())
+                  + ") and "
+                  + b
+                  + " ("
+                  + redact(uri.toString())
+                  + "): the nodes of one cluster are reached the same way; use one scheme for"
+                  + " all, e.g. https://es1:9200,https://es2:9200");
+        }
+        if (seen.equals(uri)) {
+          throw new IllegalArgumentException(
+              "lists " + redact(uri.toString()) + " twice: list each node once");
+        }
+      }
+      urls.add(uri);
+    }
+    return List.copyOf(urls);
   }
 
   /**

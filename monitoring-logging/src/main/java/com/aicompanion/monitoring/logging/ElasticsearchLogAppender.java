@@ -31,15 +31,18 @@ import java.util.regex.Pattern;
  *
  * <p>Properties (validated in {@link #start()}; a bad one is reported as a Logback error naming the
  * property, the value and the fix, and the appender does not start): {@code url} (required, http or
- * https), {@code serviceName} (required), {@code environment} (default {@code dev}; the data stream
- * is {@code logs-<serviceName>-<environment>}), {@code serviceVersion} (default {@code unknown}),
- * {@code apiKey} or {@code username} + {@code password}, {@code queueBytes} (default 67108864:
- * encoded lines held before new events are dropped), {@code queueCapacity} (deprecated; default 0,
- * no bound on the number of events), {@code batchSize} (500), {@code batchBytes} (5242880, the
- * largest {@code _bulk} body with its action lines), {@code flushInterval} (1 second), {@code
- * closeTimeout} (5 seconds: {@link #stop()} returns within it, a request in flight abandoned),
- * {@code maxBackoff} (5 seconds), {@code maskEmails} (false), {@code mask} (repeatable). Durations
- * use Logback's syntax, e.g. {@code 500 milliseconds}.
+ * https; for a cluster several nodes separated by commas, same scheme, e.g. {@code
+ * http://es1:9200,http://es2:9200}: requests go to the first that answers and fail over to the next
+ * on a connection failure, a timeout or 502/503/504), {@code serviceName} (required), {@code
+ * environment} (default {@code dev}; the data stream is {@code logs-<serviceName>-<environment>}),
+ * {@code serviceVersion} (default {@code unknown}), {@code apiKey} or {@code username} + {@code
+ * password}, {@code queueBytes} (default 67108864: encoded lines held before new events are
+ * dropped), {@code queueCapacity} (deprecated; default 0, no bound on the number of events), {@code
+ * batchSize} (500), {@code batchBytes} (5242880, the largest {@code _bulk} body with its action
+ * lines), {@code flushInterval} (1 second), {@code closeTimeout} (5 seconds: {@link #stop()}
+ * returns within it, a request in flight abandoned), {@code maxBackoff} (5 seconds), {@code
+ * maskEmails} (false), {@code mask} (repeatable). Durations use Logback's syntax, e.g. {@code 500
+ * milliseconds}.
  *
  * <p>Disk spool (as {@code MONITORING_ELASTICSEARCH_SPOOL*} for {@link JsonLogging}; module README,
  * "Durable delivery"): {@code spool} (default true), {@code spoolDir} (default {@code
@@ -206,7 +209,7 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
 
   @Override
   public void start() {
-    URI uri = parseUrl();
+    List<URI> uri = parseUrl();
     if (uri == null
         || !require("serviceName", serviceName, "<serviceName>your-service</serviceName>")
         || !range("queueBytes", queueBytes, 64 * 1024, Integer.MAX_VALUE)
@@ -331,17 +334,28 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
     return getClass().getSimpleName() + (getName() == null ? "" : " '" + getName() + "'");
   }
 
-  private URI parseUrl() {
-    URI uri = com.aicompanion.monitoring.ConfigKey.httpUrl(url);
-    if (uri == null) {
+  private @org.jspecify.annotations.Nullable List<URI> parseUrl() {
+    if (url == null || url.isBlank()) {
+      addError(
+          name()
+              + ": property url is not set: add e.g. <url>http://localhost:9200</url> (or several"
+              + " nodes of a cluster: <url>http://es1:9200,http://es2:9200</url>)");
+      return null;
+    }
+    try {
+      return com.aicompanion.monitoring.ConfigKey.httpUrls(url);
+    } catch (IllegalArgumentException e) {
+      String problem = e.getMessage();
       addError(
           name()
               + ": property url is '"
-              + url
-              + "', which is not an http(s) URL: use e.g. <url>http://localhost:9200</url>");
+              + com.aicompanion.monitoring.ConfigKey.redact(url)
+              + "', which "
+              + (problem.startsWith("is not an http(s) URL")
+                  ? "is not an http(s) URL: use e.g. <url>http://localhost:9200</url>"
+                  : problem));
       return null;
     }
-    return uri;
   }
 
   private boolean require(String property, String value, String example) {

@@ -220,6 +220,26 @@ public final class JsonLogging implements AutoCloseable {
       return set("elasticsearch.url", "elasticsearch", url == null ? null : url.toString());
     }
 
+    /**
+     * Ships to the nodes of one Elasticsearch/OpenSearch cluster ({@code
+     * MONITORING_ELASTICSEARCH_URL=http://es1:9200,http://es2:9200}): each request goes to the
+     * first node that answers, in this order, and fails over to the next on a connection failure, a
+     * timeout or 502/503/504; a node that failed is tried again later. All must use the same scheme
+     * (checked at {@code install()}).
+     *
+     * @throws IllegalArgumentException when {@code nodes} is empty
+     */
+    public Builder elasticsearch(java.util.List<URI> nodes) {
+      if (nodes.isEmpty()) {
+        return set("elasticsearch.url", "elasticsearch", null);
+      }
+      StringBuilder text = new StringBuilder();
+      for (URI node : nodes) {
+        text.append(text.isEmpty() ? "" : ",").append(node);
+      }
+      return set("elasticsearch.url", "elasticsearch", text.toString());
+    }
+
     /** Authenticates with an API key ({@code MONITORING_ELASTICSEARCH_API_KEY}). */
     public Builder elasticsearchApiKey(String apiKey) {
       return set("elasticsearch.api.key", "elasticsearchApiKey", apiKey);
@@ -356,7 +376,9 @@ public final class JsonLogging implements AutoCloseable {
               options.identity().service(),
               options.json() ? "json" : "text",
               levelName(options.rootLevel()),
-              es == null ? "" : ", shipping to " + es.url() + " data stream " + es.dataStream(),
+              es == null
+                  ? ""
+                  : ", shipping to " + es.destination() + " data stream " + es.dataStream(),
               setup.fileConfigured() ? " (logback.xml kept; its appenders stay)" : "");
       return logging;
     }

@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ import org.slf4j.Logger;
  * stream, and says what became of every document.
  *
  * <pre>{@code
- * BulkClient client = new BulkClient(log, URI.create("http://127.0.0.1:9200"), null,
+ * BulkClient client = new BulkClient(log, List.of(URI.create("http://127.0.0.1:9200")), null,
  *     "logs-svc-dev", "logs-svc", "logs-svc-*", SafeDocument::safeForm);
  * Delivery shipper = Delivery.builder("monitoring-log-shipper", client)...build();
  * }</pre>
@@ -44,6 +46,10 @@ import org.slf4j.Logger;
  * 429/5xx retried, a mapping conflict resent once in its safe form ({@code safeForm}, counted
  * {@code safe_form}) and otherwise failed as {@code mapping}, anything else failed as {@code
  * rejected}. A document over the request limit is shortened by {@link DocumentShortener}.
+ *
+ * <p>Nodes: every request (the template and each {@code _bulk}) goes through {@link ClusterNodes}:
+ * to the first node of the list that answers, failing over to the next on a connection failure, a
+ * timeout or 502/503/504, within the batch's one timeout.
  */
 final class BulkClient implements Delivery.Sender {
   private static final JsonFactory JSON = new JsonFactory();
@@ -53,12 +59,12 @@ final class BulkClient implements Delivery.Sender {
   private static final String FILTER =
       "?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
 
-  private final URI bulk;
-  private final URI template;
+  private final ClusterNodes nodes;
+  private final String bulk;
+  private final String template;
   private final String templatePattern;
   private final String authorization;
   private final @Nullable UnaryOperator<byte[]> safeForm;
-  private final HttpClient http;
   private final Logger log;
   // true once the template is in place, or the node refused it for good (4xx: see installTemplate)
   private volatile boolean templateSettled;
@@ -73,21 +79,21 @@ final class BulkClient implements Delivery.Sender {
    */
   BulkClient(
       Logger log,
-      URI base,
+      List<URI> urls,
       @Nullable String authorization,
       String dataStream,
       String templateName,
       String templatePattern,
       @Nullable UnaryOperator<byte[]> safeForm) {
-    String text = base.toString();
-    URI root = URI.create(text.endsWith("/") ? text : text + "/");
-    this.bulk = root.resolve(dataStream + "/_bulk" + FILTER);
-    this.template = root.resolve("_index_template/" + templateName);
+    this.bulk = dataStream + "/_bulk" + FILTER;
+    this.template = "_index_template/" + templateName;
     this.templatePattern = templatePattern;
     this.authorization = authorization;
     this.safeForm = safeForm;
     this.log = log;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.nodes =
+        new ClusterNodes(
+            log, urls, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
   }
 
   @Override
@@ -114,62 +120,97 @@ final class BulkClient implements Delivery.Sender {
     if (templateSettled) {
       return post(batch, body);
     }
-    return installTemplate(batch.timeout())
-        .thenCompose(
-            problem ->
-                problem != null ? CompletableFuture.completedFuture(problem) : post(batch, body));
+    CompletableFuture<Delivery.@Nullable Result> install = installTemplate(batch.timeout());
+    AtomicReference<@Nullable CompletableFuture<?>> current = new AtomicReference<>(install);
+    CompletableFuture<Delivery.Result> result =
+        install.thenCompose(
+            problem -> {
+              if (problem != null) {
+                return CompletableFuture.completedFuture(problem);
+              }
+              CompletableFuture<Delivery.Result> post = post(batch, body);
+              current.set(post);
+              return post;
+            });
+    result.whenComplete(
+        (r, e) -> {
+          CompletableFuture<?> stage = current.get();
+          if (result.isCancelled() && stage != null) {
+            stage.cancel(true);
+          }
+        });
+    return result;
   }
 
   /** Completes with null when the template is in place, else with the result to report. */
   private CompletableFuture<Delivery.@Nullable Result> installTemplate(Duration timeout) {
-    HttpRequest request =
-        request(template, timeout)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(IndexTemplate.json(templatePattern)))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenApply(
-            response -> {
-              int status = response.statusCode();
-              if (status / 100 == 2) {
-                templateSettled = true;
-                return null;
-              }
-              if (status / 100 == 4 && status != 408 && status != 429) {
-                // not permitted, invalid or too large here (a write-only API key gets 403, a
-                // proxy's body limit 413): a lasting answer, so ship without the template
-                // rather than wait for it forever; two requests in flight may both hear it
-                templateSettled = true;
-                if (!templateWarned.compareAndSet(false, true)) {
-                  return null;
-                }
-                log.warn(
-                    "Installing the index template with PUT {} answered HTTP {}: {}. Shipping goes"
-                        + " on without it; the template must be installed by operators"
-                        + " (JsonLogging.indexTemplate(..) or"
-                        + " stack/elasticsearch/index-template.json), else the node maps the"
-                        + " fields dynamically.",
-                    com.aicompanion.monitoring.ConfigKey.redact(template.toString()),
-                    status,
-                    abbreviate(response.body()));
-                return null;
-              }
-              return Delivery.Result.retry(
-                  "installing the index template answered HTTP "
-                      + response.statusCode()
-                      + ": "
-                      + abbreviate(response.body()));
-            });
+    String json = IndexTemplate.json(templatePattern);
+    return cancelling(
+        nodes.send(
+            template,
+            builder ->
+                authorize(builder)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(json)),
+            HttpResponse.BodyHandlers.ofString(),
+            timeout),
+        response -> {
+          int status = response.statusCode();
+          if (status / 100 == 2) {
+            templateSettled = true;
+            return null;
+          }
+          if (status / 100 == 4 && status != 408 && status != 429) {
+            // not permitted, invalid or too large here (a write-only API key gets 403, a
+            // proxy's body limit 413): a lasting answer, so ship without the template
+            // rather than wait for it forever; two requests in flight may both hear it
+            templateSettled = true;
+            if (!templateWarned.compareAndSet(false, true)) {
+              return null;
+            }
+            log.warn(
+                "Installing the index template with PUT {} answered HTTP {}: {}. Shipping goes"
+                    + " on without it; the template must be installed by operators"
+                    + " (JsonLogging.indexTemplate(..) or"
+                    + " stack/elasticsearch/index-template.json), else the node maps the"
+                    + " fields dynamically.",
+                com.aicompanion.monitoring.ConfigKey.redact(response.request().uri().toString()),
+                status,
+                abbreviate(response.body()));
+            return null;
+          }
+          return Delivery.Result.retry(
+              "installing the index template answered HTTP "
+                  + response.statusCode()
+                  + ": "
+                  + abbreviate(response.body()));
+        });
+  }
+
+  /** {@code source.thenApply(then)}, whose cancellation reaches {@code source}. */
+  private static <T, R> CompletableFuture<R> cancelling(
+      CompletableFuture<T> source, java.util.function.Function<T, R> then) {
+    CompletableFuture<R> result = source.thenApply(then);
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            source.cancel(true);
+          }
+        });
+    return result;
   }
 
   private CompletableFuture<Delivery.Result> post(Delivery.Batch batch, byte[] body) {
-    HttpRequest request =
-        request(bulk, batch.timeout())
-            .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(response -> classify(batch, response.statusCode(), response.body()));
+    return cancelling(
+        nodes.send(
+            bulk,
+            builder ->
+                authorize(builder)
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+            HttpResponse.BodyHandlers.ofByteArray(),
+            batch.timeout()),
+        response -> classify(batch, response.statusCode(), response.body()));
   }
 
   private static byte[] body(Delivery.Batch batch) {
@@ -335,8 +376,7 @@ final class BulkClient implements Delivery.Sender {
     return isMapping(item.type(), item.reason());
   }
 
-  private HttpRequest.Builder request(URI uri, Duration timeout) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
+  private HttpRequest.Builder authorize(HttpRequest.Builder builder) {
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }

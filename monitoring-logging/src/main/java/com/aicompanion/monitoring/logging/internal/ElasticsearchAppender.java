@@ -9,6 +9,7 @@ import com.aicompanion.monitoring.MonitoringException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -67,10 +68,11 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
    * Frozen shipping settings. {@code authorization} is a full header value or null; {@code
    * queueCapacity} 0 means no bound on the number of events (only {@code queueBytes}); {@code
    * safeForm} turns a document refused for a mapping conflict into a form that cannot conflict
-   * (null: such documents fail at once).
+   * (null: such documents fail at once). {@code urls}: the nodes of one cluster, tried in this
+   * order ({@link ClusterNodes}); at least one.
    */
   public record Settings(
-      URI url,
+      List<URI> urls,
       String authorization,
       String service,
       String environment,
@@ -85,6 +87,46 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       @Nullable UnaryOperator<byte[]> safeForm,
       @Nullable Spool spool) {
 
+    public Settings {
+      urls = List.copyOf(urls);
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("no node URL");
+      }
+    }
+
+    /** One node. */
+    public Settings(
+        URI url,
+        String authorization,
+        String service,
+        String environment,
+        long queueBytes,
+        int queueCapacity,
+        int batchSize,
+        int batchBytes,
+        Duration flushInterval,
+        Duration closeTimeout,
+        Duration maxBackoff,
+        int maxInFlight,
+        @Nullable UnaryOperator<byte[]> safeForm,
+        @Nullable Spool spool) {
+      this(
+          List.of(url),
+          authorization,
+          service,
+          environment,
+          queueBytes,
+          queueCapacity,
+          batchSize,
+          batchBytes,
+          flushInterval,
+          closeTimeout,
+          maxBackoff,
+          maxInFlight,
+          safeForm,
+          spool);
+    }
+
     /** {@code logs-<service>-<environment>}, lower case, characters data streams allow. */
     public String dataStream() {
       return "logs-" + clean(service) + "-" + clean(environment);
@@ -98,9 +140,17 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       return "logs-" + clean(service) + "-*";
     }
 
-    /** The node's URL as log lines show it: user information and secret parameters masked. */
-    String destination() {
-      return com.aicompanion.monitoring.ConfigKey.redact(url.toString());
+    /**
+     * The nodes' URLs as log lines show them (comma-separated): user information and secret
+     * parameters masked.
+     */
+    public String destination() {
+      StringBuilder text = new StringBuilder();
+      for (URI url : urls) {
+        text.append(text.isEmpty() ? "" : ",")
+            .append(com.aicompanion.monitoring.ConfigKey.redact(url.toString()));
+      }
+      return text.toString();
     }
 
     private static String clean(String name) {
@@ -152,7 +202,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
     BulkClient client =
         new BulkClient(
             logger(),
-            settings.url(),
+            settings.urls(),
             settings.authorization(),
             settings.dataStream(),
             settings.templateName(),

@@ -63,8 +63,12 @@ public final class LoggingSettings {
   public static final ConfigKey<Duration> CLOSE_TIMEOUT =
       ConfigKey.duration(
           "log.close.timeout", Duration.ofSeconds(5), "How long close() may take to flush");
-  public static final ConfigKey<URI> ES_URL =
-      ConfigKey.url("elasticsearch.url", "Ship logs to this Elasticsearch/OpenSearch; unset = off");
+  public static final ConfigKey<List<URI>> ES_URL =
+      ConfigKey.urls(
+          "elasticsearch.url",
+          "Ship logs to this Elasticsearch/OpenSearch; unset = off. For a cluster, list several"
+              + " nodes (same scheme): requests go to the first that answers and fail over to the"
+              + " next on a connection failure, a timeout or 502/503/504");
   public static final ConfigKey<String> ES_API_KEY =
       ConfigKey.string("elasticsearch.api.key", null, "An Elasticsearch API key (base64 id:key)")
           .secret();
@@ -247,7 +251,7 @@ public final class LoggingSettings {
   }
 
   private ElasticsearchAppender.Settings elasticsearch(Duration closeTimeout) {
-    Optional<URI> url = config.find(ES_URL);
+    Optional<List<URI>> url = config.find(ES_URL);
     if (url.isEmpty()) {
       return null;
     }
