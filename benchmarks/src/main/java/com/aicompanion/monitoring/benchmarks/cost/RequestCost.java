@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --rounds=N} (default 3; modes alternate within a round and the median round
- * is reported), {@code --modes=off,full,agent} (which modes, in this order within a round; the
+ * is reported), {@code --warm-up=SECONDS} (default 60: the JIT compiler is still busy after 30 s, and
+ * compiling is a one-time cost, not a per-request one), {@code --measure=SECONDS} (default 30),
+ * {@code --modes=off,full,agent} (which modes, in this order within a round; the
  * added cost is reported for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code
  * --agent=PATH}.
  */
@@ -56,7 +58,8 @@ public final class RequestCost {
   public static void run(List<String> args) throws Exception {
     if (args.isEmpty()) {
       throw new IllegalArgumentException(
-          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--rounds=N] [--modes=off,full,agent]"
+          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--rounds=N] [--warm-up=S] [--measure=S]"
+              + " [--modes=off,full,agent]"
               + " [--chat-jar=PATH]"
               + " [--agent=PATH]");
     }
@@ -64,8 +67,10 @@ public final class RequestCost {
     boolean quick = args.contains("--quick");
     int rate = Integer.parseInt(option(args, "--rate", quick ? "100" : "400"));
     int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
-    Duration warmUp = quick ? Duration.ofSeconds(4) : Duration.ofSeconds(30);
-    Duration measure = quick ? Duration.ofSeconds(4) : Duration.ofSeconds(30);
+    Duration warmUp =
+        Duration.ofSeconds(Long.parseLong(option(args, "--warm-up", quick ? "4" : "60")));
+    Duration measure =
+        Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "30")));
     Path jar = Path.of(option(args, "--chat-jar", "examples/chat-service/target/chat-service.jar"));
     Path agent =
         Path.of(option(args, "--agent", "benchmarks/target/agent/opentelemetry-javaagent.jar"));
