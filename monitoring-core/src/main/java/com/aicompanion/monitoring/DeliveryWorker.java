@@ -7,6 +7,7 @@ import com.aicompanion.monitoring.internal.delivery.RecordStore;
 import com.aicompanion.monitoring.internal.delivery.RequestLimit;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -709,17 +710,7 @@ final class DeliveryWorker {
         if (settled) {
           return;
         }
-        for (RecordStore.Record record : records) {
-          try {
-            if (!store.append(record.payload())) {
-              queueFull.increment();
-              drop(1, "queue_full");
-            }
-          } catch (IOException e) {
-            drop(1, "store_error");
-            outage.notice("store-error", "Writing to the store of " + settings.name() + ": " + e);
-          }
-        }
+        moveToStore(records);
         try {
           stage.ack(records.get(records.size() - 1));
         } catch (RuntimeException e) {
@@ -734,6 +725,47 @@ final class DeliveryWorker {
       }
     }
     sync();
+  }
+
+  /**
+   * Appends the records to the store in order, with as few writes as the store can (a disk spool:
+   * one per run of records); after a failed write, the records not yet written go one by one, so
+   * that each is stored or counted as dropped exactly once.
+   */
+  private void moveToStore(List<RecordStore.Record> records) {
+    int n = records.size();
+    List<byte[]> payloads = new ArrayList<>(n);
+    for (RecordStore.Record record : records) {
+      payloads.add(record.payload());
+    }
+    boolean[] stored = new boolean[n];
+    int done = n;
+    try {
+      store.appendAll(payloads, stored);
+    } catch (RecordStore.PartialAppendException e) {
+      done = e.done();
+    }
+    int full = 0;
+    for (int i = 0; i < done; i++) {
+      if (!stored[i]) {
+        full++;
+      }
+    }
+    if (full > 0) {
+      queueFull.add(full);
+      drop(full, "queue_full");
+    }
+    for (int i = done; i < n; i++) {
+      try {
+        if (!store.append(payloads.get(i))) {
+          queueFull.increment();
+          drop(1, "queue_full");
+        }
+      } catch (IOException e) {
+        drop(1, "store_error");
+        outage.notice("store-error", "Writing to the store of " + settings.name() + ": " + e);
+      }
+    }
   }
 
   private boolean sync() {

@@ -45,6 +45,41 @@ public interface RecordStore extends AutoCloseable {
   boolean append(byte[] payload) throws IOException;
 
   /**
+   * Appends {@code payloads} in order, as {@link #append} one by one would, setting {@code
+   * stored[i]} to whether payload {@code i} fit. A durable store may write them with fewer system
+   * calls; this default calls {@link #append} for each.
+   *
+   * @throws PartialAppendException when a write fails: the payloads before {@link
+   *     PartialAppendException#done()} are settled as {@code stored} says, the rest were not
+   *     written (the caller may append them one by one)
+   */
+  default void appendAll(List<byte[]> payloads, boolean[] stored) throws PartialAppendException {
+    for (int i = 0; i < payloads.size(); i++) {
+      try {
+        stored[i] = append(payloads.get(i));
+      } catch (IOException e) {
+        throw new PartialAppendException(i, e);
+      }
+    }
+  }
+
+  /** A failed {@link #appendAll}: how many payloads were settled before the failure. */
+  final class PartialAppendException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int done;
+
+    public PartialAppendException(int done, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.done = done;
+    }
+
+    /** The payloads {@code [0, done)} were settled; {@code [done, n)} were not written. */
+    public int done() {
+      return done;
+    }
+  }
+
+  /**
    * Up to {@code maxRecords} records and about {@code maxBytes} payload bytes (always at least one
    * record when any is stored) from the read cursor, without consuming them; waits up to {@code
    * wait} for a first record. Repeated calls without {@link #ack} return the same records.

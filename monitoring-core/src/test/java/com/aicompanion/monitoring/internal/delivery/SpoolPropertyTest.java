@@ -44,9 +44,15 @@ class SpoolPropertyTest {
   private static final int SEGMENT = 1024;
   private static final long MAX = 16 * 1024;
 
-  sealed interface Op permits Append, Peek, Ack, Restart, Cut, Flip {}
+  sealed interface Op permits Append, AppendAll, Peek, Ack, Restart, Cut, Flip {}
 
   record Append(int count, int size) implements Op {}
+
+  /**
+   * {@code count} records in one {@link SegmentFileStore#appendAll} (sizes {@code size}, {@code
+   * size + 37}, ... modulo 400: runs that cross segments and the bound in the middle).
+   */
+  record AppendAll(int count, int size) implements Op {}
 
   record Peek(int max) implements Op {}
 
@@ -122,8 +128,13 @@ class SpoolPropertyTest {
         Combinators.combine(
                 Arbitraries.integers().between(-2, 10), Arbitraries.integers().between(0, 999))
             .as(Flip::new);
+    Arbitrary<Op> appendAll =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 60), Arbitraries.integers().between(0, 399))
+            .as(AppendAll::new);
     return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(4, append),
+            net.jqwik.api.Tuple.of(3, append),
+            net.jqwik.api.Tuple.of(2, appendAll),
             net.jqwik.api.Tuple.of(3, peek),
             net.jqwik.api.Tuple.of(3, ack),
             net.jqwik.api.Tuple.of(1, restart),
@@ -184,6 +195,20 @@ class SpoolPropertyTest {
                   .isGreaterThan(MAX - SpoolFormat.SEGMENT_HEADER);
             }
           }
+        } else if (op instanceof AppendAll a) {
+          List<byte[]> payloads = new ArrayList<>();
+          for (int i = 0; i < a.count(); i++) {
+            payloads.add(SpoolChildProcess.payload(m.next + i, (a.size() + 37 * i) % 400));
+          }
+          boolean[] stored = new boolean[payloads.size()];
+          long before = store.diskBytes();
+          store.appendAll(payloads, stored);
+          for (int i = 0; i < payloads.size(); i++) {
+            if (stored[i]) {
+              m.unacked.put(m.next++, payloads.get(i));
+            }
+          }
+          assertThat(store.diskBytes()).as("the bound").isLessThanOrEqualTo(Math.max(MAX, before));
         } else if (op instanceof Peek p) {
           lastPeek = store.peek(p.max(), Long.MAX_VALUE, Duration.ZERO);
           assertOldestUnacknowledged(lastPeek, m, p.max());

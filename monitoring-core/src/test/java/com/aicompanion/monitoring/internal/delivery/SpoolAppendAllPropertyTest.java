@@ -1,0 +1,92 @@
+package com.aicompanion.monitoring.internal.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link SegmentFileStore#appendAll} is {@link SegmentFileStore#append} one by one with fewer
+ * writes: for any batches of any sizes (runs crossing segment ends and the byte bound), two spools
+ * fed the same batches, one each way, store the same records, refuse the same ones, return the same
+ * records with the same sequences, and hold the same bytes; and both give back the same records
+ * after a restart.
+ */
+class SpoolAppendAllPropertyTest {
+  private static final int SEGMENT = 1024;
+  private static final long MAX = 12 * 1024;
+
+  @Property(tries = 200)
+  void appendAllStoresWhatAppendingOneByOneStores(@ForAll("batches") List<List<Integer>> batches)
+      throws Exception {
+    Path root = Files.createTempDirectory("spool-append-all");
+    try {
+      Path one = root.resolve("one");
+      Path all = root.resolve("all");
+      try (SegmentFileStore single = SegmentFileStore.open(one, MAX, SEGMENT);
+          SegmentFileStore batched = SegmentFileStore.open(all, MAX, SEGMENT)) {
+        int n = 0;
+        for (List<Integer> sizes : batches) {
+          List<byte[]> payloads = new ArrayList<>();
+          boolean[] expected = new boolean[sizes.size()];
+          for (int i = 0; i < sizes.size(); i++) {
+            byte[] payload = SpoolChildProcess.payload(n++, sizes.get(i));
+            payloads.add(payload);
+            expected[i] = single.append(payload);
+          }
+          boolean[] stored = new boolean[sizes.size()];
+          batched.appendAll(payloads, stored);
+          assertThat(stored).as("which records fit").containsExactly(expected);
+          assertThat(batched.diskBytes()).isEqualTo(single.diskBytes());
+          assertThat(batched.records()).isEqualTo(single.records());
+          assertThat(batched.diskBytes()).isLessThanOrEqualTo(MAX);
+        }
+        assertSameRecords(single, batched);
+      }
+      try (SegmentFileStore single = SegmentFileStore.open(one, MAX, SEGMENT);
+          SegmentFileStore batched = SegmentFileStore.open(all, MAX, SEGMENT)) {
+        assertThat(batched.corruptRecords()).isZero();
+        assertSameRecords(single, batched);
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static void assertSameRecords(SegmentFileStore single, SegmentFileStore batched)
+      throws Exception {
+    List<RecordStore.Record> a = single.peek(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO);
+    List<RecordStore.Record> b = batched.peek(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO);
+    assertThat(b).hasSameSizeAs(a);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(b.get(i).sequence()).isEqualTo(a.get(i).sequence());
+      assertThat(b.get(i).payload()).isEqualTo(a.get(i).payload());
+    }
+  }
+
+  @Provide
+  Arbitrary<List<List<Integer>>> batches() {
+    return Arbitraries.integers()
+        .between(0, 700)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(80)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(12);
+  }
+}
