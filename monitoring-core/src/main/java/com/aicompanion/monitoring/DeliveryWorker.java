@@ -61,6 +61,16 @@ final class DeliveryWorker {
   private static final int SLOTS = 3;
   private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * How long the spool writer waits for more records after emptying the stage before it parks until
+   * the next record: what a record may wait in memory beyond that (kill -9 loses at most this much
+   * more than the stage held), against a wake-up per record at high rates.
+   */
+  static final long WRITER_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /** Records in the stage that wake a lingering writer at once. */
+  private static final int WRITER_WAKE_RECORDS = 256;
+
   private final Settings settings;
   private final Delivery.Sender sender;
   private final MemoryRecordStore stage;
@@ -189,7 +199,8 @@ final class DeliveryWorker {
       return false;
     }
     if (durable) {
-      if (writerWaiting == IDLE) {
+      int w = writerWaiting;
+      if (w == IDLE || (w == LINGER && stage.records() >= WRITER_WAKE_RECORDS)) {
         LockSupport.unpark(writerThread);
       }
     } else {
@@ -678,6 +689,7 @@ final class DeliveryWorker {
   private void runWriter() {
     long lastSync = System.nanoTime();
     boolean dirty = false;
+    boolean lingered = false;
     while (true) {
       List<RecordStore.Record> records;
       try {
@@ -699,13 +711,27 @@ final class DeliveryWorker {
           dirty = !sync();
           lastSync = now;
         }
+        if (!lingered) {
+          // the stage was just emptied: records arriving in the next moment go with the next
+          // run, instead of each new record waking this thread (a wake-up costs the producer a
+          // system call); a full run wakes it at once
+          lingered = true;
+          writerWaiting = LINGER;
+          if (stage.records() == 0) {
+            LockSupport.parkNanos(this, WRITER_LINGER_NANOS);
+          }
+          writerWaiting = RUNNING;
+          continue;
+        }
         writerWaiting = IDLE;
         if (stage.records() == 0) {
           LockSupport.parkNanos(this, Math.min(MAX_PARK, settings.syncInterval().toNanos()));
         }
         writerWaiting = RUNNING;
+        lingered = false;
         continue;
       }
+      lingered = false;
       synchronized (moveLock) { // not lock: acknowledging and counting must not wait for the disk
         if (settled) {
           return;

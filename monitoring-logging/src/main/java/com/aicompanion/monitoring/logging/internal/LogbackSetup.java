@@ -164,8 +164,6 @@ public final class LogbackSetup implements AutoCloseable {
       async.setName(ASYNC_CONSOLE);
       async.setContext(context);
       async.setQueueSize(options.consoleQueue());
-      async.setDiscardingThreshold(0);
-      async.setNeverBlock(true);
       async.setMaxFlushTime((int) options.closeTimeout().toMillis());
       async.addAppender(out);
       async.start();

@@ -1,39 +1,240 @@
 package com.aicompanion.monitoring.logging.internal;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Logback's {@link AsyncAppender} that captures the current trace and span ids on the calling
- * thread before queueing ({@link TraceCapture#capture}), so that the asynchronous console output
- * carries them, and that counts the events it discards because its queue is full ({@code
- * monitoring_log_console_dropped_total}).
+ * The console's asynchronous appender: the application thread prepares the event for deferred
+ * processing (message, MDC and thread name frozen, as Logback's {@code AsyncAppender} does),
+ * captures the current trace and span ids ({@link TraceCapture#capture}) and queues it; one worker
+ * thread writes the queued events to the attached appenders, in order. It never blocks: a full
+ * queue discards the event and counts it ({@code monitoring_log_console_dropped_total}).
  *
  * <pre>{@code
  * TraceAwareAsyncAppender async = new TraceAwareAsyncAppender(counters.consoleDropped());
- * async.setNeverBlock(true);
+ * async.setQueueSize(8192);
  * async.addAppender(console);
+ * async.start();
  * }</pre>
+ *
+ * <p>Unlike Logback's {@code AsyncAppender}, whose worker waits on the queue so that every event
+ * queued while it waits wakes it (a system call on the application thread per line at any but the
+ * highest rates), this worker takes what arrived every {@link #LINGER_NANOS} while lines keep
+ * coming and is woken only when the queue is half full; after {@link #IDLE_ROUNDS} empty rounds it
+ * parks until the next line. A line therefore reaches the console up to 10 ms after it was logged.
+ * An event that makes an attached appender throw (any {@code Throwable} but a {@code
+ * VirtualMachineError} other than {@code StackOverflowError}) is reported once through Logback's
+ * status and skipped; the worker goes on. {@link #stop()} writes what is queued within {@link
+ * #setMaxFlushTime max flush time}.
  */
-public final class TraceAwareAsyncAppender extends AsyncAppender {
+public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
+    implements AppenderAttachable<ILoggingEvent> {
+  /** How long the worker lets lines gather while they keep coming. */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** Empty rounds after which the worker parks until the next line (100 ms). */
+  static final int IDLE_ROUNDS = 10;
+
+  private static final int RUNNING = 0;
+  private static final int LINGERING = 1;
+  private static final int IDLE = 2;
+  private static final int DRAIN = 512;
+
   private final LongAdder dropped;
+  private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
+  private final AtomicBoolean failureReported = new AtomicBoolean();
+  private int queueSize = 256;
+  private int wakeAt = 128;
+  private int maxFlushTime = 1000;
+  private volatile ArrayBlockingQueue<ILoggingEvent> queue;
+  private volatile int state = RUNNING;
+  private volatile boolean stopping;
+  private Thread worker;
 
   public TraceAwareAsyncAppender(LongAdder dropped) {
     this.dropped = dropped;
   }
 
+  /** The most events waiting for the worker (default 256); set before {@link #start()}. */
+  public void setQueueSize(int queueSize) {
+    if (queueSize < 1) {
+      throw new IllegalArgumentException(
+          "console queue size " + queueSize + " is not positive: pass 1 or more");
+    }
+    this.queueSize = queueSize;
+  }
+
+  /** How long {@link #stop()} may take to write what is queued, in milliseconds (default 1000). */
+  public void setMaxFlushTime(int millis) {
+    this.maxFlushTime = Math.max(0, millis);
+  }
+
+  /** Events queued and not yet written. */
+  public int queued() {
+    ArrayBlockingQueue<ILoggingEvent> q = queue;
+    return q == null ? 0 : q.size();
+  }
+
+  /** Whether the worker parks until the next line (no line for {@link #IDLE_ROUNDS} rounds). */
+  boolean idle() {
+    return state == IDLE;
+  }
+
+  @Override
+  public void start() {
+    if (isStarted()) {
+      return;
+    }
+    queue = new ArrayBlockingQueue<>(queueSize);
+    wakeAt = Math.max(1, queueSize / 2);
+    stopping = false;
+    state = RUNNING;
+    worker = new Thread(this::work, "AsyncAppender-Worker-" + getName());
+    worker.setDaemon(true);
+    super.start();
+    worker.start();
+  }
+
   @Override
   protected void append(ILoggingEvent event) {
-    // Logback's never-blocking offer discards silently; check first so that the drop is counted.
-    // Only a queue that fills between this check and the offer (several threads racing for the
-    // last slot) can still discard an event uncounted.
-    if (isStarted() && getRemainingCapacity() == 0) {
+    if (stopping) {
+      return;
+    }
+    // on the application thread, as Logback's AsyncAppender: the message, MDC and thread name
+    event.prepareForDeferredProcessing();
+    ArrayBlockingQueue<ILoggingEvent> q = queue;
+    // the span's ids travel in a wrapper: the event's MDC is the application's to keep
+    if (!q.offer(TraceCapture.capture(event))) {
       dropped.increment();
       return;
     }
-    // the span's ids travel in a wrapper: the event's MDC may already be frozen by another
-    // appender (Logback's prepareForDeferredProcessing), and is the application's to keep
-    super.append(TraceCapture.capture(event));
+    int s = state;
+    if (s == IDLE || (s == LINGERING && q.size() >= wakeAt)) {
+      LockSupport.unpark(worker);
+    }
+  }
+
+  private void work() {
+    List<ILoggingEvent> batch = new ArrayList<>(DRAIN);
+    int emptyRounds = 0;
+    while (true) {
+      ArrayBlockingQueue<ILoggingEvent> q = queue;
+      if (q.drainTo(batch, DRAIN) > 0) {
+        emptyRounds = 0;
+        for (ILoggingEvent event : batch) {
+          write(event);
+        }
+        batch.clear();
+        continue;
+      }
+      if (stopping) {
+        return;
+      }
+      if (emptyRounds < IDLE_ROUNDS) {
+        emptyRounds++;
+        state = LINGERING;
+        if (q.isEmpty() && !stopping) {
+          LockSupport.parkNanos(this, LINGER_NANOS);
+        }
+      } else {
+        state = IDLE;
+        if (q.isEmpty() && !stopping) {
+          LockSupport.park(this);
+        }
+      }
+      state = RUNNING;
+    }
+  }
+
+  private void write(ILoggingEvent event) {
+    try {
+      appenders.appendLoopOnAppenders(event);
+    } catch (Throwable e) { // NOPMD: the worker must outlive any event
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw (VirtualMachineError) e;
+      }
+      if (failureReported.compareAndSet(false, true)) {
+        addError(
+            "An appender behind "
+                + getName()
+                + " failed on an event; such events are skipped (reported once)",
+            e);
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (!isStarted()) {
+      return;
+    }
+    stopping = true;
+    super.stop();
+    Thread w = worker;
+    LockSupport.unpark(w);
+    try {
+      w.join(Math.max(1, maxFlushTime));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (w.isAlive()) {
+      addWarn(
+          "The console queue of "
+              + getName()
+              + " was not written within "
+              + maxFlushTime
+              + " ms; "
+              + queued()
+              + " lines are dropped");
+      dropped.add(queued());
+      queue.clear();
+    }
+    appenders.detachAndStopAllAppenders();
+  }
+
+  @Override
+  public void addAppender(Appender<ILoggingEvent> appender) {
+    appenders.addAppender(appender);
+  }
+
+  @Override
+  public Iterator<Appender<ILoggingEvent>> iteratorForAppenders() {
+    return appenders.iteratorForAppenders();
+  }
+
+  @Override
+  public Appender<ILoggingEvent> getAppender(String name) {
+    return appenders.getAppender(name);
+  }
+
+  @Override
+  public boolean isAttached(Appender<ILoggingEvent> appender) {
+    return appenders.isAttached(appender);
+  }
+
+  @Override
+  public void detachAndStopAllAppenders() {
+    appenders.detachAndStopAllAppenders();
+  }
+
+  @Override
+  public boolean detachAppender(Appender<ILoggingEvent> appender) {
+    return appenders.detachAppender(appender);
+  }
+
+  @Override
+  public boolean detachAppender(String name) {
+    return appenders.detachAppender(name);
   }
 }
