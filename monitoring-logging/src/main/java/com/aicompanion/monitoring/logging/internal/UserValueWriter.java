@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -63,8 +62,7 @@ final class UserValueWriter {
   private static final int MAX_KEPT_TEXT = 16 * 1024;
   private final TextSink textBuffer = new TextSink(256, MAX_KEPT_TEXT);
   private JsonGenerator textGenerator;
-  private MaskingJsonGenerator maskingText;
-  private JsonGenerator labelText;
+  private MaskingJsonGenerator labelText;
   private ObjectMapper textMapper;
   private JsonGenerator out;
   private ObjectMapper mapper;
@@ -258,13 +256,17 @@ final class UserValueWriter {
    * that values read as they did when they went through a tree.
    */
   private Number decimal(Number n) {
-    if (n instanceof BigDecimal d
-        && mapper
-            .getDeserializationConfig()
-            .isEnabled(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)) {
+    return n instanceof BigDecimal d ? treeDecimal(d, mapper) : n;
+  }
+
+  /** {@code d} as a tree read by {@code mapper} keeps it (see {@link #decimal}). */
+  static BigDecimal treeDecimal(BigDecimal d, ObjectMapper mapper) {
+    if (mapper
+        .getDeserializationConfig()
+        .isEnabled(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)) {
       return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
     }
-    return n;
+    return d;
   }
 
   private static int numberKind(Number n) {
@@ -403,8 +405,8 @@ final class UserValueWriter {
       textGenerator = mapper.createGenerator(textBuffer);
       textGenerator.setRootValueSeparator(null);
       textMapper = mapper;
-      maskingText = new MaskingJsonGenerator(textGenerator, masker);
-      labelText = new DecimalsAsTrees(maskingText);
+      // masking, and decimals written as the tree path read them, in one layer
+      labelText = new MaskingJsonGenerator(textGenerator, masker, mapper);
     }
     return textGenerator;
   }
@@ -467,19 +469,6 @@ final class UserValueWriter {
       return masker.secretField(name);
     } catch (Throwable failure) {
       return true;
-    }
-  }
-
-  /** Writes decimals as {@link #decimal} does (as the tree path read them), the rest as it is. */
-  private final class DecimalsAsTrees extends JsonGeneratorDelegate {
-    DecimalsAsTrees(JsonGenerator delegate) {
-      // false: what serializers write through writeObject comes back through here
-      super(delegate, false);
-    }
-
-    @Override
-    public void writeNumber(BigDecimal value) throws IOException {
-      delegate.writeNumber((BigDecimal) decimal(value));
     }
   }
 }
