@@ -215,25 +215,29 @@ final class UserFieldWriter {
     return codec;
   }
 
+  /**
+   * A scalar of a field whose name {@link #field} found not secret: written past the masking
+   * generator, which would only ask the same question again; strings are masked here.
+   */
   private void write(String name, Object value) throws IOException {
     if (value == null) {
       raw.writeNull();
     } else if (value instanceof String text) {
       raw.writeString(masked(name, text));
     } else if (value instanceof Boolean b) {
-      out.writeBoolean(b);
+      raw.writeBoolean(b);
     } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      out.writeNumber(((Number) value).intValue());
+      raw.writeNumber(((Number) value).intValue());
     } else if (value instanceof Long l) {
-      out.writeNumber(l);
+      raw.writeNumber(l);
     } else if (value instanceof Double d) {
-      out.writeNumber(d);
+      raw.writeNumber(d);
     } else if (value instanceof Float f) {
-      out.writeNumber(f);
+      raw.writeNumber(f);
     } else if (value instanceof BigInteger big) {
-      out.writeNumber(big);
+      raw.writeNumber(big);
     } else if (value instanceof BigDecimal decimal) {
-      out.writeNumber(decimal);
+      raw.writeNumber(decimal);
     }
   }
 
