@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.Base64Variant;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thin {@link JsonGeneratorDelegate} that applies the masking policy to everything written
@@ -35,13 +37,27 @@ import java.nio.charset.StandardCharsets;
 final class MaskingJsonGenerator extends JsonGeneratorDelegate {
   private final SecretMasker masker;
 
+  /** When set, decimals are written as a tree read by this mapper holds them. */
+  private final @Nullable ObjectMapper treeDecimals;
+
   /** Above 0 while the structure of a secret field is being skipped: its depth. */
   private int skipping;
 
   MaskingJsonGenerator(JsonGenerator delegate, SecretMasker masker) {
     // false: writeObject/writeTree serialize through this generator, so their values are masked
+    this(delegate, masker, null);
+  }
+
+  /**
+   * A masking generator that also writes each {@code BigDecimal} as a tree read by {@code
+   * treeDecimals} holds it ({@code 12.50} as {@code 12.5} by default, {@link
+   * UserValueWriter#treeDecimal}), the rule of label texts, without a second delegate layer.
+   */
+  MaskingJsonGenerator(
+      JsonGenerator delegate, SecretMasker masker, @Nullable ObjectMapper treeDecimals) {
     super(delegate, false);
     this.masker = masker;
+    this.treeDecimals = treeDecimals;
   }
 
   /** The generator under the masking one, or {@code generator} itself when not masked. */
@@ -353,7 +369,8 @@ final class MaskingJsonGenerator extends JsonGeneratorDelegate {
   @Override
   public void writeNumber(BigDecimal v) throws IOException {
     if (!maskedWhole()) {
-      delegate.writeNumber(v);
+      delegate.writeNumber(
+          treeDecimals == null || v == null ? v : UserValueWriter.treeDecimal(v, treeDecimals));
     }
   }
 

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import net.logstash.logback.argument.StructuredArgument;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,7 @@ final class UserFieldWriter {
   private static final ObjectMapper FALLBACK_MAPPER =
       UserValueSerializers.register(new ObjectMapper());
   private static final int LINEAR = 16;
-  private static final int VERDICTS = 64;
+  private static final int VERDICTS = 128;
 
   private final SecretMasker masker;
   private final EncodingErrors errors;
@@ -50,8 +51,14 @@ final class UserFieldWriter {
   private final String[] verdictNames = new String[VERDICTS];
   private final boolean[] verdicts = new boolean[VERDICTS];
   private final String[] names = new String[LINEAR];
-  private final List<Label> labels = new ArrayList<>();
-  private final PathSet labelKeys = new PathSet();
+  // the labels of the event, in parallel arrays reused between events (no object per label)
+  private String[] labelKeys = new String[4];
+  private String[] labelNames = new String[4];
+  private Object[] labelValues = new Object[4];
+  private int labelCount;
+  // the label keys once there are more than LINEAR of them (a key holds no dot: equality suffices)
+  private Set<String> moreLabelKeys;
+  private ObjectMapper codec = FALLBACK_MAPPER;
   private PathSet moreNames;
   private int nameCount;
   private JsonGenerator out;
@@ -73,6 +80,7 @@ final class UserFieldWriter {
     inUse = true;
     out = generator;
     raw = MaskingJsonGenerator.unmasked(generator);
+    codec = generator.getCodec() instanceof ObjectMapper mapper ? mapper : FALLBACK_MAPPER;
     nameCount = 0;
   }
 
@@ -85,8 +93,16 @@ final class UserFieldWriter {
     if (moreNames != null) {
       moreNames.clear();
     }
-    labels.clear();
-    labelKeys.clear();
+    for (int i = 0; i < labelCount; i++) {
+      labelKeys[i] = null;
+      labelNames[i] = null;
+      labelValues[i] = null;
+    }
+    labelCount = 0;
+    if (moreLabelKeys != null) {
+      moreLabelKeys.clear();
+    }
+    codec = FALLBACK_MAPPER;
     out = null;
     raw = null;
     inUse = false;
@@ -172,46 +188,56 @@ final class UserFieldWriter {
 
   /** Writes the labels collected for the event. */
   void finish() throws IOException {
-    if (labels.isEmpty()) {
+    if (labelCount == 0) {
       return;
     }
     raw.writeFieldName(LABELS);
     raw.writeStartObject();
-    for (int i = 0; i < labels.size(); i++) {
-      Label label = labels.get(i);
-      raw.writeFieldName(label.key);
-      if (label.value == null) {
+    for (int i = 0; i < labelCount; i++) {
+      raw.writeFieldName(labelKeys[i]);
+      if (labelValues[i] == null) {
         raw.writeNull();
       } else {
-        raw.writeString(labelText(label));
+        String text = labelText(labelKeys[i], labelNames[i], labelValues[i]);
+        if (text == null) {
+          // a structured value's JSON text, built in the value writer's buffer
+          values.writeLabelText(raw);
+        } else {
+          raw.writeString(text);
+        }
       }
     }
     raw.writeEndObject();
   }
 
+  /** The mapper of the event's generator (read once per event), else one of this class. */
   ObjectMapper mapper() {
-    return out != null && out.getCodec() instanceof ObjectMapper mapper ? mapper : FALLBACK_MAPPER;
+    return codec;
   }
 
+  /**
+   * A scalar of a field whose name {@link #field} found not secret: written past the masking
+   * generator, which would only ask the same question again; strings are masked here.
+   */
   private void write(String name, Object value) throws IOException {
     if (value == null) {
       raw.writeNull();
     } else if (value instanceof String text) {
       raw.writeString(masked(name, text));
     } else if (value instanceof Boolean b) {
-      out.writeBoolean(b);
+      raw.writeBoolean(b);
     } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      out.writeNumber(((Number) value).intValue());
+      raw.writeNumber(((Number) value).intValue());
     } else if (value instanceof Long l) {
-      out.writeNumber(l);
+      raw.writeNumber(l);
     } else if (value instanceof Double d) {
-      out.writeNumber(d);
+      raw.writeNumber(d);
     } else if (value instanceof Float f) {
-      out.writeNumber(f);
+      raw.writeNumber(f);
     } else if (value instanceof BigInteger big) {
-      out.writeNumber(big);
+      raw.writeNumber(big);
     } else if (value instanceof BigDecimal decimal) {
-      out.writeNumber(decimal);
+      raw.writeNumber(decimal);
     }
   }
 
@@ -240,32 +266,84 @@ final class UserFieldWriter {
   }
 
   /**
-   * {@link EcsSchema#topLevel}, remembered per name instance: an application logs the same few
-   * names (usually string constants) on every line, so this is one array read for them.
+   * {@link EcsSchema#topLevel}, remembered per name instance in a two-way cache of {@value
+   * #VERDICTS} names: an application logs the same few names (usually string constants) on every
+   * line, so this is one or two array reads for them.
    */
   private boolean topLevel(String name) {
-    int slot = name.hashCode() & (VERDICTS - 1);
+    // two ways per set: names whose hashes share a set (request.id and tokens do) both stay
+    int slot = name.hashCode() & (VERDICTS - 2);
     if (verdictNames[slot] == name) {
       return verdicts[slot];
     }
+    if (verdictNames[slot + 1] == name) {
+      return verdicts[slot + 1];
+    }
     boolean topLevel = EcsSchema.topLevel(name);
+    // the newer name takes the first way, the one it moves out the second
+    verdictNames[slot + 1] = verdictNames[slot];
+    verdicts[slot + 1] = verdicts[slot];
     verdictNames[slot] = name;
     verdicts[slot] = topLevel;
     return topLevel;
   }
 
   private void label(String name, Object value) {
-    String key = labelKeys.free(EcsSchema.labelKey(name));
-    labelKeys.add(key);
-    labels.add(new Label(key, name, value));
+    String key = EcsSchema.labelKey(name);
+    if (labelTaken(key)) {
+      for (int i = 2; ; i++) {
+        String candidate = key + "_" + i;
+        if (!labelTaken(candidate)) {
+          key = candidate;
+          break;
+        }
+      }
+    }
+    if (labelCount == labelKeys.length) {
+      labelKeys = Arrays.copyOf(labelKeys, labelCount * 2);
+      labelNames = Arrays.copyOf(labelNames, labelCount * 2);
+      labelValues = Arrays.copyOf(labelValues, labelCount * 2);
+    }
+    labelKeys[labelCount] = key;
+    labelNames[labelCount] = name;
+    labelValues[labelCount] = value;
+    labelCount++;
+    if (labelCount > LINEAR) {
+      if (moreLabelKeys == null) {
+        moreLabelKeys = new HashSet<>();
+      }
+      if (labelCount == LINEAR + 1) {
+        moreLabelKeys.addAll(Arrays.asList(labelKeys).subList(0, LINEAR));
+      }
+      moreLabelKeys.add(key);
+    }
   }
 
-  private String labelText(Label label) {
+  /**
+   * Whether a label of the event has {@code key}. Label keys hold no dot ({@link
+   * EcsSchema#labelKey}), so two overlap only when they are equal.
+   */
+  private boolean labelTaken(String key) {
+    if (labelCount > LINEAR) {
+      return moreLabelKeys.contains(key);
+    }
+    for (int i = 0; i < labelCount; i++) {
+      if (labelKeys[i].equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The text of a label's value, masked; null when it is a structured value's JSON text, left for
+   * {@link UserValueWriter#writeLabelText}.
+   */
+  private @Nullable String labelText(String key, String name, Object value) {
     try {
-      if (secret(label.name) || secret(label.key)) {
+      if (secret(name) || secret(key)) {
         return SecretMasker.MASK;
       }
-      Object value = label.value;
       if (value instanceof String text) {
         return masker.mask(text);
       }
@@ -278,7 +356,7 @@ final class UserFieldWriter {
       // masked on the way (each string, secret-named values whole): not scanned a second time
       return values.labelJson(value, mapper());
     } catch (Throwable failure) {
-      return failed(label.name, failure);
+      return failed(name, failure);
     }
   }
 
@@ -307,6 +385,4 @@ final class UserFieldWriter {
     }
     return marker;
   }
-
-  private record Label(String key, String name, Object value) {}
 }

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a structured user value (a map, a collection, an array, a bean, a {@code JsonNode}, raw
@@ -61,10 +60,9 @@ final class UserValueWriter {
   // one key set per level of nested objects: levels are bounded by MAX_PATH_SEGMENTS
   private final PathSet[] keySets = new PathSet[EcsSchema.MAX_PATH_SEGMENTS + 1];
   private static final int MAX_KEPT_TEXT = 16 * 1024;
-  private final StringWriter textBuffer = new StringWriter(256);
+  private final TextSink textBuffer = new TextSink(256, MAX_KEPT_TEXT);
   private JsonGenerator textGenerator;
-  private MaskingJsonGenerator maskingText;
-  private JsonGenerator labelText;
+  private MaskingJsonGenerator labelText;
   private ObjectMapper textMapper;
   private JsonGenerator out;
   private ObjectMapper mapper;
@@ -258,13 +256,17 @@ final class UserValueWriter {
    * that values read as they did when they went through a tree.
    */
   private Number decimal(Number n) {
-    if (n instanceof BigDecimal d
-        && mapper
-            .getDeserializationConfig()
-            .isEnabled(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)) {
+    return n instanceof BigDecimal d ? treeDecimal(d, mapper) : n;
+  }
+
+  /** {@code d} as a tree read by {@code mapper} keeps it (see {@link #decimal}). */
+  static BigDecimal treeDecimal(BigDecimal d, ObjectMapper mapper) {
+    if (mapper
+        .getDeserializationConfig()
+        .isEnabled(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)) {
       return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
     }
-    return n;
+    return d;
   }
 
   private static int numberKind(Number n) {
@@ -328,31 +330,50 @@ final class UserValueWriter {
   }
 
   /**
-   * The JSON text of a label's value, masked: the value as its serializers write it, each string
-   * masked and secret-named values whole by {@link MaskingJsonGenerator} (so the text needs no
-   * second pass; object keys are written as they are, as at the top level); a value written as one
-   * string is that string, masked. Throws what serializing the value throws.
+   * Builds the JSON text of a label's value, masked: the value as its serializers write it, each
+   * string masked and secret-named values whole by {@link MaskingJsonGenerator} (so the text needs
+   * no second pass; object keys are written as they are, as at the top level). Returns the text
+   * when the value was written as one string (a {@code java.time} value, an enum...): that string,
+   * masked. Else returns null and the text waits in this writer's buffer for {@link
+   * #writeLabelText}, so that it goes to the line without becoming a {@code String} first. Throws
+   * what serializing the value throws (the buffer is then empty).
    */
-  String labelJson(Object value, ObjectMapper codec) throws IOException {
+  @Nullable String labelJson(Object value, ObjectMapper codec) throws IOException {
     ObjectMapper before = mapper;
     mapper = codec;
     try {
       JsonGenerator generator = textGenerator(true);
-      String text;
       try {
         // straight through the masking generator: no token buffer, as the label is built apart
         // from the line (a serializer that throws costs the label only)
         codec.writeValue(labelText, value);
-        text = textDone(generator);
+        generator.flush();
       } catch (Throwable failure) {
         textGenerator = null;
+        textBuffer.reset();
         throw failure;
       }
-      // a value written as one string (a java.time value, an enum...) is that string, masked
-      // on the way
-      return text.startsWith("\"") ? codec.readValue(text, String.class) : text;
+      if (textBuffer.length() > 0 && textBuffer.chars()[0] == '"') {
+        // one string, masked on the way: its value, unescaped
+        String text = textBuffer.toString();
+        textBuffer.reset();
+        return codec.readValue(text, String.class);
+      }
+      return null;
     } finally {
       mapper = before;
+    }
+  }
+
+  /**
+   * Writes the text {@link #labelJson} left in the buffer to {@code generator} as one JSON string
+   * (escaped by {@code generator} as any string value), and empties the buffer.
+   */
+  void writeLabelText(JsonGenerator generator) throws IOException {
+    try {
+      generator.writeString(textBuffer.chars(), 0, textBuffer.length());
+    } finally {
+      textBuffer.reset();
     }
   }
 
@@ -380,24 +401,20 @@ final class UserValueWriter {
    */
   private JsonGenerator textGenerator(boolean masked) throws IOException {
     if (textGenerator == null || textMapper != mapper) {
-      textBuffer.getBuffer().setLength(0);
+      textBuffer.reset();
       textGenerator = mapper.createGenerator(textBuffer);
       textGenerator.setRootValueSeparator(null);
       textMapper = mapper;
-      maskingText = new MaskingJsonGenerator(textGenerator, masker);
-      labelText = new DecimalsAsTrees(maskingText);
+      // masking, and decimals written as the tree path read them, in one layer
+      labelText = new MaskingJsonGenerator(textGenerator, masker, mapper);
     }
     return textGenerator;
   }
 
   private String textDone(JsonGenerator generator) throws IOException {
     generator.flush();
-    StringBuffer chars = textBuffer.getBuffer();
-    String text = chars.toString();
-    chars.setLength(0);
-    if (chars.capacity() > MAX_KEPT_TEXT) {
-      chars.trimToSize();
-    }
+    String text = textBuffer.toString();
+    textBuffer.reset();
     return text;
   }
 
@@ -452,19 +469,6 @@ final class UserValueWriter {
       return masker.secretField(name);
     } catch (Throwable failure) {
       return true;
-    }
-  }
-
-  /** Writes decimals as {@link #decimal} does (as the tree path read them), the rest as it is. */
-  private final class DecimalsAsTrees extends JsonGeneratorDelegate {
-    DecimalsAsTrees(JsonGenerator delegate) {
-      // false: what serializers write through writeObject comes back through here
-      super(delegate, false);
-    }
-
-    @Override
-    public void writeNumber(BigDecimal value) throws IOException {
-      delegate.writeNumber((BigDecimal) decimal(value));
     }
   }
 }
