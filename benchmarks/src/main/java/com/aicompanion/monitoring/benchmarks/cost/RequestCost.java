@@ -39,11 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --rounds=N} (default 3; modes alternate within a round and the median round
- * is reported), {@code --warm-up=SECONDS} (default 60: the JIT compiler is still busy after 30 s, and
- * compiling is a one-time cost, not a per-request one), {@code --measure=SECONDS} (default 30),
- * {@code --modes=off,full,agent} (which modes, in this order within a round; the
- * added cost is reported for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code
- * --agent=PATH}.
+ * is reported), {@code --warm-up=SECONDS} (default 60: the JIT compiler is still busy after 30 s,
+ * and compiling is a one-time cost, not a per-request one), {@code --measure=SECONDS} (default 30),
+ * {@code --modes=off,full,agent} (which modes, in this order within a round; the added cost is
+ * reported for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code --agent=PATH}.
  */
 public final class RequestCost {
   private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
