@@ -138,6 +138,28 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void aDashboardFileNameThatIsNoKubernetesNameIsRefusedWithTheRuleAndAValidName() {
+    assertThat(KubernetesManifests.dashboardConfigMapName("ai-companion-overview.json"))
+        .isEqualTo("grafana-dashboard-ai-companion-overview");
+    assertThat(KubernetesManifests.dashboardConfigMapName("system.v2.json"))
+        .isEqualTo("grafana-dashboard-system.v2");
+    for (String bad :
+        List.of("AI Companion.json", "overview_v2.json", "Overview.json", "x..y.json", "ü.json")) {
+      String message = refusal(bad);
+      assertThat(message)
+          .as(bad)
+          .contains("grafana/dashboards/" + bad)
+          .contains("RFC 1123 subdomain")
+          .contains("[-._a-zA-Z0-9]")
+          .contains("Rename the file, e.g. to ");
+      String suggested = message.substring(message.indexOf("e.g. to ") + "e.g. to ".length());
+      assertThat(KubernetesManifests.dashboardConfigMapName(suggested))
+          .as("the suggested name for " + bad)
+          .startsWith("grafana-dashboard-");
+    }
+  }
+
+  @Test
   void theAlertmanagerSecretHoldsTheConfigTemplatesAndEmptySecretFilesItReads() {
     JsonNode data = Manifests.only("Secret").path("stringData");
     String config = data.path("alertmanager.yaml").asText();
@@ -190,6 +212,15 @@ class KubernetesManifestsTest {
       }
     }
     throw new AssertionError("the Service has no port named " + name);
+  }
+
+  private static String refusal(String dashboardFileName) {
+    try {
+      KubernetesManifests.dashboardConfigMapName(dashboardFileName);
+    } catch (IllegalArgumentException refused) {
+      return refused.getMessage();
+    }
+    throw new AssertionError("accepted: " + dashboardFileName);
   }
 
   private Map<String, JsonNode> env() {

@@ -63,6 +63,65 @@ class KubernetesSchemaTest {
         .contains("no schema for apiVersion monitoring.coreos.com/v1 kind ServiceMonitorr");
   }
 
+  /** The API server's format checks, which the JSON schemas lack (validate.mjs: formats()). */
+  @Test
+  void theValidatorRejectsWhatTheApiServerRefusesAndTheSchemasAllow(@TempDir Path temp)
+      throws IOException {
+    String deployment = Files.readString(Manifests.dir().resolve("deployment.yaml"));
+    Path names = temp.resolve("names.yaml");
+    Files.writeString(
+        names,
+        deployment
+            .replaceFirst("(?m)^  name: ai-companion$", "  name: AI_Companion")
+            .replaceFirst(
+                "(?m)^    app.kubernetes.io/part-of: companion-monitoring$",
+                "    app.kubernetes.io/part of: companion-monitoring")
+            .replaceFirst("(?m)^        environment: prod$", "        environment: prod/eu")
+            .replaceFirst("(?m)^          image: .*$", "          image: \"\""));
+    Path service = temp.resolve("service.yaml");
+    Files.writeString(
+        service,
+        Files.readString(Manifests.dir().resolve("service.yaml"))
+            .replaceFirst("(?m)^  name: ai-companion$", "  name: 1.ai-companion"));
+    Path configMap = temp.resolve("configmap.yaml");
+    Files.writeString(
+        configMap,
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: grafana-dashboard-x
+        data:
+          "AI Companion.json": "{}"
+        """);
+    Path secret = temp.resolve("secret.yaml");
+    Files.writeString(
+        secret,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: alertmanager-main
+        stringData:
+          "smtp/password": ""
+        """);
+
+    Result result = validate(List.of(names, service, configMap, secret));
+
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output())
+        .contains("metadata.name \"AI_Companion\" is no lower-case RFC 1123 subdomain")
+        .contains("\"app.kubernetes.io/part of\": name part \"part of\"")
+        .contains("\"environment\": value \"prod/eu\"")
+        .contains("container \"chat-service\" has no image")
+        .contains("metadata.name \"1.ai-companion\" of a Service is no RFC 1035 label")
+        .contains("data key \"AI Companion.json\"")
+        .contains("stringData key \"smtp/password\"")
+        .doesNotContainPattern("(?m)^valid " + java.util.regex.Pattern.quote(names.toString()))
+        .doesNotContainPattern("(?m)^valid " + java.util.regex.Pattern.quote(configMap.toString()))
+        .doesNotContainPattern("(?m)^valid " + java.util.regex.Pattern.quote(secret.toString()));
+  }
+
   @Test
   void thePrometheusRuleSchemaRejectsARuleWithoutExpr(@TempDir Path temp) throws IOException {
     JsonNode rule = Manifests.only("PrometheusRule").deepCopy();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +24,6 @@ class ScaleOutReviewTest {
    * can never fire, and the CPU count it divides by is doubled as well.
    */
   @Test
-  @Disabled(
-      "review: with two agents per group (README's HA section) HostHighLoad's on (job, instance)"
-          + " join fails (duplicate left series); README says joins are not disturbed")
   void hostHighLoadStillEvaluatesWithTwoAgentReplicasPerGroup(@TempDir Path temp)
       throws IOException {
     Path rules = Review16Files.stack().resolve("prometheus/alert_rules.yml");
