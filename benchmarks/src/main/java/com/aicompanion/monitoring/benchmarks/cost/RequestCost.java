@@ -39,10 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --rounds=N} (default 3; modes alternate within a round and the median round
- * is reported), {@code --warm-up=SECONDS} (default 60: the JIT compiler is still busy after 30 s,
- * and compiling is a one-time cost, not a per-request one), {@code --measure=SECONDS} (default 30),
- * {@code --modes=off,full,agent} (which modes, in this order within a round; the added cost is
- * reported for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code --agent=PATH}.
+ * is reported; with an even number, the mean of the middle two), {@code --warm-up=SECONDS} (default
+ * 120: the JIT compiler is still busy after 60 s of the fully instrumented mode, whose request path
+ * has the most code, and compiling is a one-time cost, not a per-request one; the JIT compiler's
+ * share of the measured window is reported apart), {@code --measure=SECONDS} (default 30), {@code
+ * --modes=off,full,agent} (which modes, in this order within a round; the added cost is reported
+ * for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code --agent=PATH}.
  */
 public final class RequestCost {
   private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
@@ -67,7 +69,7 @@ public final class RequestCost {
     int rate = Integer.parseInt(option(args, "--rate", quick ? "100" : "400"));
     int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
     Duration warmUp =
-        Duration.ofSeconds(Long.parseLong(option(args, "--warm-up", quick ? "4" : "60")));
+        Duration.ofSeconds(Long.parseLong(option(args, "--warm-up", quick ? "4" : "120")));
     Duration measure =
         Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "30")));
     Path jar = Path.of(option(args, "--chat-jar", "examples/chat-service/target/chat-service.jar"));
@@ -216,7 +218,9 @@ public final class RequestCost {
   private static double median(List<Map<String, Object>> runs, String key) {
     double[] values =
         runs.stream().mapToDouble(run -> ((Number) run.get(key)).doubleValue()).sorted().toArray();
-    return values[values.length / 2];
+    int mid = values.length / 2;
+    // an even number of rounds: the mean of the middle two
+    return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
   }
 
   private static Map<String, Object> machine(String key) {

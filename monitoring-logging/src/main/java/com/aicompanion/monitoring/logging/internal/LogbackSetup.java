@@ -157,7 +157,11 @@ public final class LogbackSetup implements AutoCloseable {
                   : EcsEncoders.create(context, options.identity(), options.masker(), errors)
               : textEncoder(context, options.masker(), errors);
       consoleEncoder = encoder;
-      OutputStreamAppender<ILoggingEvent> out = console(context, encoder, options.output());
+      // behind the queue: lines gather in a buffer and the queue's worker flushes it once per run
+      // of lines it takes (one write call per run instead of one per line)
+      OutputStreamAppender<ILoggingEvent> out =
+          console(context, encoder, new java.io.BufferedOutputStream(options.output(), 1 << 16));
+      out.setImmediateFlush(false);
 
       TraceAwareAsyncAppender async =
           new TraceAwareAsyncAppender(options.counters().consoleDropped());

@@ -2,6 +2,7 @@ package com.aicompanion.monitoring.logging.internal;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
@@ -18,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * The console's asynchronous appender: the application thread prepares the event for deferred
  * processing (message, MDC and thread name frozen, as Logback's {@code AsyncAppender} does),
  * captures the current trace and span ids ({@link TraceCapture#capture}) and queues it; one worker
- * thread writes the queued events to the attached appenders, in order. It never blocks: a full
- * queue discards the event and counts it ({@code monitoring_log_console_dropped_total}).
+ * thread writes the queued events to the attached appenders, in order, and flushes the stream of an
+ * attached {@code OutputStreamAppender} without immediate flush once per run of events (so a
+ * buffered console costs one write call per run, not one per line). It never blocks: a full queue
+ * discards the event and counts it ({@code monitoring_log_console_dropped_total}).
  *
  * <pre>{@code
  * TraceAwareAsyncAppender async = new TraceAwareAsyncAppender(counters.consoleDropped());
@@ -136,6 +139,9 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
           write(event);
         }
         batch.clear();
+        if (q.isEmpty()) {
+          flush();
+        }
         continue;
       }
       if (stopping) {
@@ -170,6 +176,28 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
                 + getName()
                 + " failed on an event; such events are skipped (reported once)",
             e);
+      }
+    }
+  }
+
+  /**
+   * Flushes the streams of the attached {@link OutputStreamAppender}s that do not flush each line
+   * themselves: called by the worker after each run of lines, when the queue is empty.
+   */
+  private void flush() {
+    Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders();
+    while (it.hasNext()) {
+      if (it.next() instanceof OutputStreamAppender<ILoggingEvent> out && !out.isImmediateFlush()) {
+        try {
+          java.io.OutputStream stream = out.getOutputStream();
+          if (stream != null) {
+            stream.flush();
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          if (failureReported.compareAndSet(false, true)) {
+            addError("Flushing the console behind " + getName() + " failed (reported once)", e);
+          }
+        }
       }
     }
   }

@@ -138,6 +138,57 @@ class TraceAwareAsyncAppenderTest {
     assertThat(recording.isStarted()).as("the attached appender is stopped with it").isFalse();
   }
 
+  /** Counts the write calls that reach it, as a file descriptor would see them. */
+  private static final class CountingStream extends java.io.ByteArrayOutputStream {
+    final java.util.concurrent.atomic.AtomicInteger writes =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      writes.incrementAndGet();
+      super.write(b, off, len);
+    }
+
+    synchronized String text() {
+      return toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aBufferedConsoleGetsEveryLineWithOneWritePerRunNotPerLine() {
+    CountingStream target = new CountingStream();
+    ch.qos.logback.core.OutputStreamAppender<ILoggingEvent> console =
+        new ch.qos.logback.core.OutputStreamAppender<>();
+    console.setContext(context);
+    ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder =
+        new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    console.setEncoder(encoder);
+    console.setOutputStream(new java.io.BufferedOutputStream(target, 1 << 16));
+    console.setImmediateFlush(false);
+    console.start();
+    TraceAwareAsyncAppender async = new TraceAwareAsyncAppender(dropped);
+    async.setContext(context);
+    async.setQueueSize(10_000);
+    async.addAppender(console);
+    async.start();
+    for (int i = 0; i < 2_000; i++) {
+      async.doAppend(event("line " + i));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> target.text().endsWith("line 1999" + System.lineSeparator()));
+    String[] lines = target.text().split(System.lineSeparator());
+    assertThat(lines).hasSize(2_000);
+    for (int i = 0; i < 2_000; i++) {
+      assertThat(lines[i]).isEqualTo("line " + i);
+    }
+    assertThat(target.writes.get()).as("write calls for 2,000 lines").isLessThan(200);
+    async.stop();
+  }
+
   @Test
   void aSingleLineReachesTheConsoleAfterTheWorkerWentIdle() {
     Recording recording = new Recording();
