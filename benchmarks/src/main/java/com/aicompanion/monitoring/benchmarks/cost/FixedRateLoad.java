@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * An open-loop load at a fixed rate against the chat example: each request is sent at its planned
  * time whatever the earlier ones are doing, and its latency counts from that planned time, so a
  * stall shows in the percentiles instead of slowing the load down (no coordinated omission). Four
- * requests in five are {@code POST /chat} (50 conversations, 200 questions: cache hits and LLM
- * answers), one in five {@code GET /conversations/{id}} of a conversation the warm-up created.
+ * requests in five are {@code POST /chat} (a new conversation every 8 turns, so that the history a
+ * turn loads stays short and the application's own work per request does not grow with the run; one
+ * question in four new, an LLM call, the others cache hits from 200), one in five {@code GET
+ * /conversations/{id}} of a conversation the turns finished with.
  *
  * <pre>{@code
  * FixedRateLoad.Result result = new FixedRateLoad(chat.base()).run(400, Duration.ofSeconds(30));
@@ -121,20 +123,31 @@ final class FixedRateLoad {
         percentile(answered, 0.99));
   }
 
+  /** POSTs per conversation: the history a turn loads and a GET returns stays short. */
+  static final int POSTS_PER_CONVERSATION = 8;
+
   private HttpRequest request(int i) {
+    int post = (i / 5) * 4 + Math.min(i % 5, 3);
     if (i % 5 == 4) {
-      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + (i / 5) % 50))
+      // a conversation the POSTs finished with (8 POSTs, ~25 ms at 400 requests/s, earlier)
+      int done = Math.max(0, post / POSTS_PER_CONVERSATION - 1);
+      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + done))
           .timeout(Duration.ofSeconds(30))
           .build();
     }
-    // the POSTs go round the 50 conversations in turn, so the GETs find them after the first 62
-    int post = (i / 5) * 4 + i % 5;
+    // a new conversation every 8 POSTs, so the database's work per request stays the same however
+    // long the run (each run of the load starts again at bench-0: at most 2 x 8 turns each); one
+    // question in four is new (an LLM call), the others come round from 200 (cache hits)
+    String question =
+        post % 4 == 0
+            ? "A new question " + i + " about the weather?"
+            : "Question number " + (post % 200) + " about the weather?";
     String body =
         "{\"conversation_id\":\"bench-"
-            + post % 50
-            + "\",\"message\":\"Question number "
-            + (i % 200)
-            + " about the weather?\"}";
+            + post / POSTS_PER_CONVERSATION
+            + "\",\"message\":\""
+            + question
+            + "\"}";
     return HttpRequest.newBuilder(base.resolve("chat"))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
