@@ -90,7 +90,6 @@ public final class SegmentFileStore implements RecordStore {
   // appender side, guarded by appendMonitor
   private final Object appendMonitor = new Object();
   private final CRC32C appendCrc = new CRC32C();
-  private final ByteBuffer frameHeader = ByteBuffer.allocate(SpoolFormat.FRAME_HEADER);
   private volatile Segment tail;
   private long tailSize;
   private boolean tailBroken;
@@ -261,64 +260,22 @@ public final class SegmentFileStore implements RecordStore {
   @Override
   public boolean append(byte[] payload) throws IOException {
     Objects.requireNonNull(payload, "payload");
-    synchronized (appendMonitor) {
-      if (closed) {
-        throw new IOException("The spool " + dir + " is closed");
-      }
-      long frame = (long) SpoolFormat.FRAME_HEADER + payload.length;
-      boolean roll =
-          tailBroken || (tailSize + frame > segmentBytes && tailSize > SpoolFormat.SEGMENT_HEADER);
-      long needed = frame + (roll ? SpoolFormat.SEGMENT_HEADER : 0);
-      if (counters.diskBytes.get() + needed > maxBytes) {
-        return false;
-      }
-      if (roll) {
-        roll();
-      }
-      long seq = nextSeq;
-      if (seq > reserved) {
-        reserved = seq + RESERVATION - 1;
-        cursor.reserve(reserved);
-      }
-      Segment t = tail;
-      SpoolFormat.encodeFrameHeader(frameHeader, seq, payload, appendCrc);
-      ByteBuffer[] buffers = {frameHeader, ByteBuffer.wrap(payload)};
-      try {
-        t.channel.position(tailSize);
-        while (buffers[1].hasRemaining() || buffers[0].hasRemaining()) {
-          t.channel.write(buffers);
-        }
-      } catch (IOException e) {
-        rollBack(t);
-        throw new IOException("Writing to the spool segment " + t.path + " failed: " + e, e);
-      }
-      tailSize += frame;
-      nextSeq = seq + 1;
-      t.size = tailSize;
-      counters.diskBytes.addAndGet(frame);
-      counters.records.incrementAndGet();
-      counters.payloadBytes.addAndGet(payload.length);
-      t.end = tailSize; // publish to the reader
+    boolean[] stored = new boolean[1];
+    try {
+      appendAll(List.of(payload), stored);
+    } catch (PartialAppendException e) {
+      throw (IOException) e.getCause();
     }
-    appendCount.incrementAndGet();
-    if (readerWaiting) {
-      signal.lock();
-      try {
-        appended.signalAll();
-      } finally {
-        signal.unlock();
-      }
-    }
-    return true;
+    return stored[0];
   }
 
   /** The most records one gathering write takes (two buffers each, within Linux's IOV_MAX). */
   private static final int WRITE_BATCH = 512;
 
   /**
-   * As {@link #append} for each payload in turn (the same bound, segment rolls and sequences), but
-   * with one gathering write per run of records that fit in the current segment, instead of one
-   * write per record.
+   * Appends each payload in turn (the bound, segment rolls and sequences as for one record at a
+   * time; {@link #append} is this for one payload), with one gathering write per run of records
+   * that fit in the current segment instead of one write per record.
    */
   @Override
   public void appendAll(List<byte[]> payloads, boolean[] stored) throws PartialAppendException {
