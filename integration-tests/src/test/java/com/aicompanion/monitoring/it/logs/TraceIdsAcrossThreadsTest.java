@@ -71,13 +71,13 @@ class TraceIdsAcrossThreadsTest {
             }
           });
 
+      logging.close(); // flushes the console queue: the lines are all written once it returns
       List<JsonNode> lines =
           out.toString(StandardCharsets.UTF_8)
               .lines()
               .map(TraceIdsAcrossThreadsTest::parse)
               .filter(line -> line.path("log.logger").asText().equals("com.example.Worker"))
               .toList();
-      logging.close(); // flushes the queue
       assertThat(lines).hasSize(3);
       assertThat(lines.get(0).path("message").asText()).isEqualTo("wrapped task");
       assertThat(lines.get(0).path("trace.id").asText()).isEqualTo(request[0].getTraceId());

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives test methods (and {@code @BeforeAll} methods) a {@link LiveStack} parameter: one stack for
- * every test class of the run that asks for it, started by the first and closed when the run ends
- * (it lives in the root context's store, which closes what it holds).
+ * Gives test methods (and {@code @BeforeAll} methods) a {@link LiveStack} parameter: one stack per
+ * test class that asks for it, shared by its methods and nested classes, started by the first and
+ * closed when the class ends (it lives in the class context's store, which closes what it holds).
  *
  * <pre>{@code
  * @ExtendWith(SharedLiveStack.class)
@@ -28,8 +28,15 @@ final class SharedLiveStack implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context
-        .getRoot()
+    // the top-level class's store: closed when that class ends, because the stack's Monitoring
+    // holds the process's globals (Monitoring.global(), logging, OpenTelemetry), which the test
+    // classes after it start their own
+    ExtensionContext classContext = context;
+    while (classContext.getParent().isPresent()
+        && classContext.getParent().get() != context.getRoot()) {
+      classContext = classContext.getParent().get();
+    }
+    return classContext
         .getStore(NAMESPACE)
         .computeIfAbsent(LiveStack.class, type -> start(), LiveStack.class);
   }
