@@ -3,8 +3,6 @@ package com.aicompanion.monitoring.testsupport.opensearch;
 import com.aicompanion.monitoring.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,7 +158,7 @@ public final class OpenSearchCluster implements AutoCloseable {
     Awaitility.await("OpenSearch node " + index + " port " + httpPorts[index] + " closed")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> !accepts(httpPorts[index]));
+        .until(() -> !OpenSearchNode.accepts(httpPorts[index]));
   }
 
   /**
@@ -187,25 +185,10 @@ public final class OpenSearchCluster implements AutoCloseable {
                     == 200);
   }
 
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** Stops every node still running and deletes the directory. */
   @Override
   public void close() throws IOException {
-    try {
-      if (!runner.isClosed()) {
-        runner.close();
-      }
-    } finally {
-      runner.clean();
-    }
+    OpenSearchNode.closeAndClean(runner);
   }
 
   /** The cluster's base directory (one sub-directory per node). */

@@ -121,7 +121,7 @@ public final class OpenSearchNode implements AutoCloseable {
     Awaitility.await("OpenSearch port " + httpPort + " closed")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> !accepts());
+        .until(() -> !accepts(httpPort));
   }
 
   /** Starts the stopped node again on the same port and data and waits until it is healthy. */
@@ -144,9 +144,10 @@ public final class OpenSearchNode implements AutoCloseable {
                     == 200);
   }
 
-  private boolean accepts() {
+  /** Whether something accepts TCP connections on {@code 127.0.0.1:port} (500 ms to connect). */
+  static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", httpPort), 500);
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
       return true;
     } catch (IOException e) {
       return false;
@@ -156,6 +157,11 @@ public final class OpenSearchNode implements AutoCloseable {
   /** Stops the node and deletes its directory. */
   @Override
   public void close() throws IOException {
+    closeAndClean(runner);
+  }
+
+  /** Stops every node {@code runner} still runs, then deletes its directory. */
+  static void closeAndClean(OpenSearchRunner runner) throws IOException {
     try {
       if (!runner.isClosed()) {
         runner.close();

@@ -2,16 +2,11 @@ package com.aicompanion.monitoring.it.stack.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicompanion.monitoring.testsupport.ExternalTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * src/test/node/kubernetes-schemas/package-lock.json}, installed by {@code scripts/test.sh}).
  */
 class KubernetesSchemaTest {
-  private static final Path VALIDATOR =
-      Manifests.stack().getParent().resolve("integration-tests/src/test/node/kubernetes-schemas");
 
   @Test
   void everyObjectValidatesAgainstItsSchema() {
     List<Path> files = Manifests.files();
-    Result result = validate(files);
+    Manifests.Result result = Manifests.validate(files);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     long valid = result.output().lines().filter(l -> l.startsWith("valid ")).count();
@@ -54,7 +47,7 @@ class KubernetesSchemaTest {
         Files.readString(Manifests.dir().resolve("servicemonitor.yaml"))
             .replace("kind: ServiceMonitor", "kind: ServiceMonitorr"));
 
-    Result result = validate(List.of(broken, rule));
+    Manifests.Result result = Manifests.validate(List.of(broken, rule));
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output())
@@ -106,7 +99,7 @@ class KubernetesSchemaTest {
           "smtp/password": ""
         """);
 
-    Result result = validate(List.of(names, service, configMap, secret));
+    Manifests.Result result = Manifests.validate(List.of(names, service, configMap, secret));
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output())
@@ -131,41 +124,9 @@ class KubernetesSchemaTest {
     Path file = temp.resolve("rule.yaml");
     Manifests.YAML.writeValue(file.toFile(), rule);
 
-    Result result = validate(List.of(file));
+    Manifests.Result result = Manifests.validate(List.of(file));
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("expr");
-  }
-
-  record Result(int exitCode, String output) {}
-
-  static Result validate(List<Path> files) {
-    String node = ExternalTool.require("node", "nodejs").toString();
-    if (!Files.isDirectory(VALIDATOR.resolve("node_modules/kubernetes-models"))) {
-      throw new AssertionError(
-          "the schema packages are not installed: run ./scripts/test.sh, or npm ci --prefix "
-              + VALIDATOR);
-    }
-    List<String> command = new ArrayList<>(List.of(node, "validate.mjs"));
-    files.forEach(file -> command.add(file.toString()));
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .directory(VALIDATOR.toFile())
-              .redirectErrorStream(true)
-              .start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("validate.mjs did not finish within 120s");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -2,6 +2,7 @@ package com.aicompanion.monitoring.it.stack.review16;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicompanion.monitoring.it.stack.kubernetes.Manifests;
 import com.aicompanion.monitoring.testsupport.Promtool;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -208,7 +209,7 @@ class KubernetesManifestsReviewTest {
     Path file = temp.resolve("grafana-dashboards.yaml");
     Files.writeString(file, generated, StandardCharsets.UTF_8);
 
-    Review16Files.Result result = Review16Files.validate(List.of(file));
+    Manifests.Result result = Review16Files.validate(List.of(file));
 
     assertThat(result.exitCode())
         .as("the validator on a ConfigMap named %s: %s", nameIn(file), result.output())
@@ -226,7 +227,7 @@ class KubernetesManifestsReviewTest {
         StandardCharsets.UTF_8);
     assertThat(Review16Files.read(file)).contains("name: AI_Companion");
 
-    Review16Files.Result result = Review16Files.validate(List.of(file));
+    Manifests.Result result = Review16Files.validate(List.of(file));
 
     assertThat(result.exitCode()).as(result.output()).isNotZero();
   }
