@@ -250,6 +250,12 @@ public final class Delivery implements AutoCloseable {
 
   /** One record as the sender sees it. */
   public static final class Item {
+    /** The sequence's width in {@link #id()}: 16 hexadecimal digits, the whole {@code long}. */
+    public static final int SEQUENCE_DIGITS = 16;
+
+    private static final byte[] HEX =
+        "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final String storeId;
     private final long sequence;
     private byte[] payload;
@@ -264,11 +270,41 @@ public final class Delivery implements AutoCloseable {
     }
 
     /**
-     * {@code storeId-sequence}: unique per record, the same on every retry; use it as the
-     * destination's document id to make redelivery idempotent.
+     * {@code storeId-sequence}, the sequence as 16 lower-case hexadecimal digits (e.g. {@code
+     * 0mXq3vQ-000000000000002a}): unique per record, the same on every retry; use it as the
+     * destination's document id to make redelivery idempotent. The fixed width makes one store's
+     * ids sort in sequence order as text, which lets a Lucene index rule out older segments when it
+     * checks a new id (with variable-width decimal sequences an OpenSearch node ingested 14-17%
+     * fewer documents per second than with these in this project's benchmark, benchmarks/NOTES.md).
      */
     public String id() {
-      return storeId + "-" + sequence;
+      byte[] id = new byte[idLength()];
+      writeId(id, 0);
+      return new String(id, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The length of {@link #id()} in characters (and in US-ASCII bytes). */
+    public int idLength() {
+      return storeId.length() + 1 + SEQUENCE_DIGITS;
+    }
+
+    /**
+     * Writes {@link #id()} as US-ASCII bytes into {@code target} at {@code offset}, without
+     * creating a string; returns the offset after it.
+     *
+     * @throws IndexOutOfBoundsException when {@link #idLength()} bytes do not fit from offset
+     */
+    public int writeId(byte[] target, int offset) {
+      java.util.Objects.checkFromIndexSize(offset, idLength(), target.length);
+      int p = offset;
+      for (int c = 0; c < storeId.length(); c++) {
+        target[p++] = (byte) storeId.charAt(c);
+      }
+      target[p++] = '-';
+      for (int shift = 4 * (SEQUENCE_DIGITS - 1); shift >= 0; shift -= 4) {
+        target[p++] = HEX[(int) (sequence >>> shift) & 0xf];
+      }
+      return p;
     }
 
     /** The store's id (see {@link #id()}). */

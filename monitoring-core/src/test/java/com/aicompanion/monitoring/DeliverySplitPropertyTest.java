@@ -60,7 +60,11 @@ class DeliverySplitPropertyTest {
         String payload = head + "x".repeat(Math.max(0, sizes.get(i) - head.length()));
         payloads.add(payload);
         // the request of this record alone, as LineSender frames it
-        long alone = (delivery.storeId() + "-" + i).length() + 1 + payload.length() + 1;
+        long alone =
+            new Delivery.Item(delivery.storeId(), i, new byte[0]).idLength()
+                + 1
+                + payload.length()
+                + 1;
         if (alone <= Math.min(batchBytes, receiverLimit)) {
           passAlone.add(payload);
         }

@@ -63,7 +63,7 @@ class DeliverySpoolTest {
               receiver.requests().stream()
                   .flatMap(request -> request.records().stream())
                   .map(record -> record[0]))
-          .contains(storeId + "-1", storeId + "-250");
+          .contains(storeId + "-0000000000000001", storeId + "-00000000000000fa");
       assertThat(second.counts().offered()).as("nothing offered in this run").isZero();
       Delivery.SpoolCounts counts = second.spoolCounts();
       assertThat(counts.directory()).isEqualTo(dir);

@@ -167,7 +167,8 @@ class DeliveryTest {
                 .build());
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      sent.add(String.format("%03d", i) + "x".repeat(47)); // 50 payload bytes, ~66 framed
+      // 24 payload bytes, 65 framed with the 22-character store id and 16-digit sequence
+      sent.add(String.format("%03d", i) + "x".repeat(21));
     }
     sent.forEach(s -> delivery.offer(bytes(s)));
 
@@ -313,7 +314,7 @@ class DeliveryTest {
     // the id of a record stays the same on every attempt
     assertThat(receiver.requests().get(1).records().get(0)[0])
         .isEqualTo(receiver.requests().get(0).records().get(2)[0])
-        .isEqualTo(delivery.storeId() + "-2");
+        .isEqualTo(delivery.storeId() + "-0000000000000002");
     assertAccounted(delivery);
   }
 
@@ -595,7 +596,8 @@ class DeliveryTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> delivery.counts().delivered() == 30);
     assertThat(receiver.payloads()).containsExactlyInAnyOrderElementsOf(sent);
-    assertThat(receiver.requests().get(0).records().get(0)[0]).isEqualTo("durable1-0");
+    assertThat(receiver.requests().get(0).records().get(0)[0])
+        .isEqualTo("durable1-0000000000000000");
   }
 
   @Test

@@ -38,11 +38,12 @@ import java.util.regex.Pattern;
  * {@code serviceVersion} (default {@code unknown}), {@code apiKey} or {@code username} + {@code
  * password}, {@code queueBytes} (default 67108864: encoded lines held before new events are
  * dropped), {@code queueCapacity} (deprecated; default 0, no bound on the number of events), {@code
- * batchSize} (500), {@code batchBytes} (5242880, the largest {@code _bulk} body with its action
+ * batchSize} (1600), {@code batchBytes} (5242880, the largest {@code _bulk} body with its action
  * lines), {@code flushInterval} (1 second), {@code closeTimeout} (5 seconds: {@link #stop()}
  * returns within it, a request in flight abandoned), {@code maxBackoff} (5 seconds), {@code
- * maskEmails} (false), {@code mask} (repeatable). Durations use Logback's syntax, e.g. {@code 500
- * milliseconds}.
+ * documentIds} (true: each document carries its own id, so a resend cannot index it twice; false
+ * lets the node make up ids, faster to ingest), {@code maskEmails} (false), {@code mask}
+ * (repeatable). Durations use Logback's syntax, e.g. {@code 500 milliseconds}.
  *
  * <p>Disk spool (as {@code MONITORING_ELASTICSEARCH_SPOOL*} for {@link JsonLogging}; module README,
  * "Durable delivery"): {@code spool} (default true), {@code spoolDir} (default {@code
@@ -70,7 +71,8 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
   private String environment;
   private long queueBytes = 64L * 1024 * 1024;
   private int queueCapacity;
-  private int batchSize = 500;
+  private int batchSize = 1600;
+  private boolean documentIds = true;
   private int batchBytes = 5 * 1024 * 1024;
   private ch.qos.logback.core.util.Duration flushInterval =
       ch.qos.logback.core.util.Duration.buildBySeconds(1);
@@ -128,6 +130,15 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
 
   public void setBatchSize(int batchSize) {
     this.batchSize = batchSize;
+  }
+
+  /**
+   * Whether each action names the document's own id (default true: an event sent again after a
+   * timeout or a restart is refused as a duplicate); false lets the node make up the ids, which it
+   * ingests faster, at the price of possible duplicates after a resend.
+   */
+  public void setDocumentIds(boolean documentIds) {
+    this.documentIds = documentIds;
   }
 
   public void setBatchBytes(int batchBytes) {
@@ -262,6 +273,7 @@ public final class ElasticsearchLogAppender extends UnsynchronizedAppenderBase<I
             java.time.Duration.ofMillis(closeTimeout.getMilliseconds()),
             java.time.Duration.ofMillis(maxBackoff.getMilliseconds()),
             com.aicompanion.monitoring.Delivery.DEFAULT_MAX_IN_FLIGHT,
+            documentIds,
             // a document refused for a mapping conflict is resent once in its safe form
             com.aicompanion.monitoring.logging.internal.SafeDocument::safeForm,
             spoolSettings);

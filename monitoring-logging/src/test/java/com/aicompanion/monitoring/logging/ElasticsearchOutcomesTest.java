@@ -67,6 +67,7 @@ class ElasticsearchOutcomesTest {
             Duration.ofSeconds(5),
             Duration.ofMillis(500),
             2,
+            true,
             safeForm,
             null);
     ElasticsearchAppender appender =

@@ -272,4 +272,57 @@ class ElasticsearchShippingTest {
     // each event once: ids are storeId-sequence with create, so a resend cannot add a copy
     await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == events + INSTALL_LINE);
   }
+
+  /**
+   * The document ids: by default the store's id and the sequence as 16 hexadecimal digits, so that
+   * the ids of one store sort as text in the order the events were logged (what lets the node rule
+   * out older segments when it checks a new id); with {@code elasticsearch.document.ids=false} the
+   * actions name no id and the node makes them up, and every event is still indexed once.
+   */
+  @Test
+  void documentIdsSortInLoggingOrderAndCanBeLeftToTheNode(OpenSearchNode node) {
+    for (boolean ids : new boolean[] {true, false}) {
+      install(node, "ship-ids-" + ids, "elasticsearch.document.ids", Boolean.toString(ids));
+      String ds = logging.dataStream();
+      int events = 300;
+      for (int i = 0; i < events; i++) {
+        LOG.info("ordered event {}", i);
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> logging.shippedEvents() >= events + INSTALL_LINE);
+      assertThat(logging.failedEvents()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() -> count(node, ds) == events + INSTALL_LINE);
+      logging.close();
+      logging = null;
+
+      node.request("POST", "/" + ds + "/_refresh", null);
+      var response =
+          node.request(
+              "POST",
+              "/" + ds + "/_search",
+              "{\"size\":1000,\"query\":{\"match_phrase\":{\"message\":\"ordered event\"}}}");
+      assertThat(response.statusCode()).isEqualTo(200);
+      java.util.TreeMap<Integer, String> idByEvent = new java.util.TreeMap<>();
+      for (JsonNode hit : json(response.body()).path("hits").path("hits")) {
+        String message = hit.path("_source").path("message").asText();
+        idByEvent.put(
+            Integer.parseInt(message.substring("ordered event ".length())),
+            hit.path("_id").asText());
+      }
+      assertThat(idByEvent).hasSize(events);
+      List<String> inLoggingOrder = List.copyOf(idByEvent.values());
+      if (ids) {
+        String store = inLoggingOrder.get(0).substring(0, inLoggingOrder.get(0).length() - 17);
+        assertThat(inLoggingOrder)
+            .allMatch(id -> id.matches(java.util.regex.Pattern.quote(store) + "-[0-9a-f]{16}"));
+        // past one digit, past two: decimal sequences (…-9, …-10, …-100) would not sort so
+        assertThat(inLoggingOrder).isSorted();
+        assertThat(inLoggingOrder.get(events - 1)).isNotEqualTo(inLoggingOrder.get(0));
+      } else {
+        assertThat(inLoggingOrder).noneMatch(id -> id.matches(".*-[0-9a-f]{16}"));
+        assertThat(new java.util.HashSet<>(inLoggingOrder)).hasSize(events);
+      }
+    }
+  }
 }

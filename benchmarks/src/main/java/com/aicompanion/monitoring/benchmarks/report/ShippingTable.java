@@ -56,13 +56,21 @@ final class ShippingTable {
     double goal = number(json, "goal");
     md.append("| figure | runs | min | median | ratio to (a) | goal |\n")
         .append("|---|---|---|---|---|---|\n");
+    Object withoutIds = json.get("capacity_without_ids_docs_per_s");
     for (Object row : list(json.get("capacity"))) {
       Map<String, Object> senders = map(row);
+      boolean ids = !Boolean.FALSE.equals(senders.get("document_ids"));
       md.append(
           String.format(
               Locale.ROOT,
-              "| (a) node ingest capacity: pre-encoded documents as raw `_bulk` bodies, %s | %d |"
+              "| %s node ingest capacity: pre-encoded documents as raw `_bulk` bodies%s, %s | %d |"
                   + " %,.0f docs/s | %,.0f docs/s | | |%n",
+              ids ? "(a)" : "(a') reference:",
+              withoutIds == null
+                  ? ""
+                  : ids
+                      ? " with the shipper's action lines (`create` with its document ids)"
+                      : " without document ids (`create` with ids the node generates)",
               ((Number) senders.get("senders")).intValue() == 1
                   ? "1 sender"
                   : senders.get("senders") + " concurrent senders",
@@ -90,6 +98,35 @@ final class ShippingTable {
             cleanRatio,
             goal,
             cleanRatio >= goal ? "met" : "missed"));
+    if (withoutIds != null && clean != null) {
+      double ratio = ((Number) clean).doubleValue() / ((Number) withoutIds).doubleValue();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| (b) the same rate against (a'), the node's capacity for documents without ids |"
+                  + " | | | %.2fx | ≥ %.1fx: %s |%n",
+              ratio,
+              goal,
+              ratio >= goal ? "met" : "missed"));
+    }
+    Object noIds = json.get("without_ids");
+    if (noIds != null) {
+      Map<String, Object> runs = map(noIds);
+      boolean noIdsClean = Boolean.TRUE.equals(runs.get("clean"));
+      double ratio = number(runs, "ratio_to_capacity_without_ids");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| (b') the shipper with `elasticsearch.document.ids=false` at %.1fx of (a') (%,d"
+                  + " events/s), clean in every run | %d | | %s | %.2fx of (a') | ≥ %.1fx: **%s** |%n",
+              goal,
+              ((Number) runs.get("rate")).intValue(),
+              list(runs.get("runs")).size(),
+              noIdsClean ? "clean" : "**not clean**",
+              ratio,
+              goal,
+              noIdsClean && ratio >= goal ? "met" : "missed"));
+    }
     Map<String, Object> saturated = map(json.get("saturated"));
     md.append(
         String.format(
@@ -112,7 +149,13 @@ final class ShippingTable {
             list(file.get("runs")).size(),
             number(file, "min"),
             number(file, "median")));
-    md.append("Ratio to (a): the figure over the higher median of (a), the node's capacity here. ")
+    md.append("Ratio to (a): the figure over the higher median of (a), the node's capacity here")
+        .append(
+            withoutIds == null
+                ? ". "
+                : " for the bodies the shipper sends; (a') shows what the node gains when it"
+                    + " makes up the ids itself (no look-up of each id), which the shipper does"
+                    + " not do, so that a resend cannot duplicate an event. ")
         .append("A rate is clean when every run of it was; the first rate that was not clean")
         .append(" ends the ladder (")
         .append(json.get("first_failing_rate") == null ? "none in this run" : "here ")
@@ -142,6 +185,31 @@ final class ShippingTable {
                 Boolean.TRUE.equals(rate.get("goal_rate"))
                     ? String.format(Locale.ROOT, " (%.1fx of (a))", goal)
                     : "",
+                n,
+                number(run, "achieved_per_s"),
+                number(run, "logged"),
+                number(run, "shipped"),
+                number(run, "dropped"),
+                number(run, "failed"),
+                number(run, "documents"),
+                number(run, "max_backlog"),
+                Double.isNaN(number(run, "lag_s"))
+                    ? "not measured"
+                    : String.format(Locale.ROOT, "%.2f", number(run, "lag_s")),
+                Boolean.TRUE.equals(run.get("clean")) ? "yes" : "**no**"));
+      }
+    }
+    if (noIds != null) {
+      int n = 0;
+      for (Object r : list(map(noIds).get("runs"))) {
+        Map<String, Object> run = map(r);
+        n++;
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %,d without ids (b') | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f |"
+                    + " %s | %s |%n",
+                ((Number) map(noIds).get("rate")).intValue(),
                 n,
                 number(run, "achieved_per_s"),
                 number(run, "logged"),

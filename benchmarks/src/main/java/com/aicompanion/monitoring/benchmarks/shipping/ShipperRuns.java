@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class ShipperRuns {
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
   private static final long SAMPLE_NANOS = 100_000_000L;
+  private static final long PACE_NANOS = 1_000_000L;
 
   private final LiveNode node;
   private final Duration lagLimit;
@@ -44,11 +45,22 @@ final class ShipperRuns {
 
   /**
    * {@code rate} events per second for {@code duration}, paced by this thread (every event that is
-   * due is logged, then it parks for 50 µs); then waits until the shipper has dealt with them.
+   * due is logged, then it parks for {@value #PACE_NANOS} ns, so 40 events at a time at 40,000/s);
+   * then waits until the shipper has dealt with them. The pacer wakes once a millisecond because
+   * its own wake-ups cost CPU the node then lacks: parking 50 µs at a time, it used 2.5-3 µs of CPU
+   * per event at 40,000 events/s (futex waits and context switches; benchmarks/NOTES.md).
    */
   Map<String, Object> paced(String service, int rate, Duration duration) {
+    return paced(service, rate, duration, true);
+  }
+
+  /**
+   * {@link #paced(String, int, Duration)} with {@code elasticsearch.document.ids} set to {@code
+   * documentIds} (the default is true).
+   */
+  Map<String, Object> paced(String service, int rate, Duration duration, boolean documentIds) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    JsonLogging logging = install(service, registry);
+    JsonLogging logging = install(service, registry, documentIds);
     String dataStream = logging.dataStream();
     Logger logger = LoggerFactory.getLogger(ChatEvents.LOGGER);
     long total = rate * duration.toNanos() / 1_000_000_000L;
@@ -70,7 +82,7 @@ final class ShipperRuns {
         maxBacklog = Math.max(maxBacklog, produced - offered(logging));
         nextSample += SAMPLE_NANOS;
       }
-      LockSupport.parkNanos(50_000);
+      LockSupport.parkNanos(PACE_NANOS);
     }
     while (produced < total) {
       ChatEvents.log(logger, produced++);
@@ -101,19 +113,20 @@ final class ShipperRuns {
 
   /**
    * {@code events} events as fast as the shipper takes them: the producer logs flat out but waits
-   * while more than {@code backlogLimit} events are logged and not yet shipped, so the shipper's
-   * queue never runs dry nor overflows. Events per second = events / (first logged .. all shipped).
+   * while more than {@code backlogLimit} events are logged and not yet shipped (checking every
+   * {@value #PACE_NANOS} ns), so the shipper's queue never runs dry nor overflows. Events per
+   * second = events / (first logged .. all shipped).
    */
   Map<String, Object> saturated(String service, int events, int backlogLimit) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    JsonLogging logging = install(service, registry);
+    JsonLogging logging = install(service, registry, true);
     String dataStream = logging.dataStream();
     Logger logger = LoggerFactory.getLogger(ChatEvents.LOGGER);
     long start = System.nanoTime();
     for (long i = 0; i < events; i++) {
       if ((i & 63) == 0) {
         while (i - offered(logging) >= backlogLimit) {
-          LockSupport.parkNanos(20_000);
+          LockSupport.parkNanos(PACE_NANOS);
         }
       }
       ChatEvents.log(logger, i);
@@ -128,12 +141,16 @@ final class ShipperRuns {
     return row;
   }
 
-  private JsonLogging install(String service, SimpleMeterRegistry registry) {
-    return JsonLogging.builder(service)
-        .output(OutputStream.nullOutputStream())
-        .elasticsearch(node.uri())
-        .meterRegistry(registry)
-        .install();
+  private JsonLogging install(String service, SimpleMeterRegistry registry, boolean documentIds) {
+    JsonLogging.Builder builder =
+        JsonLogging.builder(service)
+            .output(OutputStream.nullOutputStream())
+            .elasticsearch(node.uri())
+            .meterRegistry(registry);
+    if (!documentIds) {
+      builder.config("elasticsearch.document.ids", "false");
+    }
+    return builder.install();
   }
 
   /**

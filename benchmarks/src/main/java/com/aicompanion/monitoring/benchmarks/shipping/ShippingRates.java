@@ -19,9 +19,11 @@ import java.util.TreeMap;
 
 /**
  * Log shipping with a live OpenSearch node, in one run on one machine: (a) the node's own ingest
- * capacity for our documents ({@link BulkCapacity}, 1 and 2 raw {@code _bulk} senders); (b) {@code
- * logger.info} with shipping at fixed rates, each until the first rate that is not clean ({@link
- * ShipperRuns#paced}), and the shipper's saturated throughput ({@link ShipperRuns#saturated}); (c)
+ * capacity for our documents ({@link BulkCapacity}, 1 and 2 raw {@code _bulk} senders of the
+ * shipper's bodies, document ids included; and, as (a'), 2 senders of bodies without ids); (b)
+ * {@code logger.info} with shipping at fixed rates, each until the first rate that is not clean
+ * ({@link ShipperRuns#paced}), then (b') the shipper with {@code elasticsearch.document.ids=false}
+ * at 0.9x of (a'), and the shipper's saturated throughput ({@link ShipperRuns#saturated}); (c)
  * Logback's {@code AsyncAppender} with {@code LogstashEncoder} to a file ({@link FileReference}).
  * Writes one JSON file for the report generator's "Log shipping with a live node" section.
  *
@@ -44,6 +46,12 @@ public final class ShippingRates {
   static final double GOAL = 0.9;
 
   static final Duration LAG_LIMIT = Duration.ofMillis(2500);
+
+  /**
+   * The saturated run's backlog bound in batches, at least: two requests in flight and one forming
+   * must not empty the shipper's queue.
+   */
+  private static final int SATURATED_BATCHES = 5;
 
   private static final Path DEFAULT_TEST_CLASSES = Path.of("benchmarks/target/test-classes");
   private static final Path DEFAULT_CLASSPATH_FILE =
@@ -188,9 +196,11 @@ public final class ShippingRates {
 
   private void measure(LiveNode node, Map<String, Object> results) throws Exception {
     int batchSize = BulkCapacity.defaultBatchSize();
-    BulkCapacity capacity =
-        new BulkCapacity(
-            node, BulkCapacity.encodedDocuments(Math.min(4 * batchSize, 8_000)), batchSize);
+    List<byte[]> documents = BulkCapacity.encodedDocuments(Math.max(4 * batchSize, 8_000));
+    // the shipper's own bodies (create with its document ids) decide the goal; without ids (the
+    // node makes them up, sparing itself the look-up of each) is the reference beside it
+    BulkCapacity capacity = new BulkCapacity(node, documents, batchSize, true);
+    BulkCapacity capacityWithoutIds = new BulkCapacity(node, documents, batchSize, false);
     ShipperRuns shipper = new ShipperRuns(node, LAG_LIMIT);
     Path scratch = Files.createTempDirectory("shipping-file-reference");
     FileReference file = new FileReference(scratch);
@@ -237,11 +247,26 @@ public final class ShippingRates {
       }
       Map<String, Object> summary = summary(runs, "docs_per_s");
       summary.put("senders", senders);
+      summary.put("document_ids", true);
       capacityRows.add(summary);
       capacityDocs = Math.max(capacityDocs, (double) summary.get("median"));
     }
+    List<Map<String, Object>> withoutIds = new ArrayList<>();
+    for (int rep = 1; rep <= plan.reps(); rep++) {
+      Map<String, Object> row =
+          capacityWithoutIds.run(
+              "shipcap-" + id + "-noid-" + rep, 2, plan.capacityWarmup(), plan.capacityMeasure());
+      say("(a) 2 senders, no document ids: " + row);
+      withoutIds.add(row);
+    }
+    Map<String, Object> withoutIdsSummary = summary(withoutIds, "docs_per_s");
+    withoutIdsSummary.put("senders", 2);
+    withoutIdsSummary.put("document_ids", false);
+    capacityRows.add(withoutIdsSummary);
+    double capacityWithoutIdsDocs = (double) withoutIdsSummary.get("median");
     results.put("capacity", capacityRows);
     results.put("capacity_docs_per_s", capacityDocs);
+    results.put("capacity_without_ids_docs_per_s", capacityWithoutIdsDocs);
 
     Ladder ladder = ladder(shipper, capacityDocs);
     results.put("rates", ladder.rows());
@@ -249,12 +274,42 @@ public final class ShippingRates {
     results.put("first_failing_rate", ladder.firstFailing());
     if (ladder.highestClean() != null) {
       results.put("ratio_clean_rate_to_capacity", ladder.highestClean() / capacityDocs);
+      results.put(
+          "ratio_clean_rate_to_capacity_without_ids",
+          ladder.highestClean() / capacityWithoutIdsDocs);
+    }
+
+    // the same goal for a shipper told to send no ids, against the node's capacity without them
+    int withoutIdsRate = (int) Math.ceil(GOAL * capacityWithoutIdsDocs / 1000) * 1000;
+    if (withoutIdsRate > 0) {
+      List<Map<String, Object>> runs = new ArrayList<>();
+      boolean clean = true;
+      for (int rep = 1; clean && rep <= plan.reps(); rep++) {
+        Map<String, Object> row =
+            shipper.paced(
+                service(String.format(Locale.ROOT, "noid%06d-%d", withoutIdsRate, rep)),
+                withoutIdsRate,
+                plan.rateDuration(),
+                false);
+        say("(b) " + withoutIdsRate + " events/s without document ids, run " + rep + ": " + row);
+        runs.add(row);
+        clean = (boolean) row.get("clean");
+      }
+      Map<String, Object> withoutIdsRuns = new LinkedHashMap<>();
+      withoutIdsRuns.put("rate", withoutIdsRate);
+      withoutIdsRuns.put("clean", clean);
+      withoutIdsRuns.put("ratio_to_capacity_without_ids", withoutIdsRate / capacityWithoutIdsDocs);
+      withoutIdsRuns.put("runs", runs);
+      results.put("without_ids", withoutIdsRuns);
     }
 
     List<Map<String, Object>> saturated = new ArrayList<>();
     for (int rep = 1; rep <= repsLeft(); rep++) {
       Map<String, Object> row =
-          shipper.saturated(service("sat-" + rep), plan.saturatedEvents(), plan.backlogLimit());
+          shipper.saturated(
+              service("sat-" + rep),
+              plan.saturatedEvents(),
+              Math.max(plan.backlogLimit(), SATURATED_BATCHES * batchSize));
       say("(b) saturated: " + row);
       saturated.add(row);
     }
@@ -280,11 +335,11 @@ public final class ShippingRates {
   /**
    * Each rate once, ascending, until the first one that is not clean; then, while the time budget
    * lasts, the highest clean rate again up to {@code reps} runs (stepping down when a repeat
-   * fails). The full plan adds the goal rate, {@value #GOAL} x the capacity rounded down to 1,000.
+   * fails). The full plan adds the goal rate, {@value #GOAL} x the capacity rounded up to 1,000.
    */
   private Ladder ladder(ShipperRuns shipper, double capacityDocs) {
     List<Integer> rates = new ArrayList<>(plan.rates());
-    int goalRate = (int) (GOAL * capacityDocs / 1000) * 1000;
+    int goalRate = (int) Math.ceil(GOAL * capacityDocs / 1000) * 1000;
     if (plan.goalRate() && goalRate > 0 && !rates.contains(goalRate)) {
       rates.add(goalRate);
     }

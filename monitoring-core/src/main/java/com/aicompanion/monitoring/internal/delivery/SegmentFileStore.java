@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,13 +270,23 @@ public final class SegmentFileStore implements RecordStore {
     return stored[0];
   }
 
-  /** The most records one gathering write takes (two buffers each, within Linux's IOV_MAX). */
-  private static final int WRITE_BATCH = 512;
+  /**
+   * The most bytes of frames copied into the staging buffer before they are written with one call;
+   * a frame larger than this is written on its own.
+   */
+  private static final int STAGING_BYTES = 256 * 1024;
+
+  // appends copy frames here and write them with one positional call: a direct buffer of our own,
+  // because writing heap buffers makes the JDK allocate temporary direct ones (one per buffer of
+  // a gathering write beyond its small per-thread cache); guarded by appendMonitor
+  private @Nullable ByteBuffer staging;
+  private final ByteBuffer frameHeader = ByteBuffer.allocate(SpoolFormat.FRAME_HEADER);
 
   /**
    * Appends each payload in turn (the bound, segment rolls and sequences as for one record at a
-   * time; {@link #append} is this for one payload), with one gathering write per run of records
-   * that fit in the current segment instead of one write per record.
+   * time; {@link #append} is this for one payload), copying the frames of a run of records that fit
+   * in the current segment into one staging buffer and writing it with one call per {@value
+   * #STAGING_BYTES} bytes instead of one write per record.
    */
   @Override
   public void appendAll(List<byte[]> payloads, boolean[] stored) throws PartialAppendException {
@@ -286,68 +297,72 @@ public final class SegmentFileStore implements RecordStore {
       if (closed) {
         throw new PartialAppendException(0, new IOException("The spool " + dir + " is closed"));
       }
-      ByteBuffer[] buffers = new ByteBuffer[2 * Math.min(n, WRITE_BATCH)];
+      ByteBuffer buffer = staging;
+      if (buffer == null) {
+        buffer = ByteBuffer.allocateDirect(STAGING_BYTES);
+        staging = buffer;
+      }
       while (i < n) {
         Segment t = tail;
         long start = tailSize;
         long position = start;
+        long written = start;
         long seq = nextSeq;
         long bytes = 0;
         long payloadBytes = 0;
         int count = 0;
         int first = i;
         boolean rollNeeded = false;
-        for (; i < n && count < WRITE_BATCH; i++) {
-          byte[] payload = payloads.get(i);
-          long frame = (long) SpoolFormat.FRAME_HEADER + payload.length;
-          if (tailBroken
-              || (position + frame > segmentBytes && position > SpoolFormat.SEGMENT_HEADER)) {
-            rollNeeded = true;
-            break;
-          }
-          if (counters.diskBytes.get() + bytes + frame > maxBytes) {
-            stored[i] = false;
-            continue;
-          }
-          if (seq > reserved) {
-            long wanted = seq + RESERVATION - 1;
-            try {
-              cursor.reserve(wanted);
-            } catch (IOException e) {
-              throw new PartialAppendException(first, e);
+        buffer.clear();
+        try {
+          for (; i < n; i++) {
+            byte[] payload = payloads.get(i);
+            long frame = (long) SpoolFormat.FRAME_HEADER + payload.length;
+            if (tailBroken
+                || (position + frame > segmentBytes && position > SpoolFormat.SEGMENT_HEADER)) {
+              rollNeeded = true;
+              break;
             }
-            reserved = wanted;
+            if (counters.diskBytes.get() + bytes + frame > maxBytes) {
+              stored[i] = false;
+              continue;
+            }
+            if (seq > reserved) {
+              long wanted = seq + RESERVATION - 1;
+              try {
+                cursor.reserve(wanted);
+              } catch (IOException e) {
+                rollBack(t); // frames of this run already flushed are cut again
+                throw new PartialAppendException(first, e);
+              }
+              reserved = wanted;
+            }
+            SpoolFormat.encodeFrameHeader(frameHeader, seq, payload, appendCrc);
+            if (frame > buffer.remaining()) {
+              written = flush(t, buffer, written);
+            }
+            if (frame > buffer.remaining()) {
+              // larger than the whole staging buffer: written from the heap on its own
+              written =
+                  writeFully(t, new ByteBuffer[] {frameHeader, ByteBuffer.wrap(payload)}, written);
+            } else {
+              buffer.put(frameHeader).put(payload);
+            }
+            count++;
+            stored[i] = true;
+            seq++;
+            position += frame;
+            bytes += frame;
+            payloadBytes += payload.length;
           }
-          ByteBuffer header = ByteBuffer.allocate(SpoolFormat.FRAME_HEADER);
-          SpoolFormat.encodeFrameHeader(header, seq, payload, appendCrc);
-          buffers[2 * count] = header;
-          buffers[2 * count + 1] = ByteBuffer.wrap(payload);
-          count++;
-          stored[i] = true;
-          seq++;
-          position += frame;
-          bytes += frame;
-          payloadBytes += payload.length;
+          flush(t, buffer, written);
+        } catch (IOException e) {
+          rollBack(t);
+          throw new PartialAppendException(
+              first,
+              new IOException("Writing to the spool segment " + t.path + " failed: " + e, e));
         }
         if (count > 0) {
-          try {
-            t.channel.position(start);
-            int offset = 0;
-            int length = 2 * count;
-            while (offset < length) {
-              t.channel.write(buffers, offset, length - offset);
-              while (offset < length && !buffers[offset].hasRemaining()) {
-                offset++;
-              }
-            }
-          } catch (IOException e) {
-            rollBack(t);
-            throw new PartialAppendException(
-                first,
-                new IOException("Writing to the spool segment " + t.path + " failed: " + e, e));
-          } finally {
-            java.util.Arrays.fill(buffers, 0, 2 * count, null);
-          }
           tailSize = position;
           nextSeq = seq;
           t.size = tailSize;
@@ -383,6 +398,27 @@ public final class SegmentFileStore implements RecordStore {
         }
       }
     }
+  }
+
+  /** Writes what {@code buffer} holds at {@code at} of {@code t}, clears it; the end offset. */
+  private static long flush(Segment t, ByteBuffer buffer, long at) throws IOException {
+    if (buffer.position() == 0) {
+      return at;
+    }
+    buffer.flip();
+    long end = writeFully(t, new ByteBuffer[] {buffer}, at);
+    buffer.clear();
+    return end;
+  }
+
+  private static long writeFully(Segment t, ByteBuffer[] buffers, long at) throws IOException {
+    long position = at;
+    for (ByteBuffer b : buffers) {
+      while (b.hasRemaining()) {
+        position += t.channel.write(b, position);
+      }
+    }
+    return position;
   }
 
   /** After a failed write: cut what it may have left, or start a new segment next time. */

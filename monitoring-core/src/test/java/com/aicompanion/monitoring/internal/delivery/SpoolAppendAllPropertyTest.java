@@ -29,12 +29,26 @@ class SpoolAppendAllPropertyTest {
   @Property(tries = 200)
   void appendAllStoresWhatAppendingOneByOneStores(@ForAll("batches") List<List<Integer>> batches)
       throws Exception {
+    compare(batches, MAX, SEGMENT);
+  }
+
+  /**
+   * Runs larger than appendAll's staging buffer (256 KiB): it writes the buffer whenever the next
+   * frame does not fit, and a frame larger than the whole buffer on its own, between small ones.
+   */
+  @Property(tries = 25)
+  void runsLargerThanTheStagingBufferAreStoredAlike(
+      @ForAll("largeBatches") List<List<Integer>> batches) throws Exception {
+    compare(batches, 24L << 20, 4 << 20);
+  }
+
+  private static void compare(List<List<Integer>> batches, long max, int segment) throws Exception {
     Path root = Files.createTempDirectory("spool-append-all");
     try {
       Path one = root.resolve("one");
       Path all = root.resolve("all");
-      try (SegmentFileStore single = SegmentFileStore.open(one, MAX, SEGMENT);
-          SegmentFileStore batched = SegmentFileStore.open(all, MAX, SEGMENT)) {
+      try (SegmentFileStore single = SegmentFileStore.open(one, max, segment);
+          SegmentFileStore batched = SegmentFileStore.open(all, max, segment)) {
         int n = 0;
         for (List<Integer> sizes : batches) {
           List<byte[]> payloads = new ArrayList<>();
@@ -49,12 +63,12 @@ class SpoolAppendAllPropertyTest {
           assertThat(stored).as("which records fit").containsExactly(expected);
           assertThat(batched.diskBytes()).isEqualTo(single.diskBytes());
           assertThat(batched.records()).isEqualTo(single.records());
-          assertThat(batched.diskBytes()).isLessThanOrEqualTo(MAX);
+          assertThat(batched.diskBytes()).isLessThanOrEqualTo(max);
         }
         assertSameRecords(single, batched);
       }
-      try (SegmentFileStore single = SegmentFileStore.open(one, MAX, SEGMENT);
-          SegmentFileStore batched = SegmentFileStore.open(all, MAX, SEGMENT)) {
+      try (SegmentFileStore single = SegmentFileStore.open(one, max, segment);
+          SegmentFileStore batched = SegmentFileStore.open(all, max, segment)) {
         assertThat(batched.corruptRecords()).isZero();
         assertSameRecords(single, batched);
       }
@@ -88,5 +102,18 @@ class SpoolAppendAllPropertyTest {
         .list()
         .ofMinSize(1)
         .ofMaxSize(12);
+  }
+
+  @Provide
+  Arbitrary<List<List<Integer>>> largeBatches() {
+    return Arbitraries.oneOf(
+            Arbitraries.integers().between(0, 2_000),
+            Arbitraries.integers().between(60_000, 300_000))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(24)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(6);
   }
 }

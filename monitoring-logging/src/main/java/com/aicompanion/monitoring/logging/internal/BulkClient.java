@@ -26,13 +26,15 @@ import org.slf4j.Logger;
  *
  * <pre>{@code
  * BulkClient client = new BulkClient(log, List.of(URI.create("http://127.0.0.1:9200")), null,
- *     "logs-svc-dev", "logs-svc", "logs-svc-*", SafeDocument::safeForm);
+ *     "logs-svc-dev", "logs-svc", "logs-svc-*", true, SafeDocument::safeForm);
  * Delivery shipper = Delivery.builder("monitoring-log-shipper", client)...build();
  * }</pre>
  *
  * <p>Each action names the document id {@code <storeId>-<sequence>} ({@link Delivery.Item#id()}),
  * so a document sent again after a timeout or a restart is refused as a duplicate (409), counted as
- * shipped ({@code duplicate}), and the index holds each logged event once.
+ * shipped ({@code duplicate}), and the index holds each logged event once. With {@code documentIds}
+ * false ({@code elasticsearch.document.ids=false}) the actions name no id and the node makes one
+ * up: it ingests faster (no look-up of each id), and a resend may index an event twice.
  *
  * <p>The template: 2xx installs it; 408, 429, 5xx and connection errors are retried with backoff
  * (the batch waits); any other 4xx (403 for an API key that may write but not manage templates,
@@ -56,6 +58,8 @@ final class BulkClient implements Delivery.Sender {
   private static final byte[] ACTION_START =
       "{\"create\":{\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ACTION_END = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACTION_WITHOUT_ID =
+      "{\"create\":{}}\n".getBytes(StandardCharsets.US_ASCII);
   private static final String FILTER =
       "?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
 
@@ -65,6 +69,7 @@ final class BulkClient implements Delivery.Sender {
   private final String templatePattern;
   private final String authorization;
   private final @Nullable UnaryOperator<byte[]> safeForm;
+  private final boolean documentIds;
   private final Logger log;
   // true once the template is in place, or the node refused it for good (4xx: see installTemplate)
   private volatile boolean templateSettled;
@@ -73,6 +78,7 @@ final class BulkClient implements Delivery.Sender {
 
   /**
    * @param authorization a full {@code Authorization} header value, or null
+   * @param documentIds whether each action names the record's id (false: the node makes one up)
    * @param safeForm the safe form of a document refused for a mapping conflict, or null to fail
    *     such documents at once
    * @param log the application's log, for the one warning about a template the node refuses
@@ -84,12 +90,14 @@ final class BulkClient implements Delivery.Sender {
       String dataStream,
       String templateName,
       String templatePattern,
+      boolean documentIds,
       @Nullable UnaryOperator<byte[]> safeForm) {
     this.bulk = dataStream + "/_bulk" + FILTER;
     this.template = "_index_template/" + templateName;
     this.templatePattern = templatePattern;
     this.authorization = authorization;
     this.safeForm = safeForm;
+    this.documentIds = documentIds;
     this.log = log;
     this.nodes =
         new ClusterNodes(
@@ -98,13 +106,16 @@ final class BulkClient implements Delivery.Sender {
 
   @Override
   public long requestBytes(Delivery.Item item) {
+    return lineBytes(item);
+  }
+
+  /** The action line and the document line of {@code item}, in bytes. */
+  private long lineBytes(Delivery.Item item) {
     byte[] doc = item.payload();
     boolean newline = doc.length > 0 && doc[doc.length - 1] == '\n';
-    return ACTION_START.length
-        + item.storeId().length()
-        + 1
-        + digits(item.sequence())
-        + ACTION_END.length
+    return (documentIds
+            ? ACTION_START.length + item.idLength() + ACTION_END.length
+            : ACTION_WITHOUT_ID.length)
         + doc.length
         + (newline ? 0 : 1);
   }
@@ -213,24 +224,35 @@ final class BulkClient implements Delivery.Sender {
         response -> classify(batch, response.statusCode(), response.body()));
   }
 
-  private static byte[] body(Delivery.Batch batch) {
+  /** The request body, built in one array of its exact size (the sizes are known up front). */
+  private byte[] body(Delivery.Batch batch) {
     long size = 0;
     for (Delivery.Item item : batch.items()) {
-      size += item.payload().length + 64;
+      size += lineBytes(item);
     }
-    java.io.ByteArrayOutputStream body =
-        new java.io.ByteArrayOutputStream((int) Math.min(size, Integer.MAX_VALUE - 16));
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("a _bulk body of " + size + " bytes");
+    }
+    byte[] body = new byte[(int) size];
+    int p = 0;
     for (Delivery.Item item : batch.items()) {
-      body.writeBytes(ACTION_START);
-      body.writeBytes(item.id().getBytes(StandardCharsets.US_ASCII));
-      body.writeBytes(ACTION_END);
+      if (documentIds) {
+        System.arraycopy(ACTION_START, 0, body, p, ACTION_START.length);
+        p = item.writeId(body, p + ACTION_START.length);
+        System.arraycopy(ACTION_END, 0, body, p, ACTION_END.length);
+        p += ACTION_END.length;
+      } else {
+        System.arraycopy(ACTION_WITHOUT_ID, 0, body, p, ACTION_WITHOUT_ID.length);
+        p += ACTION_WITHOUT_ID.length;
+      }
       byte[] doc = item.payload();
-      body.writeBytes(doc);
+      System.arraycopy(doc, 0, body, p, doc.length);
+      p += doc.length;
       if (doc.length == 0 || doc[doc.length - 1] != '\n') {
-        body.write('\n');
+        body[p++] = '\n';
       }
     }
-    return body.toByteArray();
+    return body;
   }
 
   Delivery.Result classify(Delivery.Batch batch, int status, byte[] body) {
@@ -392,14 +414,5 @@ final class BulkClient implements Delivery.Sender {
   private static String abbreviate(String text) {
     String line = text == null ? "" : text.strip().replace('\n', ' ');
     return line.length() > 300 ? line.substring(0, 300) + "..." : line;
-  }
-
-  private static int digits(long n) {
-    int digits = 1;
-    while (n >= 10) {
-      n /= 10;
-      digits++;
-    }
-    return digits;
   }
 }

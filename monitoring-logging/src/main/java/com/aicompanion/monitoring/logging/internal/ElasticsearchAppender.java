@@ -69,7 +69,9 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
    * queueCapacity} 0 means no bound on the number of events (only {@code queueBytes}); {@code
    * safeForm} turns a document refused for a mapping conflict into a form that cannot conflict
    * (null: such documents fail at once). {@code urls}: the nodes of one cluster, tried in this
-   * order ({@link ClusterNodes}); at least one.
+   * order ({@link ClusterNodes}); at least one. {@code documentIds}: each action names the record's
+   * id ({@link com.aicompanion.monitoring.Delivery.Item#id()}); false lets the node make up the
+   * ids.
    */
   public record Settings(
       List<URI> urls,
@@ -84,6 +86,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       Duration closeTimeout,
       Duration maxBackoff,
       int maxInFlight,
+      boolean documentIds,
       @Nullable UnaryOperator<byte[]> safeForm,
       @Nullable Spool spool) {
 
@@ -108,6 +111,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
         Duration closeTimeout,
         Duration maxBackoff,
         int maxInFlight,
+        boolean documentIds,
         @Nullable UnaryOperator<byte[]> safeForm,
         @Nullable Spool spool) {
       this(
@@ -123,6 +127,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
           closeTimeout,
           maxBackoff,
           maxInFlight,
+          documentIds,
           safeForm,
           spool);
     }
@@ -207,6 +212,7 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
             settings.dataStream(),
             settings.templateName(),
             settings.templatePattern(),
+            settings.documentIds(),
             settings.safeForm());
     Spool spool = settings.spool();
     Delivery shipper;

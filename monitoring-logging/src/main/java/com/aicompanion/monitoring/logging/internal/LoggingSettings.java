@@ -99,7 +99,7 @@ public final class LoggingSettings {
           .defaultText("0 (no bound on events; elasticsearch.queue.bytes bounds the queue)");
 
   public static final ConfigKey<Integer> ES_BATCH_SIZE =
-      ConfigKey.integer("elasticsearch.batch.size", 500, 1, 100_000, "Events per _bulk request");
+      ConfigKey.integer("elasticsearch.batch.size", 1600, 1, 100_000, "Events per _bulk request");
   public static final ConfigKey<Integer> ES_BATCH_BYTES =
       ConfigKey.integer(
               "elasticsearch.batch.bytes",
@@ -125,6 +125,15 @@ public final class LoggingSettings {
           Delivery.MAX_IN_FLIGHT_LIMIT,
           "How many _bulk requests may be in flight at once (1 = one at a time); the spool is"
               + " acknowledged in event order only, so a crash resends, never loses");
+
+  public static final ConfigKey<Boolean> ES_DOCUMENT_IDS =
+      ConfigKey.bool(
+          "elasticsearch.document.ids",
+          true,
+          "Give each document its own id (store id and sequence), so that an event sent again after"
+              + " a timeout or a restart is refused as a duplicate instead of indexed twice; false"
+              + " lets the node make up the ids, which it ingests faster (no look-up of each id)"
+              + " at the price of possible duplicates after a resend");
 
   public static final ConfigKey<Boolean> ES_SPOOL =
       ConfigKey.bool(
@@ -180,6 +189,7 @@ public final class LoggingSettings {
           ES_FLUSH_INTERVAL,
           ES_MAX_BACKOFF,
           ES_MAX_IN_FLIGHT,
+          ES_DOCUMENT_IDS,
           ES_SPOOL,
           ES_SPOOL_DIR,
           ES_SPOOL_BYTES,
@@ -288,6 +298,7 @@ public final class LoggingSettings {
         closeTimeout,
         config.get(ES_MAX_BACKOFF),
         config.get(ES_MAX_IN_FLIGHT),
+        config.get(ES_DOCUMENT_IDS),
         // a document refused for a mapping conflict is resent once in its safe form
         SafeDocument::safeForm,
         spool());
