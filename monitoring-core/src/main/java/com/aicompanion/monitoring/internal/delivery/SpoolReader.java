@@ -71,16 +71,31 @@ final class SpoolReader {
 
   /**
    * Reads from the read position; stops after {@code lastSeq} at the latest. Records up to {@code
-   * afterSeq} (in flight) are walked and remembered for {@link #ack} but not returned.
+   * afterSeq} (in flight) are walked and remembered for {@link #ack} but not returned; when the
+   * last record remembered is {@code afterSeq} itself (the usual case: the delivery asks for what
+   * follows the batches it dispatched), reading resumes after it without walking them again.
    */
   List<Record> read(int maxRecords, long maxPayloadBytes, long lastSeq, long afterSeq) {
     List<Record> batch = new ArrayList<>(Math.min(maxRecords, 1024));
-    peekCount = 0;
-    Segment seg = readSegment;
-    long offset = readOffset;
-    long previous = offset == SpoolFormat.SEGMENT_HEADER ? seg.firstSeq - 1 : ackedSeq;
+    Segment seg;
+    long offset;
+    long previous;
+    long walked; // payload bytes from the read position, for ack's counting
+    if (afterSeq != Long.MIN_VALUE && peekCount > 0 && peekSeqs[peekCount - 1] == afterSeq) {
+      // the records up to afterSeq (in flight) were walked by the last reads and are remembered:
+      // go on after them instead of reading and checking each of them again
+      seg = peekSegments[peekCount - 1];
+      offset = peekEnds[peekCount - 1];
+      previous = afterSeq;
+      walked = peekBytes[peekCount - 1];
+    } else {
+      peekCount = 0;
+      seg = readSegment;
+      offset = readOffset;
+      previous = offset == SpoolFormat.SEGMENT_HEADER ? seg.firstSeq - 1 : ackedSeq;
+      walked = 0;
+    }
     long bytes = 0;
-    long walked = 0; // payload bytes from the read position, for ack's counting
     while (batch.size() < maxRecords) {
       Segment following = seg.next; // read before end: once set, end is final
       long end = seg.end;
