@@ -61,6 +61,45 @@ class ShippingTableTest {
   }
 
   @Test
+  void reportsTheCapacityWithoutIdsAndTheShipperWithoutIdsBesideIt() throws Exception {
+    String withIds =
+        SHIPPING
+            .replace(
+                "\"runs\":[{},{},{}],\"senders\":2}]",
+                "\"runs\":[{},{},{}],\"senders\":2,\"document_ids\":true},"
+                    + "{\"min\":48000.0,\"median\":50000.0,\"runs\":[{},{},{}],\"senders\":2,"
+                    + "\"document_ids\":false}]")
+            .replace(
+                "\"capacity_docs_per_s\":40000.0,",
+                "\"capacity_docs_per_s\":40000.0,\"capacity_without_ids_docs_per_s\":50000.0,"
+                    + "\"without_ids\":{\"rate\":45000,\"clean\":false,"
+                    + "\"ratio_to_capacity_without_ids\":0.9,\"runs\":["
+                    + "{\"achieved_per_s\":45000.0,\"logged\":675001,\"shipped\":675001,"
+                    + "\"dropped\":0,\"failed\":0,\"documents\":675001,\"max_backlog\":60000,"
+                    + "\"lag_s\":3.2,\"clean\":false}]},");
+    Path results = Files.createDirectories(root.resolve("benchmarks/results"));
+    Files.writeString(results.resolve("shipping.json"), withIds);
+
+    ReportGenerator.main(new String[] {root.toString()});
+
+    String md = Files.readString(root.resolve("BENCHMARKS.md"));
+    assertThat(md)
+        .contains(
+            "| (a') reference: node ingest capacity: pre-encoded documents as raw `_bulk` bodies"
+                + " without document ids (`create` with ids the node generates), 2 concurrent"
+                + " senders | 3 | 48,000 docs/s | 50,000 docs/s |");
+    assertThat(md).contains("with the shipper's action lines (`create` with its document ids)");
+    // 10,000 / 50,000
+    assertThat(md).contains("| 0.20x | ≥ 0.9x: missed |");
+    // a run that was not clean misses the goal even at 0.9x
+    assertThat(md)
+        .contains(
+            "(45,000 events/s), clean in every run | 1 | | **not clean** | 0.90x of (a') | ≥"
+                + " 0.9x: **missed** |");
+    assertThat(md).contains("| 45,000 without ids (b') | 1 | 45,000 | 675,001 |");
+  }
+
+  @Test
   void saysSoWhenTheHarnessDidNotRun() throws Exception {
     Files.createDirectories(root.resolve("benchmarks/results"));
 

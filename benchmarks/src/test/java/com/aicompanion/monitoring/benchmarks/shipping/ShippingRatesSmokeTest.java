@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +38,12 @@ class ShippingRatesSmokeTest {
     assertThat(json.path("batch_size").asInt()).isPositive();
     assertThat(json.path("event").path("document_bytes").asLong()).isBetween(200L, 2_000L);
 
-    // (a) the node's capacity: every acknowledged document is in the index
-    assertThat(json.path("capacity")).hasSize(2);
+    // (a) the node's capacity, 1 and 2 senders of the shipper's bodies with their ids, and (a') 2
+    // senders without ids: every acknowledged document is in the index (ids never collide)
+    assertThat(json.path("capacity")).hasSize(3);
+    List<Boolean> ids = new ArrayList<>();
+    json.path("capacity").forEach(row -> ids.add(row.path("document_ids").asBoolean()));
+    assertThat(ids).containsExactly(true, true, false);
     for (JsonNode senders : json.path("capacity")) {
       assertThat(senders.path("median").asDouble()).isPositive();
       JsonNode run = senders.path("runs").path(0);
@@ -46,6 +51,7 @@ class ShippingRatesSmokeTest {
       assertThat(run.path("documents").asLong()).isEqualTo(run.path("acknowledged").asLong());
     }
     assertThat(json.path("capacity_docs_per_s").asDouble()).isPositive();
+    assertThat(json.path("capacity_without_ids_docs_per_s").asDouble()).isPositive();
 
     // (b) the lowest rate: every event logged was shipped and is in the index
     JsonNode lowest = json.path("rates").path(0);
@@ -58,6 +64,17 @@ class ShippingRatesSmokeTest {
         .isEqualTo(run.path("logged").asLong())
         .isGreaterThanOrEqualTo(2_000);
     assertThat(run.path("documents").asLong()).isEqualTo(run.path("shipped").asLong());
+
+    // (b') the shipper without ids at 0.9x of (a'): its runs shipped what they logged, once each
+    JsonNode withoutIds = json.path("without_ids");
+    assertThat(withoutIds.path("rate").asInt())
+        .isGreaterThanOrEqualTo(
+            (int) (0.9 * json.path("capacity_without_ids_docs_per_s").asDouble()));
+    for (JsonNode noIdRun : withoutIds.path("runs")) {
+      assertThat(noIdRun.path("failed").asLong()).isZero();
+      assertThat(noIdRun.path("documents").asLong()).isEqualTo(noIdRun.path("shipped").asLong());
+    }
+    assertThat(withoutIds.path("runs")).isNotEmpty();
 
     JsonNode saturated = json.path("saturated");
     assertThat(saturated.path("median").asDouble()).isPositive();
