@@ -178,54 +178,54 @@ final class ShippingTable {
         Map<String, Object> run = map(r);
         n++;
         md.append(
-            String.format(
-                Locale.ROOT,
-                "| %,d%s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %s | %s |%n",
-                ((Number) rate.get("rate")).intValue(),
-                Boolean.TRUE.equals(rate.get("goal_rate"))
-                    ? String.format(Locale.ROOT, " (%.1fx of (a))", goal)
-                    : "",
+            pacedRun(
+                String.format(
+                    Locale.ROOT,
+                    "%,d%s",
+                    ((Number) rate.get("rate")).intValue(),
+                    Boolean.TRUE.equals(rate.get("goal_rate"))
+                        ? String.format(Locale.ROOT, " (%.1fx of (a))", goal)
+                        : ""),
                 n,
-                number(run, "achieved_per_s"),
-                number(run, "logged"),
-                number(run, "shipped"),
-                number(run, "dropped"),
-                number(run, "failed"),
-                number(run, "documents"),
-                number(run, "max_backlog"),
-                Double.isNaN(number(run, "lag_s"))
-                    ? "not measured"
-                    : String.format(Locale.ROOT, "%.2f", number(run, "lag_s")),
-                Boolean.TRUE.equals(run.get("clean")) ? "yes" : "**no**"));
+                run));
       }
     }
     if (noIds != null) {
       int n = 0;
       for (Object r : list(map(noIds).get("runs"))) {
-        Map<String, Object> run = map(r);
         n++;
         md.append(
-            String.format(
-                Locale.ROOT,
-                "| %,d without ids (b') | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f |"
-                    + " %s | %s |%n",
-                ((Number) map(noIds).get("rate")).intValue(),
+            pacedRun(
+                String.format(
+                    Locale.ROOT,
+                    "%,d without ids (b')",
+                    ((Number) map(noIds).get("rate")).intValue()),
                 n,
-                number(run, "achieved_per_s"),
-                number(run, "logged"),
-                number(run, "shipped"),
-                number(run, "dropped"),
-                number(run, "failed"),
-                number(run, "documents"),
-                number(run, "max_backlog"),
-                Double.isNaN(number(run, "lag_s"))
-                    ? "not measured"
-                    : String.format(Locale.ROOT, "%.2f", number(run, "lag_s")),
-                Boolean.TRUE.equals(run.get("clean")) ? "yes" : "**no**"));
+                map(r)));
       }
     }
     md.append('\n');
     return md.toString();
+  }
+
+  /** One row of the paced runs' table. */
+  private static String pacedRun(String rate, int n, Map<String, Object> run) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %s | %s |%n",
+        rate,
+        n,
+        number(run, "achieved_per_s"),
+        number(run, "logged"),
+        number(run, "shipped"),
+        number(run, "dropped"),
+        number(run, "failed"),
+        number(run, "documents"),
+        number(run, "max_backlog"),
+        Double.isNaN(number(run, "lag_s"))
+            ? "not measured"
+            : String.format(Locale.ROOT, "%.2f", number(run, "lag_s")),
+        Boolean.TRUE.equals(run.get("clean")) ? "yes" : "**no**");
   }
 
   private static String loads(Object values) {
