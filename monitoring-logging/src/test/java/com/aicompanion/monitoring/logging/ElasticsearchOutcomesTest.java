@@ -55,7 +55,7 @@ class ElasticsearchOutcomesTest {
     context.start();
     ElasticsearchAppender.Settings settings =
         new ElasticsearchAppender.Settings(
-            url,
+            java.util.List.of(url),
             null,
             service,
             "test",

@@ -45,7 +45,7 @@ public abstract class LocalServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
-    PostgresServer.deleteRecursively(dir);
+    TempDirs.deleteRecursively(dir);
   }
 
   protected final Path dir() {

@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -73,11 +71,7 @@ class SpoolAppendAllPropertyTest {
         assertSameRecords(single, batched);
       }
     } finally {
-      try (Stream<Path> files = Files.walk(root)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      com.aicompanion.monitoring.testsupport.TempDirs.deleteRecursively(root);
     }
   }
 

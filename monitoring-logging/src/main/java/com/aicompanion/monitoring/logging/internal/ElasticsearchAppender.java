@@ -97,41 +97,6 @@ public final class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILog
       }
     }
 
-    /** One node. */
-    public Settings(
-        URI url,
-        String authorization,
-        String service,
-        String environment,
-        long queueBytes,
-        int queueCapacity,
-        int batchSize,
-        int batchBytes,
-        Duration flushInterval,
-        Duration closeTimeout,
-        Duration maxBackoff,
-        int maxInFlight,
-        boolean documentIds,
-        @Nullable UnaryOperator<byte[]> safeForm,
-        @Nullable Spool spool) {
-      this(
-          List.of(url),
-          authorization,
-          service,
-          environment,
-          queueBytes,
-          queueCapacity,
-          batchSize,
-          batchBytes,
-          flushInterval,
-          closeTimeout,
-          maxBackoff,
-          maxInFlight,
-          documentIds,
-          safeForm,
-          spool);
-    }
-
     /** {@code logs-<service>-<environment>}, lower case, characters data streams allow. */
     public String dataStream() {
       return "logs-" + clean(service) + "-" + clean(environment);

@@ -4,8 +4,6 @@ import com.aicompanion.monitoring.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,6 @@ import org.opensearch.node.Node;
  * <p>Not for {@link OpenSearchExtension}'s single shared node: a test starts and closes its own.
  */
 public final class OpenSearchCluster implements AutoCloseable {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final OpenSearchRunner runner;
   private final int[] httpPorts;
@@ -120,22 +116,7 @@ public final class OpenSearchCluster implements AutoCloseable {
 
   /** Sends a request to node {@code index} with an optional JSON body (any status returned). */
   public HttpResponse<String> request(int index, String method, String path, String jsonBody) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri(index).resolve(path)).timeout(Duration.ofSeconds(30));
-    builder.header("Content-Type", "application/json");
-    builder.method(
-        method,
-        jsonBody == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(jsonBody));
-    try {
-      return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + path + " on node " + index + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return OpenSearchNode.request(uri(index), method, path, jsonBody, " on node " + index);
   }
 
   /**

@@ -86,8 +86,17 @@ public final class OpenSearchNode implements AutoCloseable {
 
   /** Sends a request with an optional JSON body and returns the response (any status). */
   public HttpResponse<String> request(String method, String path, String jsonBody) {
+    return request(uri(), method, path, jsonBody, "");
+  }
+
+  /**
+   * {@code method path} on the node at {@code base} with an optional JSON body (any status); {@code
+   * where} ends the message of the {@link UncheckedIOException} a failed send throws.
+   */
+  static HttpResponse<String> request(
+      URI base, String method, String path, String jsonBody, String where) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri().resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     builder.header("Content-Type", "application/json");
     builder.method(
         method,
@@ -97,7 +106,7 @@ public final class OpenSearchNode implements AutoCloseable {
     try {
       return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + path + " failed", e);
+      throw new UncheckedIOException(method + " " + path + where + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

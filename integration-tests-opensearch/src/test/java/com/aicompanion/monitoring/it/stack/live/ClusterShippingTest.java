@@ -1,20 +1,20 @@
 package com.aicompanion.monitoring.it.stack.live;
 
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.JSON;
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.json;
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.stackDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.aicompanion.monitoring.logging.JsonLogging;
 import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchCluster;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * is refused as a duplicate (409, counted as shipped), so the count of documents is exact.
  */
 class ClusterShippingTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LOGGER = "com.example.chat.ClusterShipping";
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
@@ -231,24 +230,5 @@ class ClusterShippingTest {
       n++;
     }
     return n;
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path stackDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      if (Files.isDirectory(dir.resolve("stack")) && Files.isRegularFile(dir.resolve("mvnw"))) {
-        return dir.resolve("stack");
-      }
-      dir = dir.getParent();
-    }
-    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
   }
 }

@@ -1,5 +1,8 @@
 package com.aicompanion.monitoring.it.stack.live;
 
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.JSON;
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.json;
+import static com.aicompanion.monitoring.it.stack.live.LiveFiles.stackDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +10,6 @@ import com.aicompanion.monitoring.logging.JsonLogging;
 import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchExtension;
 import com.aicompanion.monitoring.testsupport.opensearch.OpenSearchNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -17,7 +19,6 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,6 @@ import org.slf4j.MDC;
  */
 @ExtendWith(OpenSearchExtension.class)
 class IndexTemplateOnRealOpenSearchTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger("com.example.chat.StackTemplate");
   private static final String LIFECYCLE_SETTING = "index.lifecycle.name";
 
@@ -177,24 +177,5 @@ class IndexTemplateOnRealOpenSearchTest {
     node.request("POST", "/" + dataStream + "/_refresh", null);
     HttpResponse<String> r = node.request("GET", "/" + dataStream + "/_count", null);
     return r.statusCode() == 200 ? json(r).path("count").asLong() : -1;
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path stackDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      if (Files.isDirectory(dir.resolve("stack")) && Files.isRegularFile(dir.resolve("mvnw"))) {
-        return dir.resolve("stack");
-      }
-      dir = dir.getParent();
-    }
-    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
   }
 }

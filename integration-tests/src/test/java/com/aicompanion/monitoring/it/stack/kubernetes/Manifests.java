@@ -29,15 +29,7 @@ public final class Manifests {
 
   /** {@code stack/} of the repository: walks up from the working directory. */
   public static Path stack() {
-    Path current = Path.of("").toAbsolutePath();
-    while (current != null) {
-      Path candidate = current.resolve("stack");
-      if (Files.isRegularFile(candidate.resolve("docker-compose.monitoring.yml"))) {
-        return candidate;
-      }
-      current = current.getParent();
-    }
-    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
+    return com.aicompanion.monitoring.it.stack.Repository.stack();
   }
 
   static Path dir() {

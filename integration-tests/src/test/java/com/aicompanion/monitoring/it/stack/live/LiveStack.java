@@ -230,14 +230,7 @@ final class LiveStack implements AutoCloseable {
 
   /** The repository's {@code stack/} directory, found from the module's working directory. */
   static Path findStackDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      if (Files.isDirectory(dir.resolve("stack")) && Files.isRegularFile(dir.resolve("mvnw"))) {
-        return dir.resolve("stack");
-      }
-      dir = dir.getParent();
-    }
-    throw new AssertionError("no stack/ directory above " + Path.of("").toAbsolutePath());
+    return com.aicompanion.monitoring.it.stack.Repository.stack();
   }
 
   @Override
