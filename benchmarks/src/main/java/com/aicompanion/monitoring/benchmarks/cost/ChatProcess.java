@@ -131,16 +131,17 @@ final class ChatProcess implements AutoCloseable {
   }
 
   /**
-   * CPU time (user and system) the child's live threads used so far, by kind: {@code jit} (the JIT
-   * compiler threads), {@code gc} (the garbage collector's threads and the VM thread that runs its
-   * pauses) and {@code other} (everything else: request threads, exporters, the application's and
-   * the library's background threads), read from {@code /proc/<pid>/task/<tid>/stat}. Compilation
-   * is a one-time cost of the code a mode runs, which a 30 s warm-up does not always finish; this
-   * split shows how much of a window went to it. Threads that ended before the call are missing, so
-   * the sum may be below {@link #cpu()}. Empty where {@code /proc} is not readable.
+   * CPU time (user and system) the child's live threads used so far, by kind ({@link #threadKind}),
+   * read from {@code /proc/<pid>/task/<tid>/stat}. Compilation is a one-time cost of the code a
+   * mode runs, which a 30 s warm-up does not always finish; the split shows how much of a window
+   * went to it, and where the rest went: the request threads, the console's writer, the span export
+   * threads. Threads that ended before the call are missing, so the sum may be below {@link
+   * #cpu()}. Empty where {@code /proc} is not readable.
    */
   Map<String, Duration> cpuByKind() {
     Map<String, Duration> kinds = new java.util.TreeMap<>();
+    // every kind, so that a mode without such a thread reports zero rather than nothing
+    KINDS.forEach(kind -> kinds.put(kind, Duration.ZERO));
     Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
     long ticksPerSecond = 100; // USER_HZ on Linux
     try (var threads = Files.list(tasks)) {
@@ -167,7 +168,19 @@ final class ChatProcess implements AutoCloseable {
     return kinds;
   }
 
-  /** The kind of a HotSpot thread by its name, as {@code /proc} shows it (15 characters). */
+  /** The kinds of {@link #threadKind}, in report order. */
+  static final List<String> KINDS =
+      List.of("request", "console", "spans", "metrics", "jit", "gc", "other");
+
+  /**
+   * The kind of a thread of the chat example by its name, as {@code /proc} shows it (15
+   * characters): {@code request} (the JDK server's dispatcher and the example's request threads),
+   * {@code console} (the library's console writer), {@code spans} (the span export threads: the
+   * SDK's batch processor, the library's export thread, the OTLP sender's OkHttp threads, the
+   * agent's alike), {@code metrics} (the {@code /metrics} server and the Prometheus client's
+   * scheduler), {@code jit} (the JIT compiler threads), {@code gc} (the garbage collector's threads
+   * and the VM thread that runs its pauses) and {@code other} (everything else).
+   */
   static String threadKind(String name) {
     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
       return "jit";
@@ -177,6 +190,22 @@ final class ChatProcess implements AutoCloseable {
         || name.equals("VM Thread")
         || name.startsWith("VM Periodic")) {
       return "gc";
+    }
+    if (name.startsWith("chat-http") || name.equals("HTTP-Dispatcher")) {
+      return "request";
+    }
+    if (name.startsWith("AsyncAppender-W")) {
+      return "console";
+    }
+    if (name.startsWith("BatchSpanProces")
+        || name.startsWith("monitoring-span")
+        || name.startsWith("okhttp")
+        || name.startsWith("OkHttp")
+        || name.startsWith("Okio")) {
+      return "spans";
+    }
+    if (name.startsWith("monitoring-http") || name.startsWith("prometheus-metr")) {
+      return "metrics";
     }
     return "other";
   }

@@ -119,7 +119,7 @@ public final class RequestCost {
       Map<String, Object> summary = new LinkedHashMap<>();
       List<Map<String, Object>> list = entry.getValue();
       summary.put("cpu_ms_per_1000_requests", median(list, "cpu_ms_per_1000_requests"));
-      for (String kind : List.of("jit", "gc", "other")) {
+      for (String kind : ChatProcess.KINDS) {
         String key = kind + "_cpu_ms_per_1000_requests";
         if (list.stream().allMatch(run -> run.containsKey(key))) {
           summary.put(key, median(list, key));

@@ -94,7 +94,55 @@ final class RequestCostTable {
         .append(" (agent ")
         .append(signedUs(agent))
         .append(").\n\n");
+    byThread(md, modes);
     return md.toString();
+  }
+
+  /** The kinds of thread of the harness's split, in report order, with their column titles. */
+  private static final List<List<String>> KINDS =
+      List.of(
+          List.of("request", "request threads"),
+          List.of("console", "console writer"),
+          List.of("spans", "span export"),
+          List.of("metrics", "`/metrics`"),
+          List.of("jit", "JIT compiler"),
+          List.of("gc", "GC and VM"),
+          List.of("other", "other"));
+
+  /**
+   * Where each mode's CPU went, per request, by kind of thread (medians of the rounds, so a row
+   * need not add up to the total above); left out for results from before the split had kinds.
+   */
+  private static void byThread(StringBuilder md, Map<String, Object> modes) {
+    for (String mode : MODES) {
+      if (Double.isNaN(number(map(modes.get(mode)), "request_cpu_ms_per_1000_requests"))) {
+        return;
+      }
+    }
+    md.append(
+        "Where the CPU went, per request, by the threads that used it (read from `/proc` at the"
+            + " start and end of the measured part; medians of the rounds, so a row need not add"
+            + " up to the total above). Request threads: the JDK servers' dispatchers and the"
+            + " example's handler threads; console writer: the library's console queue; span"
+            + " export: the SDK's batch processor, the library's export thread and the OTLP"
+            + " sender's OkHttp threads (the agent's own alike); `/metrics`: the endpoint's"
+            + " threads and the Prometheus client's scheduler.\n\n| mode |");
+    for (List<String> kind : KINDS) {
+      md.append(' ').append(kind.get(1)).append(" |");
+    }
+    md.append("\n|---|");
+    md.append("---|".repeat(KINDS.size()));
+    md.append('\n');
+    for (String mode : MODES) {
+      Map<String, Object> summary = map(modes.get(mode));
+      md.append("| ").append(describe(mode)).append(" |");
+      for (List<String> kind : KINDS) {
+        double value = number(summary, kind.get(0) + "_cpu_ms_per_1000_requests");
+        md.append(' ').append(Double.isNaN(value) ? "n/a" : us(value)).append(" |");
+      }
+      md.append('\n');
+    }
+    md.append('\n');
   }
 
   /** JIT and GC CPU per request, from the harness's per-thread split; "n/a" for older results. */

@@ -59,6 +59,17 @@ class RequestCostSmokeTest {
     assertThat(agent.path("spans_received").asLong())
         .isGreaterThanOrEqualTo(agent.path("requests_with_warm_up").asLong())
         .isGreaterThan(expected);
+    // the split by thread: every kind for every mode; no console writer or span export when off
+    for (String mode : List.of("off", "full", "agent")) {
+      for (String kind : ChatProcess.KINDS) {
+        assertThat(modes.path(mode).path(kind + "_cpu_ms_per_1000_requests").isNumber())
+            .as(mode + " " + kind)
+            .isTrue();
+      }
+    }
+    assertThat(modes.path("off").path("console_cpu_ms_per_1000_requests").asDouble()).isZero();
+    assertThat(modes.path("off").path("spans_cpu_ms_per_1000_requests").asDouble()).isZero();
+    assertThat(modes.path("full").path("request_cpu_ms_per_1000_requests").asDouble()).isPositive();
     assertThat(json.path("full_added_cpu_us_per_request").isNumber()).isTrue();
     assertThat(json.path("agent_added_cpu_us_per_request").isNumber()).isTrue();
   }

@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * queued while it waits wakes it (a system call on the application thread per line at any but the
  * highest rates), this worker takes what arrived every {@link #LINGER_NANOS} while lines keep
  * coming and is woken only when the queue is half full; after {@link #IDLE_ROUNDS} empty rounds it
- * parks until the next line. A line therefore reaches the console up to 10 ms after it was logged.
+ * parks until the next line. A line therefore reaches the console up to 50 ms after it was logged.
  * An event that makes an attached appender throw (any {@code Throwable} but a {@code
  * VirtualMachineError} other than {@code StackOverflowError}) is reported once through Logback's
  * status and skipped; the worker goes on. {@link #stop()} writes what is queued within {@link
@@ -43,11 +43,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {
-  /** How long the worker lets lines gather while they keep coming. */
-  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /**
+   * How long the worker lets lines gather while they keep coming: each round costs a wake-up and a
+   * write call, which a round every 10 ms made a fifth of the console's CPU at a few hundred lines
+   * a second (benchmarks/NOTES.md, issue 14).
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /** Empty rounds after which the worker parks until the next line (100 ms). */
-  static final int IDLE_ROUNDS = 10;
+  static final int IDLE_ROUNDS = 2;
 
   private static final int RUNNING = 0;
   private static final int LINGERING = 1;

@@ -195,8 +195,8 @@ class TraceAwareAsyncAppenderTest {
     TraceAwareAsyncAppender async = started(recording, 100);
     async.doAppend(event("one"));
     await().atMost(Duration.ofSeconds(5)).until(() -> recording.messages.size() == 1);
-    // idle after 10 empty rounds of 10 ms; the next line must wake it
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    // idle after IDLE_ROUNDS empty rounds; the next line must wake it
+    await().atMost(Duration.ofSeconds(2)).until(async::idle);
     async.doAppend(event("two"));
     await().atMost(Duration.ofSeconds(2)).until(() -> recording.messages.size() == 2);
     async.stop();
