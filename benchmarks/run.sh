@@ -66,7 +66,8 @@ if [[ -z ${SKIP_HARNESS:-} ]]; then
     "$results/shipping.json" "${harness_opts[@]}" >"$results/shipping.log" 2>&1 \
     || { tail -50 "$results/shipping.log" >&2; exit 1; }
   # What monitoring costs a request: the chat example's jar in child JVMs, monitoring off, fully
-  # instrumented, and under the OpenTelemetry Java agent, at the same fixed rate (~6 min).
+  # instrumented, and under the OpenTelemetry Java agent, side by side at the same fixed rate,
+  # measured in alternating 10 s slices (~10 min).
   java -cp "$jar" com.aicompanion.monitoring.benchmarks.cost.RequestCost \
     "$results/request-cost.json" "${harness_opts[@]}" >"$results/request-cost.log" 2>&1 \
     || { tail -50 "$results/request-cost.log" >&2; exit 1; }

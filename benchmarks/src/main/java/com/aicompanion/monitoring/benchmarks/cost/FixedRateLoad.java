@@ -30,16 +30,27 @@ final class FixedRateLoad {
   /** More requests than this outstanding means the app no longer keeps up: the run stops. */
   private static final int MAX_OUTSTANDING = 2_000;
 
-  /** What one run measured; latencies in microseconds. */
+  /**
+   * What one run measured; latencies in microseconds, {@code answeredMicros} every answered
+   * request's latency, sorted (to merge runs before taking percentiles).
+   */
   record Result(
       long requests,
       long failed,
       long non2xx,
       boolean overloaded,
       long p50Micros,
-      long p99Micros) {}
+      long p99Micros,
+      long[] answeredMicros) {}
 
   private final URI base;
+
+  /** Runs so far: each run's conversations are its own ({@code bench-<run>-<n>}). */
+  private int runs;
+
+  /** Requests answered over every run so far. */
+  private long answeredTotal;
+
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -53,6 +64,7 @@ final class FixedRateLoad {
 
   /** Sends {@code rate} requests per second for {@code duration} and waits for every answer. */
   Result run(int rate, Duration duration) throws InterruptedException {
+    int run = runs++;
     int total = (int) Math.max(1, rate * duration.toMillis() / 1_000);
     long[] latencies = new long[total];
     Arrays.fill(latencies, -1);
@@ -87,7 +99,7 @@ final class FixedRateLoad {
             }
             next.incrementAndGet();
             outstanding.incrementAndGet();
-            http.sendAsync(request(i), HttpResponse.BodyHandlers.discarding())
+            http.sendAsync(request(run, i), HttpResponse.BodyHandlers.discarding())
                 .whenComplete(
                     (response, error) -> {
                       latencies[i] = (System.nanoTime() - planned) / 1_000;
@@ -114,36 +126,45 @@ final class FixedRateLoad {
       ticker.shutdownNow();
     }
     long[] answered = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+    answeredTotal += answered.length;
     return new Result(
         answered.length,
         failed.get(),
         non2xx.get(),
         overloaded[0],
         percentile(answered, 0.50),
-        percentile(answered, 0.99));
+        percentile(answered, 0.99),
+        answered);
+  }
+
+  /** Requests answered over every run of this load so far (the warm-up's included). */
+  long answeredTotal() {
+    return answeredTotal;
   }
 
   /** POSTs per conversation: the history a turn loads and a GET returns stays short. */
   static final int POSTS_PER_CONVERSATION = 8;
 
-  private HttpRequest request(int i) {
+  private HttpRequest request(int run, int i) {
     int post = (i / 5) * 4 + Math.min(i % 5, 3);
     if (i % 5 == 4) {
       // a conversation the POSTs finished with (8 POSTs, ~25 ms at 400 requests/s, earlier)
       int done = Math.max(0, post / POSTS_PER_CONVERSATION - 1);
-      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + done))
+      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + run + "-" + done))
           .timeout(Duration.ofSeconds(30))
           .build();
     }
     // a new conversation every 8 POSTs, so the database's work per request stays the same however
-    // long the run (each run of the load starts again at bench-0: at most 2 x 8 turns each); one
-    // question in four is new (an LLM call), the others come round from 200 (cache hits)
+    // long the run (each run of the load has its own: 8 turns each whatever the number of runs);
+    // one question in four is new (an LLM call), the others come round from 200 (cache hits)
     String question =
         post % 4 == 0
             ? "A new question " + i + " about the weather?"
             : "Question number " + (post % 200) + " about the weather?";
     String body =
         "{\"conversation_id\":\"bench-"
+            + run
+            + "-"
             + post / POSTS_PER_CONVERSATION
             + "\",\"message\":\""
             + question

@@ -28,23 +28,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * in one run, three ways: fully instrumented ({@link Mode#FULL}: HTTP server filter, spans exported
  * over OTLP to a live receiver, one JSON log line per request, LLM and HTTP metrics with {@code
  * /metrics} scraped every 15 s), with monitoring off ({@link Mode#OFF}), and un-instrumented under
- * the OpenTelemetry Java agent ({@link Mode#AGENT}, spans exported to the same receiver). For each:
- * the child JVM's CPU time per 1,000 requests (user + system, from the OS, warm-up excluded) and
- * the client-side p50/p99 latency.
+ * the OpenTelemetry Java agent ({@link Mode#AGENT}, spans exported to a receiver of its own). For
+ * each: the child JVM's CPU time per 1,000 requests (user + system, from the OS, warm-up excluded),
+ * where it went by kind of thread, and the client-side p50/p99 latency.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar \
  *     com.aicompanion.monitoring.benchmarks.cost.RequestCost benchmarks/results/request-cost.json
  * }</pre>
  *
- * Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
- * default 400), {@code --rounds=N} (default 3; modes alternate within a round and the median round
- * is reported; with an even number, the mean of the middle two), {@code --warm-up=SECONDS} (default
- * 120: the JIT compiler is still busy after 60 s of the fully instrumented mode, whose request path
- * has the most code, and compiling is a one-time cost, not a per-request one; the JIT compiler's
- * share of the measured window is reported apart), {@code --measure=SECONDS} (default 30), {@code
- * --modes=off,full,agent} (which modes, in this order within a round; the added cost is reported
- * for a mode measured beside {@code off}), {@code --chat-jar=PATH}, {@code --agent=PATH}.
+ * <p>The three children run side by side and are measured in turns: each is warmed up, then the
+ * load goes to one child at a time for a slice of {@code --slice} seconds, the modes taking turns
+ * (a different one first in each cycle) until each had {@code --measure} seconds. A machine whose
+ * speed drifts (a shared or virtual host: the same mode measured 740 and 940 us per request in two
+ * rounds two minutes apart) then slows all modes alike, and the difference to {@code off} is also
+ * given cycle by cycle, between slices seconds apart, with its spread. A slice's CPU counts until
+ * the receiver has a span for every request, so that the export of its spans is in it.
+ *
+ * <p>Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
+ * default 400), {@code --warm-up=SECONDS} (per child, default 120: the JIT compiler is still busy
+ * after 60 s of the fully instrumented mode, whose request path has the most code, and compiling is
+ * a one-time cost, not a per-request one; the JIT compiler's share of the measured slices is
+ * reported apart), {@code --measure=SECONDS} (per child, default 60), {@code --slice=SECONDS}
+ * (default 10), {@code --modes=off,full,agent} (which modes; the added cost is reported for a mode
+ * measured beside {@code off}), {@code --chat-jar=PATH}, {@code --agent=PATH}.
  */
 public final class RequestCost {
   private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
@@ -59,7 +66,7 @@ public final class RequestCost {
   public static void run(List<String> args) throws Exception {
     if (args.isEmpty()) {
       throw new IllegalArgumentException(
-          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--rounds=N] [--warm-up=S] [--measure=S]"
+          "usage: RequestCost OUTPUT.json [--quick] [--rate=N] [--warm-up=S] [--measure=S] [--slice=S]"
               + " [--modes=off,full,agent]"
               + " [--chat-jar=PATH]"
               + " [--agent=PATH]");
@@ -67,11 +74,12 @@ public final class RequestCost {
     Path out = Path.of(args.get(0));
     boolean quick = args.contains("--quick");
     int rate = Integer.parseInt(option(args, "--rate", quick ? "100" : "400"));
-    int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
     Duration warmUp =
         Duration.ofSeconds(Long.parseLong(option(args, "--warm-up", quick ? "4" : "120")));
     Duration measure =
-        Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "30")));
+        Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "60")));
+    Duration slice =
+        Duration.ofSeconds(Long.parseLong(option(args, "--slice", quick ? "2" : "10")));
     Path jar = Path.of(option(args, "--chat-jar", "examples/chat-service/target/chat-service.jar"));
     Path agent =
         Path.of(option(args, "--agent", "benchmarks/target/agent/opentelemetry-javaagent.jar"));
@@ -98,129 +106,206 @@ public final class RequestCost {
         Arrays.stream(option(args, "--modes", "off,full,agent").split(","))
             .map(name -> Mode.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)))
             .toList();
-    Map<Mode, List<Map<String, Object>>> runs = new LinkedHashMap<>();
-    for (int round = 1; round <= rounds; round++) {
+    result.put("slice_seconds", slice.toSeconds());
+    List<Child> children = new ArrayList<>();
+    ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
+    try {
       for (Mode mode : selected) {
-        Map<String, Object> run =
-            measure(
-                mode,
-                jar,
-                agent,
-                rate,
-                warmUp,
-                measure,
-                logs.resolve(mode.label() + "-" + round + ".log"));
-        run.put("round", round);
-        runs.computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
+        children.add(Child.start(mode, jar, agent, logs.resolve(mode.label() + ".log")));
       }
-    }
-    Map<String, Object> modes = new LinkedHashMap<>();
-    for (Map.Entry<Mode, List<Map<String, Object>>> entry : runs.entrySet()) {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      List<Map<String, Object>> list = entry.getValue();
-      summary.put("cpu_ms_per_1000_requests", median(list, "cpu_ms_per_1000_requests"));
-      for (String kind : ChatProcess.KINDS) {
-        String key = kind + "_cpu_ms_per_1000_requests";
-        if (list.stream().allMatch(run -> run.containsKey(key))) {
-          summary.put(key, median(list, key));
+      for (Child child : children) {
+        child.scrapeEvery(scraper, SCRAPE_INTERVAL);
+      }
+      for (Child child : children) {
+        child.load.run(rate, warmUp);
+      }
+      int cycles = (int) Math.max(1, measure.toSeconds() / Math.max(1, slice.toSeconds()));
+      List<Map<String, Object>> byCycle = new ArrayList<>();
+      for (int cycle = 0; cycle < cycles; cycle++) {
+        Map<String, Object> costs = new LinkedHashMap<>();
+        // a different mode first in each cycle, so that none always follows the same one
+        for (int i = 0; i < children.size(); i++) {
+          Child child = children.get((cycle + i) % children.size());
+          costs.put(child.mode.label(), child.slice(rate, slice));
         }
+        costs.put("cycle", cycle + 1);
+        byCycle.add(costs);
       }
-      summary.put("p50_us", median(list, "p50_us"));
-      summary.put("p99_us", median(list, "p99_us"));
-      summary.put("runs", list);
-      modes.put(entry.getKey().label(), summary);
-    }
-    result.put("modes", modes);
-    Map<?, ?> offSummary = (Map<?, ?>) modes.get("off");
-    for (String mode : List.of("full", "agent")) {
-      if (offSummary == null || !modes.containsKey(mode)) {
-        continue;
+      Map<String, Object> modes = new LinkedHashMap<>();
+      for (Child child : children) {
+        modes.put(child.mode.label(), child.summary());
       }
-      double off = (double) offSummary.get("cpu_ms_per_1000_requests");
-      double cpu = (double) ((Map<?, ?>) modes.get(mode)).get("cpu_ms_per_1000_requests");
-      // ms per 1,000 requests is us per request
-      result.put(mode + "_added_cpu_us_per_request", cpu - off);
+      result.put("modes", modes);
+      result.put("cycles", byCycle);
+      Map<?, ?> offSummary = (Map<?, ?>) modes.get("off");
+      for (String mode : List.of("full", "agent")) {
+        if (offSummary == null || !modes.containsKey(mode)) {
+          continue;
+        }
+        double off = (double) offSummary.get("cpu_ms_per_1000_requests");
+        double cpu = (double) ((Map<?, ?>) modes.get(mode)).get("cpu_ms_per_1000_requests");
+        // ms per 1,000 requests is us per request
+        result.put(mode + "_added_cpu_us_per_request", cpu - off);
+        // the same difference within each cycle, where the two slices ran seconds apart
+        double[] added =
+            byCycle.stream()
+                .mapToDouble(c -> (double) c.get(mode) - (double) c.get("off"))
+                .sorted()
+                .toArray();
+        Map<String, Object> spread = new LinkedHashMap<>();
+        spread.put("median", median(added));
+        spread.put("min", added[0]);
+        spread.put("max", added[added.length - 1]);
+        result.put(mode + "_added_cpu_us_per_request_by_cycle", spread);
+      }
+    } finally {
+      scraper.shutdownNow();
+      for (Child child : children) {
+        child.close();
+      }
     }
     result.put("machine_after", machine("load_after"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
   }
 
-  private static Map<String, Object> measure(
-      Mode mode, Path jar, Path agent, int rate, Duration warmUp, Duration measure, Path log)
-      throws Exception {
-    try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
-        ChatProcess chat = ChatProcess.start(mode, jar, agent, receiver.url(), log)) {
-      ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
-      AtomicLong scrapes = new AtomicLong();
-      if (chat.metrics() != null) {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest scrape = HttpRequest.newBuilder(chat.metrics()).build();
-        scraper.scheduleAtFixedRate(
-            () -> {
-              try {
-                if (http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                  scrapes.incrementAndGet();
-                }
-              } catch (Exception e) {
-                // a failed scrape shows as a low count in the result
-              }
-            },
-            0,
-            SCRAPE_INTERVAL.toMillis(),
-            TimeUnit.MILLISECONDS);
-      }
+  /**
+   * One child JVM of the run, its receiver and its load, and what its measured slices added up to.
+   */
+  private static final class Child implements AutoCloseable {
+    /** How long a slice waits for the spans of its requests to arrive (they leave in batches). */
+    private static final Duration SPANS_TIMEOUT = Duration.ofSeconds(10);
+
+    final Mode mode;
+    final OtlpHttpReceiver receiver;
+    final ChatProcess chat;
+    final FixedRateLoad load;
+    final AtomicLong scrapes = new AtomicLong();
+
+    /** Requests answered so far, the warm-up's included: each has a SERVER span at least. */
+    long sent;
+
+    long requests;
+    long failed;
+    long non2xx;
+    boolean overloaded;
+    Duration cpu = Duration.ZERO;
+    final Map<String, Duration> kinds = new LinkedHashMap<>();
+    final List<long[]> latencies = new ArrayList<>();
+
+    private Child(Mode mode, OtlpHttpReceiver receiver, ChatProcess chat) {
+      this.mode = mode;
+      this.receiver = receiver;
+      this.chat = chat;
+      this.load = new FixedRateLoad(chat.base());
+    }
+
+    static Child start(Mode mode, Path jar, Path agent, Path log) throws Exception {
+      OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
       try {
-        FixedRateLoad load = new FixedRateLoad(chat.base());
-        FixedRateLoad.Result warm = load.run(rate, warmUp);
-        Duration cpuBefore = chat.cpu();
-        Map<String, Duration> kindsBefore = chat.cpuByKind();
-        FixedRateLoad.Result measured = load.run(rate, measure);
-        Duration cpu = chat.cpu().minus(cpuBefore);
-        Map<String, Duration> kindsAfter = chat.cpuByKind();
-        long sent = warm.requests() + measured.requests();
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("requests", measured.requests());
-        run.put("failed", measured.failed());
-        run.put("non_2xx", measured.non2xx());
-        run.put("overloaded", measured.overloaded());
-        run.put("cpu_ms", cpu.toNanos() / 1e6);
-        run.put(
-            "cpu_ms_per_1000_requests",
-            measured.requests() == 0 ? -1.0 : cpu.toNanos() / 1e6 / measured.requests() * 1_000);
-        for (Map.Entry<String, Duration> kind : kindsAfter.entrySet()) {
-          Duration before = kindsBefore.getOrDefault(kind.getKey(), Duration.ZERO);
-          double ms = kind.getValue().minus(before).toNanos() / 1e6;
-          run.put(
-              kind.getKey() + "_cpu_ms_per_1000_requests",
-              measured.requests() == 0 ? -1.0 : ms / measured.requests() * 1_000);
+        return new Child(mode, receiver, ChatProcess.start(mode, jar, agent, receiver.url(), log));
+      } catch (Exception | Error e) {
+        receiver.close();
+        throw e;
+      }
+    }
+
+    /** Scrapes {@code /metrics} at {@code interval} where the child serves it. */
+    void scrapeEvery(ScheduledExecutorService scraper, Duration interval) {
+      if (chat.metrics() == null) {
+        return;
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest scrape = HttpRequest.newBuilder(chat.metrics()).build();
+      scraper.scheduleAtFixedRate(
+          () -> {
+            try {
+              if (http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                scrapes.incrementAndGet();
+              }
+            } catch (Exception e) {
+              // a failed scrape shows as a low count in the result
+            }
+          },
+          0,
+          interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One measured slice: the load for {@code length}, then (where spans are exported) until the
+     * receiver has a span for every request sent so far, so that the export of the slice's spans is
+     * in its CPU; returns the slice's CPU per 1,000 requests.
+     */
+    double slice(int rate, Duration length) throws Exception {
+      Duration cpuBefore = chat.cpu();
+      Map<String, Duration> kindsBefore = chat.cpuByKind();
+      FixedRateLoad.Result measured = load.run(rate, length);
+      sent = load.answeredTotal();
+      if (mode != Mode.OFF) {
+        long deadline = System.nanoTime() + SPANS_TIMEOUT.toNanos();
+        while (receiver.spans.all().size() < sent && System.nanoTime() < deadline) {
+          TimeUnit.MILLISECONDS.sleep(20);
         }
-        run.put("p50_us", (double) measured.p50Micros());
-        run.put("p99_us", (double) measured.p99Micros());
-        // spans leave in batches: give the last ones up to 10 s (a SERVER span per request at
-        // least)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (mode != Mode.OFF
-            && receiver.spans.all().size() < sent
-            && System.nanoTime() < deadline) {
-          TimeUnit.MILLISECONDS.sleep(100);
-        }
-        run.put("requests_with_warm_up", sent);
-        run.put("spans_received", receiver.spans.all().size());
-        run.put("scrapes", scrapes.get());
-        return run;
+      }
+      Duration used = chat.cpu().minus(cpuBefore);
+      chat.cpuByKind()
+          .forEach(
+              (kind, after) ->
+                  kinds.merge(
+                      kind,
+                      after.minus(kindsBefore.getOrDefault(kind, Duration.ZERO)),
+                      Duration::plus));
+      cpu = cpu.plus(used);
+      requests += measured.requests();
+      failed += measured.failed();
+      non2xx += measured.non2xx();
+      overloaded |= measured.overloaded();
+      latencies.add(measured.answeredMicros());
+      return measured.requests() == 0 ? -1.0 : used.toNanos() / 1e6 / measured.requests() * 1_000;
+    }
+
+    Map<String, Object> summary() {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("requests", requests);
+      summary.put("failed", failed);
+      summary.put("non_2xx", non2xx);
+      summary.put("overloaded", overloaded);
+      summary.put("cpu_ms", cpu.toNanos() / 1e6);
+      summary.put("cpu_ms_per_1000_requests", perThousand(cpu));
+      for (String kind : ChatProcess.KINDS) {
+        summary.put(
+            kind + "_cpu_ms_per_1000_requests",
+            perThousand(kinds.getOrDefault(kind, Duration.ZERO)));
+      }
+      long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+      summary.put("p50_us", (double) FixedRateLoad.percentile(all, 0.50));
+      summary.put("p99_us", (double) FixedRateLoad.percentile(all, 0.99));
+      summary.put("slices", latencies.size());
+      summary.put("requests_with_warm_up", sent);
+      summary.put("spans_received", receiver.spans.all().size());
+      summary.put("scrapes", scrapes.get());
+      return summary;
+    }
+
+    private double perThousand(Duration used) {
+      return requests == 0 ? -1.0 : used.toNanos() / 1e6 / requests * 1_000;
+    }
+
+    @Override
+    public void close() {
+      try {
+        chat.close();
       } finally {
-        scraper.shutdownNow();
+        receiver.close();
       }
     }
   }
 
-  private static double median(List<Map<String, Object>> runs, String key) {
-    double[] values =
-        runs.stream().mapToDouble(run -> ((Number) run.get(key)).doubleValue()).sorted().toArray();
-    int mid = values.length / 2;
-    // an even number of rounds: the mean of the middle two
-    return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  private static double median(double[] sorted) {
+    int mid = sorted.length / 2;
+    // an even number: the mean of the middle two
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static Map<String, Object> machine(String key) {

@@ -33,18 +33,21 @@ final class RequestCostTable {
         .append(json.get("date"))
         .append(" (")
         .append(json.get("mode"))
-        .append(" mode): the chat example from its jar in a child JVM (`-Xmx256m`, simulated LLM")
+        .append(
+            " mode): the chat example from its jar in a child JVM per mode (`-Xmx256m`, simulated LLM")
         .append(" answering at once, embedded H2, in-process cache), ")
         .append(json.get("rate"))
         .append(" requests/s open loop on loopback (4 in 5 `POST /chat`, a new conversation every")
         .append(" 8 turns, 1 question in 4 an LLM call and the rest cache hits; 1 in 5 `GET")
         .append(" /conversations/{id}`), ")
         .append(json.get("warm_up_seconds"))
-        .append(" s warm-up then ")
+        .append(" s warm-up per child, then ")
         .append(json.get("measure_seconds"))
-        .append(" s measured, modes alternating, median of the rounds. CPU is the child's user +")
-        .append(" system time from the OS over the measured part; latency from the client's")
-        .append(" planned send time; the JIT/GC split reads each thread's CPU from `/proc`.")
+        .append(" s measured per child")
+        .append(method())
+        .append(" CPU is the child's user + system time from the OS over its measured slices;")
+        .append(" latency from the client's planned send time; the split by thread reads each")
+        .append(" thread's CPU from `/proc`.")
         .append(" Load average before ")
         .append(map(json.get("machine")).get("load_before"))
         .append(", after ")
@@ -60,7 +63,9 @@ final class RequestCostTable {
     double off = number(map(modes.get("off")), "cpu_ms_per_1000_requests");
     md.append(
             "| mode | CPU per request | added to off | of the CPU: JIT compiler / GC and VM"
-                + " threads | p50 | p99 | rounds |\n")
+                + " threads | p50 | p99 | "
+                + (json.containsKey("cycles") ? "slices" : "rounds")
+                + " |\n")
         .append("|---|---|---|---|---|---|---|\n");
     for (String mode : MODES) {
       Map<String, Object> summary = map(modes.get(mode));
@@ -78,7 +83,10 @@ final class RequestCostTable {
           .append(" | ")
           .append(ms(number(summary, "p99_us")))
           .append(" | ")
-          .append(list(summary.get("runs")).size())
+          .append(
+              summary.get("slices") instanceof Number slices
+                  ? slices.intValue()
+                  : list(summary.get("runs")).size())
           .append(" |\n");
     }
     double full = number(json, "full_added_cpu_us_per_request");
@@ -93,9 +101,41 @@ final class RequestCostTable {
         .append(full < agent ? "**met**" : "**missed**")
         .append(" (agent ")
         .append(signedUs(agent))
-        .append(").\n\n");
+        .append(").")
+        .append(byCycle("full"))
+        .append(byCycle("agent"))
+        .append("\n\n");
     byThread(md, modes);
     return md.toString();
+  }
+
+  /** How the modes were measured: side by side in slices, or (older results) in rounds. */
+  private String method() {
+    if (json.containsKey("cycles")) {
+      return ", the three children side by side, the load going to one at a time for "
+          + json.get("slice_seconds")
+          + " s, the modes taking turns ("
+          + list(json.get("cycles")).size()
+          + " cycles, a different mode first in each).";
+    }
+    return ", modes alternating, median of the rounds.";
+  }
+
+  /** The added CPU of {@code mode} cycle by cycle (median and range), for results that have it. */
+  private String byCycle(String mode) {
+    Map<String, Object> spread = map(json.get(mode + "_added_cpu_us_per_request_by_cycle"));
+    if (spread.isEmpty()) {
+      return "";
+    }
+    return " Cycle by cycle, "
+        + describe(mode)
+        + " adds "
+        + signedUs(number(spread, "median"))
+        + " (median; from "
+        + signedUs(number(spread, "min"))
+        + " to "
+        + signedUs(number(spread, "max"))
+        + ").";
   }
 
   /** The kinds of thread of the harness's split, in report order, with their column titles. */
@@ -110,8 +150,8 @@ final class RequestCostTable {
           List.of("other", "other"));
 
   /**
-   * Where each mode's CPU went, per request, by kind of thread (medians of the rounds, so a row
-   * need not add up to the total above); left out for results from before the split had kinds.
+   * Where each mode's CPU went, per request, by kind of thread; left out for results from before
+   * the split had kinds.
    */
   private static void byThread(StringBuilder md, Map<String, Object> modes) {
     for (String mode : MODES) {
@@ -121,8 +161,8 @@ final class RequestCostTable {
     }
     md.append(
         "Where the CPU went, per request, by the threads that used it (read from `/proc` at the"
-            + " start and end of the measured part; medians of the rounds, so a row need not add"
-            + " up to the total above). Request threads: the JDK servers' dispatchers and the"
+            + " start and end of each measured slice; threads that ended within a slice are"
+            + " missing, so a row may add up to less than the total above). Request threads: the JDK servers' dispatchers and the"
             + " example's handler threads; console writer: the library's console queue; span"
             + " export: the SDK's batch processor, the library's export thread and the OTLP"
             + " sender's OkHttp threads (the agent's own alike); `/metrics`: the endpoint's"

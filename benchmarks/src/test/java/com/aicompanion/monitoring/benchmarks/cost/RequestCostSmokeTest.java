@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The request-cost harness in {@code --quick} mode, the way {@code benchmarks/run.sh} runs it: the
  * chat example's jar in child JVMs (monitoring off, fully instrumented, under the OpenTelemetry
- * agent) with spans going to a live OTLP/HTTP receiver. Checks that each mode is what it claims to
- * be (spans only where something instruments, scrapes only where {@code /metrics} exists) and that
- * every planned request was answered. Figures are not judged here: they are read from the full run.
+ * agent) side by side, measured in alternating slices, with spans going to live OTLP/HTTP
+ * receivers. Checks that each mode is what it claims to be (spans only where something instruments,
+ * scrapes only where {@code /metrics} exists) and that every planned request was answered. Figures
+ * are not judged here: they are read from the full run.
  */
 class RequestCostSmokeTest {
   @TempDir Path dir;
@@ -31,11 +32,15 @@ class RequestCostSmokeTest {
             "--agent=target/agent/opentelemetry-javaagent.jar"));
 
     JsonNode json = new ObjectMapper().readTree(out.toFile());
-    int expected = json.path("rate").asInt() * json.path("measure_seconds").asInt();
+    int cycles = json.path("cycles").size();
+    assertThat(cycles)
+        .isEqualTo(json.path("measure_seconds").asInt() / json.path("slice_seconds").asInt());
+    int expected = json.path("rate").asInt() * json.path("slice_seconds").asInt() * cycles;
     assertThat(expected).isPositive();
     for (String mode : List.of("off", "full", "agent")) {
       JsonNode summary = json.path("modes").path(mode);
-      JsonNode run = summary.path("runs").path(0);
+      JsonNode run = summary;
+      assertThat(summary.path("slices").asInt()).as(mode).isEqualTo(cycles);
       assertThat(run.path("requests").asLong()).as(mode).isEqualTo(expected);
       assertThat(run.path("failed").asLong()).as(mode).isZero();
       assertThat(run.path("non_2xx").asLong()).as(mode).isZero();
@@ -47,15 +52,15 @@ class RequestCostSmokeTest {
           .isPositive();
     }
     JsonNode modes = json.path("modes");
-    assertThat(modes.path("off").path("runs").path(0).path("spans_received").asLong()).isZero();
-    assertThat(modes.path("off").path("runs").path(0).path("scrapes").asLong()).isZero();
+    assertThat(modes.path("off").path("spans_received").asLong()).isZero();
+    assertThat(modes.path("off").path("scrapes").asLong()).isZero();
     // a SERVER span per request at least (warm-up included), from the library and the agent alike
-    JsonNode full = modes.path("full").path("runs").path(0);
+    JsonNode full = modes.path("full");
     assertThat(full.path("spans_received").asLong())
         .isGreaterThanOrEqualTo(full.path("requests_with_warm_up").asLong())
         .isGreaterThan(expected);
-    assertThat(modes.path("full").path("runs").path(0).path("scrapes").asLong()).isPositive();
-    JsonNode agent = modes.path("agent").path("runs").path(0);
+    assertThat(modes.path("full").path("scrapes").asLong()).isPositive();
+    JsonNode agent = modes.path("agent");
     assertThat(agent.path("spans_received").asLong())
         .isGreaterThanOrEqualTo(agent.path("requests_with_warm_up").asLong())
         .isGreaterThan(expected);
@@ -71,6 +76,16 @@ class RequestCostSmokeTest {
     assertThat(modes.path("off").path("spans_cpu_ms_per_1000_requests").asDouble()).isZero();
     assertThat(modes.path("full").path("request_cpu_ms_per_1000_requests").asDouble()).isPositive();
     assertThat(json.path("full_added_cpu_us_per_request").isNumber()).isTrue();
+    // every cycle measured every mode, and the added cost has its spread over the cycles
+    for (JsonNode cycle : json.path("cycles")) {
+      for (String mode : List.of("off", "full", "agent")) {
+        assertThat(cycle.path(mode).asDouble()).as(mode).isPositive();
+      }
+    }
+    JsonNode spread = json.path("full_added_cpu_us_per_request_by_cycle");
+    assertThat(spread.path("min").asDouble())
+        .isLessThanOrEqualTo(spread.path("median").asDouble())
+        .isLessThanOrEqualTo(spread.path("max").asDouble());
     assertThat(json.path("agent_added_cpu_us_per_request").isNumber()).isTrue();
   }
 }

@@ -34,6 +34,36 @@ class RequestCostTableTest {
   }
 
   @Test
+  void aResultMeasuredInSlicesSaysSoAndGivesTheAddedCostCycleByCycle() {
+    Map<String, Object> json = result(true);
+    json.put("slice_seconds", 10);
+    json.put("cycles", List.of(Map.of(), Map.of(), Map.of()));
+    json.put(
+        "full_added_cpu_us_per_request_by_cycle", Map.of("median", 78.0, "min", 60.5, "max", 99.0));
+    json.put(
+        "agent_added_cpu_us_per_request_by_cycle",
+        Map.of("median", 51.0, "min", 40.0, "max", 70.0));
+    for (Object summary : ((Map<?, ?>) json.get("modes")).values()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> mode = (Map<String, Object>) summary;
+      mode.remove("runs");
+      mode.put("slices", 3);
+    }
+
+    String md = new RequestCostTable(json).markdown();
+
+    assertThat(md)
+        .contains("for 10 s, the modes taking turns (3 cycles, a different mode first in each)")
+        .contains("| p50 | p99 | slices |")
+        .contains("| 480.0 us | +80.0 us | 100.0 us / 10.0 us | 0.90 ms | 4.00 ms | 3 |")
+        .contains(
+            "Cycle by cycle, fully instrumented (as shipped) adds +78.0 us (median; from +60.5 us to +99.0 us).")
+        .contains(
+            "Cycle by cycle, off + OpenTelemetry Java agent adds +51.0 us (median; from +40.0 us to +70.0 us).")
+        .doesNotContain("median of the rounds");
+  }
+
+  @Test
   void aResultFromBeforeTheKindsHasNoTableByThread() {
     String md = new RequestCostTable(result(false)).markdown();
 
