@@ -148,9 +148,11 @@ final class FixedRateLoad {
   private HttpRequest request(int run, int i) {
     int post = (i / 5) * 4 + Math.min(i % 5, 3);
     if (i % 5 == 4) {
-      // a conversation the POSTs finished with (8 POSTs, ~25 ms at 400 requests/s, earlier)
-      int done = Math.max(0, post / POSTS_PER_CONVERSATION - 1);
-      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + run + "-" + done))
+      // a conversation the POSTs finished with (8 POSTs, ~25 ms at 400 requests/s, earlier); until
+      // this run has finished one, the previous run's first
+      int done = post / POSTS_PER_CONVERSATION - 1;
+      String id = done >= 0 || run == 0 ? run + "-" + Math.max(0, done) : (run - 1) + "-0";
+      return HttpRequest.newBuilder(base.resolve("conversations/bench-" + id))
           .timeout(Duration.ofSeconds(30))
           .build();
     }
