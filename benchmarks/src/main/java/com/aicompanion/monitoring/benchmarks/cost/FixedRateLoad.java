@@ -51,6 +51,9 @@ final class FixedRateLoad {
   /** Requests answered over every run so far. */
   private long answeredTotal;
 
+  /** Conversations the previous run finished (0 before the first run ended). */
+  private int finishedConversations;
+
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -65,6 +68,7 @@ final class FixedRateLoad {
   /** Sends {@code rate} requests per second for {@code duration} and waits for every answer. */
   Result run(int rate, Duration duration) throws InterruptedException {
     int run = runs++;
+    int previous = finishedConversations;
     int total = (int) Math.max(1, rate * duration.toMillis() / 1_000);
     long[] latencies = new long[total];
     Arrays.fill(latencies, -1);
@@ -99,7 +103,7 @@ final class FixedRateLoad {
             }
             next.incrementAndGet();
             outstanding.incrementAndGet();
-            http.sendAsync(request(run, i), HttpResponse.BodyHandlers.discarding())
+            http.sendAsync(request(run, previous, i), HttpResponse.BodyHandlers.discarding())
                 .whenComplete(
                     (response, error) -> {
                       latencies[i] = (System.nanoTime() - planned) / 1_000;
@@ -127,6 +131,8 @@ final class FixedRateLoad {
     }
     long[] answered = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
     answeredTotal += answered.length;
+    // POSTs are 4 in 5 requests; a conversation is finished after 8 of them
+    finishedConversations = (int) ((long) total * 4 / 5 / POSTS_PER_CONVERSATION);
     return new Result(
         answered.length,
         failed.get(),
@@ -145,13 +151,15 @@ final class FixedRateLoad {
   /** POSTs per conversation: the history a turn loads and a GET returns stays short. */
   static final int POSTS_PER_CONVERSATION = 8;
 
-  private HttpRequest request(int run, int i) {
+  private HttpRequest request(int run, int previous, int i) {
     int post = (i / 5) * 4 + Math.min(i % 5, 3);
     if (i % 5 == 4) {
-      // a conversation the POSTs finished with (8 POSTs, ~25 ms at 400 requests/s, earlier); until
-      // this run has finished one, the previous run's first
-      int done = post / POSTS_PER_CONVERSATION - 1;
-      String id = done >= 0 || run == 0 ? run + "-" + Math.max(0, done) : (run - 1) + "-0";
+      // a conversation of the previous run, all 8 turns answered (one of this run may still have
+      // none after a stall); in the first run, the one its POSTs finished with
+      String id =
+          previous > 0
+              ? (run - 1) + "-" + (i / 5) % previous
+              : run + "-" + Math.max(0, post / POSTS_PER_CONVERSATION - 1);
       return HttpRequest.newBuilder(base.resolve("conversations/bench-" + id))
           .timeout(Duration.ofSeconds(30))
           .build();
