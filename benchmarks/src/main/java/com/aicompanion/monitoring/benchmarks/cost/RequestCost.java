@@ -250,7 +250,7 @@ public final class RequestCost {
       sent = load.answeredTotal();
       if (mode != Mode.OFF) {
         long deadline = System.nanoTime() + SPANS_TIMEOUT.toNanos();
-        while (receiver.spans.all().size() < sent && System.nanoTime() < deadline) {
+        while (receiver.spans.count() < sent && System.nanoTime() < deadline) {
           TimeUnit.MILLISECONDS.sleep(20);
         }
       }
@@ -289,7 +289,7 @@ public final class RequestCost {
       summary.put("p99_us", (double) FixedRateLoad.percentile(all, 0.99));
       summary.put("slices", latencies.size());
       summary.put("requests_with_warm_up", sent);
-      summary.put("spans_received", receiver.spans.all().size());
+      summary.put("spans_received", receiver.spans.count());
       summary.put("scrapes", scrapes.get());
       return summary;
     }
