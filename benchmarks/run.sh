@@ -3,8 +3,9 @@
 #
 #   benchmarks/run.sh            # everything: JMH at 1 and 2 threads, scale harness, wrk (~20 min),
 #                                # log shipping with a live OpenSearch node (~6 min), what
-#                                # monitoring costs a chat request, off/full/agent (~25 min:
-#                                # 3 rounds of 3 modes, each 120 s warm-up + 30 s measured)
+#                                # monitoring costs a chat request, off/full/agent (~10 min:
+#                                # 3 children side by side, 120 s warm-up + 60 s measured each,
+#                                # in alternating 10 s slices)
 #   benchmarks/run.sh --quick    # the same with tiny iterations, to check that it all works
 #   JMH_REGEX=CounterBenchmark benchmarks/run.sh   # JMH restricted to a regex (harness still runs)
 #   SKIP_HARNESS=1 benchmarks/run.sh               # JMH and the report only

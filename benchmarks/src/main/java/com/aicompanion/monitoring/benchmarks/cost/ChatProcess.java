@@ -130,22 +130,19 @@ final class ChatProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** One live thread of the child: its kind ({@link #threadKind}) and the CPU it used so far. */
+  record ThreadCpu(String kind, Duration cpu) {}
+
   /**
-   * CPU time (user and system) the child's live threads used so far, by kind ({@link #threadKind}),
-   * read from {@code /proc/<pid>/task/<tid>/stat}. Compilation is a one-time cost of the code a
-   * mode runs, which a 30 s warm-up does not always finish; the split shows how much of a window
-   * went to it, and where the rest went: the request threads, the console's writer, the span export
-   * threads. Threads that ended before the call are missing, so the sum may be below {@link
-   * #cpu()}. Empty where {@code /proc} is not readable.
+   * CPU time (user and system) each live thread of the child used so far, by thread id, read from
+   * {@code /proc/<pid>/task/<tid>/stat}. Empty where {@code /proc} is not readable.
    */
-  Map<String, Duration> cpuByKind() {
-    Map<String, Duration> kinds = new java.util.TreeMap<>();
-    // every kind, so that a mode without such a thread reports zero rather than nothing
-    KINDS.forEach(kind -> kinds.put(kind, Duration.ZERO));
+  Map<String, ThreadCpu> threads() {
+    Map<String, ThreadCpu> threads = new java.util.HashMap<>();
     Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
     long ticksPerSecond = 100; // USER_HZ on Linux
-    try (var threads = Files.list(tasks)) {
-      for (Path task : (Iterable<Path>) threads::iterator) {
+    try (var list = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) list::iterator) {
         String stat;
         try {
           stat = Files.readString(task.resolve("stat"));
@@ -159,12 +156,34 @@ final class ChatProcess implements AutoCloseable {
         String[] fields = stat.substring(close + 2).split(" ");
         // after comm: field 3 is state (index 0), utime is field 14 (index 11), stime 15 (index 12)
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        kinds.merge(
-            threadKind(name), Duration.ofMillis(ticks * 1000 / ticksPerSecond), Duration::plus);
+        threads.put(
+            task.getFileName().toString(),
+            new ThreadCpu(threadKind(name), Duration.ofMillis(ticks * 1000 / ticksPerSecond)));
       }
     } catch (IOException | RuntimeException unreadable) {
       return Map.of();
     }
+    return threads;
+  }
+
+  /**
+   * The CPU the child's threads used between two {@link #threads()} snapshots, by kind: a thread
+   * alive at both counts what it used in between, a thread started in between all it used; a thread
+   * that ended in between is missing (its CPU since {@code before} is not known), so the sum may be
+   * below the process's CPU, never a kind below zero. Every kind is present.
+   */
+  static Map<String, Duration> byKind(Map<String, ThreadCpu> before, Map<String, ThreadCpu> after) {
+    Map<String, Duration> kinds = new java.util.TreeMap<>();
+    KINDS.forEach(kind -> kinds.put(kind, Duration.ZERO));
+    after.forEach(
+        (tid, now) -> {
+          ThreadCpu then = before.get(tid);
+          Duration used =
+              then == null || !then.kind().equals(now.kind())
+                  ? now.cpu()
+                  : now.cpu().minus(then.cpu());
+          kinds.merge(now.kind(), used.isNegative() ? Duration.ZERO : used, Duration::plus);
+        });
     return kinds;
   }
 

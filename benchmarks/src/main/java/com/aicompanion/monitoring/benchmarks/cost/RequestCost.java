@@ -43,8 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * each had {@code --measure} seconds. A machine whose speed drifts (a shared or virtual host: the
  * same mode measured 740 and 940 us per request in two rounds two minutes apart) then slows all
  * modes alike, and the difference to {@code off} is also given cycle by cycle, between slices
- * seconds apart, with its spread. A slice's CPU counts until the receiver has a span for every
- * request, so that the export of its spans is in it.
+ * seconds apart, with its spread. Each child's CPU is read, for all at once, at the start and the
+ * end of every cycle: what a child does in the measured part all counts (its slices, the export of
+ * their spans, which leave in batches up to 5 s later, and its work while the others have the
+ * load), and a cycle's figure is that CPU over the requests of the child's slice in it. After the
+ * last slices all children idle 6 s, so that their last spans have left.
  *
  * <p>Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --warm-up=SECONDS} (per child, default 120: the JIT compiler is still busy
@@ -56,6 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RequestCost {
   private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
+
+  /** After the last slices: the batch processor's schedule delay (5 s) and a second. */
+  private static final Duration SETTLE = Duration.ofSeconds(6);
 
   private RequestCost() {}
 
@@ -81,10 +87,25 @@ public final class RequestCost {
         Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "60")));
     Duration slice =
         Duration.ofSeconds(Long.parseLong(option(args, "--slice", quick ? "2" : "10")));
+    if (rate < 1 || slice.isZero() || slice.isNegative() || measure.isNegative()) {
+      throw new IllegalArgumentException(
+          "--rate and --slice must be positive and --measure not negative (given --rate="
+              + rate
+              + ", --slice="
+              + slice.toSeconds()
+              + ", --measure="
+              + measure.toSeconds()
+              + "): e.g. --rate=400 --slice=10 --measure=60");
+    }
+    List<Mode> selected =
+        Arrays.stream(option(args, "--modes", "off,full,agent").split(","))
+            .map(name -> Mode.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)))
+            .toList();
     Path jar = Path.of(option(args, "--chat-jar", "examples/chat-service/target/chat-service.jar"));
     Path agent =
         Path.of(option(args, "--agent", "benchmarks/target/agent/opentelemetry-javaagent.jar"));
-    for (Path required : List.of(jar, agent)) {
+    // the agent's jar only where the agent runs
+    for (Path required : selected.contains(Mode.AGENT) ? List.of(jar, agent) : List.of(jar)) {
       if (!Files.isRegularFile(required)) {
         throw new IllegalStateException(
             required.toAbsolutePath()
@@ -103,10 +124,6 @@ public final class RequestCost {
     result.put("measure_seconds", measure.toSeconds());
     result.put("agent", agent.getFileName().toString());
 
-    List<Mode> selected =
-        Arrays.stream(option(args, "--modes", "off,full,agent").split(","))
-            .map(name -> Mode.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)))
-            .toList();
     result.put("slice_seconds", slice.toSeconds());
     List<Child> children = new ArrayList<>();
     ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
@@ -126,13 +143,28 @@ public final class RequestCost {
         }
       }
       int cycles = (int) Math.max(1, measure.toSeconds() / Math.max(1, slice.toSeconds()));
+      // whole slices: what was measured, which --measure rounds down (at least one slice)
+      result.put("measure_seconds", cycles * slice.toSeconds());
       List<Map<String, Object>> byCycle = new ArrayList<>();
+      // each child's CPU is read for all at once at the start and at the end of every cycle, so
+      // that everything a child does in the measured part counts: its slices, the export of their
+      // spans (in batches, up to 5 s later) and its work while the others have the load
+      for (Child child : children) {
+        child.mark();
+      }
       for (int cycle = 0; cycle < cycles; cycle++) {
-        Map<String, Object> costs = new LinkedHashMap<>();
         // a different mode first in each cycle, so that none always follows the same one
         for (int i = 0; i < children.size(); i++) {
-          Child child = children.get((cycle + i) % children.size());
-          costs.put(child.mode.label(), child.slice(rate, slice));
+          children.get((cycle + i) % children.size()).slice(rate, slice);
+        }
+        if (cycle == cycles - 1) {
+          // the last slices' spans leave within the batch processor's delay (5 s): all children
+          // idle alike meanwhile
+          TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
+        }
+        Map<String, Object> costs = new LinkedHashMap<>();
+        for (Child child : children) {
+          costs.put(child.mode.label(), child.endCycle());
         }
         costs.put("cycle", cycle + 1);
         byCycle.add(costs);
@@ -179,18 +211,11 @@ public final class RequestCost {
    * One child JVM of the run, its receiver and its load, and what its measured slices added up to.
    */
   private static final class Child implements AutoCloseable {
-    /** How long a slice waits for the spans of its requests to arrive (they leave in batches). */
-    private static final Duration SPANS_TIMEOUT = Duration.ofSeconds(10);
-
     final Mode mode;
     final OtlpHttpReceiver receiver;
     final ChatProcess chat;
     final FixedRateLoad load;
     final AtomicLong scrapes = new AtomicLong();
-
-    /** Requests answered so far, the warm-up's included: each has a SERVER span at least. */
-    long sent;
-
     long requests;
     long failed;
     long non2xx;
@@ -198,6 +223,14 @@ public final class RequestCost {
     Duration cpu = Duration.ZERO;
     final Map<String, Duration> kinds = new LinkedHashMap<>();
     final List<long[]> latencies = new ArrayList<>();
+
+    /** The child's CPU, and each thread's, when the current cycle began. */
+    private Duration cpuMark;
+
+    private Map<String, ChatProcess.ThreadCpu> threadsMark;
+
+    /** Requests of this child's slice in the current cycle. */
+    private long cycleRequests;
 
     private Child(Mode mode, OtlpHttpReceiver receiver, ChatProcess chat) {
       this.mode = mode;
@@ -238,37 +271,37 @@ public final class RequestCost {
           TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * One measured slice: the load for {@code length}, then (where spans are exported) until the
-     * receiver has a span for every request sent so far, so that the export of the slice's spans is
-     * in its CPU; returns the slice's CPU per 1,000 requests.
-     */
-    double slice(int rate, Duration length) throws Exception {
-      Duration cpuBefore = chat.cpu();
-      Map<String, Duration> kindsBefore = chat.cpuByKind();
+    /** Reads the child's CPU, and each thread's, as the start of a cycle. */
+    void mark() {
+      cpuMark = chat.cpu();
+      threadsMark = chat.threads();
+    }
+
+    /** This child's slice of a cycle: the load for {@code length}. */
+    void slice(int rate, Duration length) throws InterruptedException {
       FixedRateLoad.Result measured = load.run(rate, length);
-      sent = load.answeredTotal();
-      if (mode != Mode.OFF) {
-        long deadline = System.nanoTime() + SPANS_TIMEOUT.toNanos();
-        while (receiver.spans.count() < sent && System.nanoTime() < deadline) {
-          TimeUnit.MILLISECONDS.sleep(20);
-        }
-      }
-      Duration used = chat.cpu().minus(cpuBefore);
-      chat.cpuByKind()
-          .forEach(
-              (kind, after) ->
-                  kinds.merge(
-                      kind,
-                      after.minus(kindsBefore.getOrDefault(kind, Duration.ZERO)),
-                      Duration::plus));
-      cpu = cpu.plus(used);
+      cycleRequests = measured.requests();
       requests += measured.requests();
       failed += measured.failed();
       non2xx += measured.non2xx();
       overloaded |= measured.overloaded();
       latencies.add(measured.answeredMicros());
-      return measured.requests() == 0 ? -1.0 : used.toNanos() / 1e6 / measured.requests() * 1_000;
+    }
+
+    /**
+     * Ends the cycle: the CPU the child used since {@link #mark()} (its slice, the export after it,
+     * its work while the others had the load) per 1,000 requests of its slice; marks the next.
+     */
+    double endCycle() {
+      Duration now = chat.cpu();
+      Map<String, ChatProcess.ThreadCpu> threads = chat.threads();
+      Duration used = now.minus(cpuMark);
+      cpu = cpu.plus(used);
+      ChatProcess.byKind(threadsMark, threads)
+          .forEach((kind, d) -> kinds.merge(kind, d, Duration::plus));
+      cpuMark = now;
+      threadsMark = threads;
+      return cycleRequests == 0 ? -1.0 : used.toNanos() / 1e6 / cycleRequests * 1_000;
     }
 
     Map<String, Object> summary() {
@@ -288,7 +321,7 @@ public final class RequestCost {
       summary.put("p50_us", (double) FixedRateLoad.percentile(all, 0.50));
       summary.put("p99_us", (double) FixedRateLoad.percentile(all, 0.99));
       summary.put("slices", latencies.size());
-      summary.put("requests_with_warm_up", sent);
+      summary.put("requests_with_warm_up", load.answeredTotal());
       summary.put("spans_received", receiver.spans.count());
       summary.put("scrapes", scrapes.get());
       return summary;

@@ -42,7 +42,7 @@ final class RequestCostTable {
         .append(" /conversations/{id}`), ")
         .append(json.get("warm_up_seconds"))
         .append(" s warm-up per child, then ")
-        .append(json.get("measure_seconds"))
+        .append(measuredSeconds())
         .append(" s measured per child")
         .append(method())
         .append(" CPU is the child's user + system time from the OS over its measured slices;")
@@ -68,6 +68,9 @@ final class RequestCostTable {
                 + " |\n")
         .append("|---|---|---|---|---|---|---|\n");
     for (String mode : MODES) {
+      if (!modes.containsKey(mode)) {
+        continue; // not run (--modes)
+      }
       Map<String, Object> summary = map(modes.get(mode));
       double cpu = number(summary, "cpu_ms_per_1000_requests");
       md.append("| ")
@@ -75,7 +78,7 @@ final class RequestCostTable {
           .append(" | ")
           .append(us(cpu))
           .append(" | ")
-          .append(mode.equals("off") ? "" : signedUs(cpu - off))
+          .append(mode.equals("off") || Double.isNaN(off) ? "" : signedUs(cpu - off))
           .append(" | ")
           .append(split(summary))
           .append(" | ")
@@ -91,28 +94,46 @@ final class RequestCostTable {
     }
     double full = number(json, "full_added_cpu_us_per_request");
     double agent = number(json, "agent_added_cpu_us_per_request");
-    md.append("\nGoal: full instrumentation adds at most ")
-        .append(us(GOAL_ADDED_US))
-        .append(" of CPU per request: ")
-        .append(full <= GOAL_ADDED_US ? "**met**" : "**missed**")
-        .append(" (")
-        .append(signedUs(full))
-        .append("); and less than the agent: ")
-        .append(full < agent ? "**met**" : "**missed**")
-        .append(" (agent ")
-        .append(signedUs(agent))
-        .append(").")
-        .append(byCycle("full"))
-        .append(byCycle("agent"))
-        .append("\n\n");
+    if (Double.isNaN(full)) {
+      md.append(
+          "\nNo goal judged: the run did not measure the full mode beside monitoring off.\n\n");
+    } else {
+      md.append("\nGoal: full instrumentation adds at most ")
+          .append(us(GOAL_ADDED_US))
+          .append(" of CPU per request: ")
+          .append(full <= GOAL_ADDED_US ? "**met**" : "**missed**")
+          .append(" (")
+          .append(signedUs(full))
+          .append(")");
+      if (Double.isNaN(agent)) {
+        md.append("; less than the agent: not judged (the agent did not run).");
+      } else {
+        md.append("; and less than the agent: ")
+            .append(full < agent ? "**met**" : "**missed**")
+            .append(" (agent ")
+            .append(signedUs(agent))
+            .append(").");
+      }
+      md.append(byCycle("full")).append(byCycle("agent")).append("\n\n");
+    }
     byThread(md, modes);
     return md.toString();
+  }
+
+  /** What was measured per child: whole slices, where the run had them; else {@code --measure}. */
+  private Object measuredSeconds() {
+    if (json.get("slice_seconds") instanceof Number slice && json.containsKey("cycles")) {
+      return list(json.get("cycles")).size() * slice.longValue();
+    }
+    return json.get("measure_seconds");
   }
 
   /** How the modes were measured: side by side in slices, or (older results) in rounds. */
   private String method() {
     if (json.containsKey("cycles")) {
-      return ", the three children side by side, the load going to one at a time for "
+      return ", the "
+          + map(json.get("modes")).size()
+          + " children side by side, the load going to one at a time for "
           + json.get("slice_seconds")
           + " s, the modes taking turns ("
           + list(json.get("cycles")).size()
@@ -155,13 +176,14 @@ final class RequestCostTable {
    */
   private static void byThread(StringBuilder md, Map<String, Object> modes) {
     for (String mode : MODES) {
-      if (Double.isNaN(number(map(modes.get(mode)), "request_cpu_ms_per_1000_requests"))) {
+      if (modes.containsKey(mode)
+          && Double.isNaN(number(map(modes.get(mode)), "request_cpu_ms_per_1000_requests"))) {
         return;
       }
     }
     md.append(
         "Where the CPU went, per request, by the threads that used it (read from `/proc` at the"
-            + " start and end of each measured slice; threads that ended within a slice are"
+            + " start and end of each cycle; a thread that ended within a cycle is"
             + " missing, so a row may add up to less than the total above). Request threads: the JDK servers' dispatchers and the"
             + " example's handler threads; console writer: the library's console queue; span"
             + " export: the SDK's batch processor, the library's export thread and the OTLP"
@@ -174,6 +196,9 @@ final class RequestCostTable {
     md.append("---|".repeat(KINDS.size()));
     md.append('\n');
     for (String mode : MODES) {
+      if (!modes.containsKey(mode)) {
+        continue;
+      }
       Map<String, Object> summary = map(modes.get(mode));
       md.append("| ").append(describe(mode)).append(" |");
       for (List<String> kind : KINDS) {

@@ -2,6 +2,10 @@ package com.aicompanion.monitoring.benchmarks.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicompanion.monitoring.benchmarks.cost.ChatProcess.ThreadCpu;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,5 +41,36 @@ class ThreadKindTest {
   void eachThreadOfTheChildHasItsKind(String name, String kind) {
     assertThat(ChatProcess.threadKind(name)).isEqualTo(kind);
     assertThat(ChatProcess.KINDS).contains(kind);
+  }
+
+  @Test
+  void aThreadThatEndedOrStartedBetweenTwoReadsNeverMakesItsKindNegative() {
+    Map<String, ThreadCpu> before =
+        Map.of(
+            "10", new ThreadCpu("request", Duration.ofMillis(500)),
+            // ends before the second read: its 300 ms are not taken out of span export
+            "11", new ThreadCpu("spans", Duration.ofMillis(300)),
+            "12", new ThreadCpu("spans", Duration.ofMillis(40)),
+            "14", new ThreadCpu("jit", Duration.ofMillis(900)));
+    Map<String, ThreadCpu> after =
+        Map.of(
+            "10", new ThreadCpu("request", Duration.ofMillis(650)),
+            "12", new ThreadCpu("spans", Duration.ofMillis(70)),
+            // started in between: all it used counts
+            "13", new ThreadCpu("spans", Duration.ofMillis(20)),
+            // a thread id the system gave again, to a thread of another kind
+            "14", new ThreadCpu("console", Duration.ofMillis(5)));
+
+    Map<String, Duration> kinds = ChatProcess.byKind(Map.of(), Map.of());
+    assertThat(kinds)
+        .containsOnlyKeys(ChatProcess.KINDS)
+        .allSatisfy((k, d) -> assertThat(d).isZero());
+
+    kinds = ChatProcess.byKind(before, after);
+    assertThat(kinds.get("request")).isEqualTo(Duration.ofMillis(150));
+    assertThat(kinds.get("spans")).isEqualTo(Duration.ofMillis(50));
+    assertThat(kinds.get("console")).isEqualTo(Duration.ofMillis(5));
+    assertThat(kinds.get("jit")).isZero();
+    assertThat(kinds).containsOnlyKeys(ChatProcess.KINDS);
   }
 }

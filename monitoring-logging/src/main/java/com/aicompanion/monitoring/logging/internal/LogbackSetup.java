@@ -160,7 +160,13 @@ public final class LogbackSetup implements AutoCloseable {
       // behind the queue: lines gather in a buffer and the queue's worker flushes it once per run
       // of lines it takes (one write call per run instead of one per line)
       OutputStreamAppender<ILoggingEvent> out =
-          console(context, encoder, new java.io.BufferedOutputStream(options.output(), 1 << 16));
+          console(
+              context,
+              encoder,
+              new java.io.BufferedOutputStream(
+                  new LossCountingStream(
+                      options.output(), options.counters().consoleDropped(), context),
+                  1 << 16));
       out.setImmediateFlush(false);
 
       TraceAwareAsyncAppender async =
@@ -264,6 +270,72 @@ public final class LogbackSetup implements AutoCloseable {
     replacedLevels.clear();
     if (hadConsole && consoleEncoder != null && ownRoot) {
       root.addAppender(console(context, consoleEncoder, consoleOutput));
+    }
+  }
+
+  /**
+   * Under the console's buffer: a write that fails (stdout closed, a pipe that refused, an
+   * interrupted write) loses the lines in it, which are counted in {@code
+   * monitoring_log_console_dropped_total} (one per line end in the failed bytes) and reported once
+   * through Logback's status, instead of reaching Logback's {@code OutputStreamAppender}, which
+   * stops itself on the first {@code IOException} and would drop every later line uncounted.
+   */
+  static final class LossCountingStream extends java.io.FilterOutputStream {
+    private final java.util.concurrent.atomic.LongAdder dropped;
+    private final ch.qos.logback.core.Context context;
+    private final java.util.concurrent.atomic.AtomicBoolean reported =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    LossCountingStream(
+        OutputStream out,
+        java.util.concurrent.atomic.LongAdder dropped,
+        ch.qos.logback.core.Context context) {
+      super(out);
+      this.dropped = dropped;
+      this.context = context;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      try {
+        out.write(b, off, len);
+      } catch (java.io.IOException | RuntimeException e) {
+        int lines = 0;
+        for (int i = off; i < off + len; i++) {
+          if (b[i] == '\n') {
+            lines++;
+          }
+        }
+        dropped.add(lines);
+        report(e);
+      }
+    }
+
+    @Override
+    public void flush() {
+      try {
+        out.flush();
+      } catch (java.io.IOException | RuntimeException e) {
+        report(e);
+      }
+    }
+
+    private void report(Exception e) {
+      if (reported.compareAndSet(false, true)) {
+        context
+            .getStatusManager()
+            .add(
+                new ch.qos.logback.core.status.ErrorStatus(
+                    "Writing to the console failed; the lines of a failed write are counted in"
+                        + " monitoring_log_console_dropped_total (reported once)",
+                    this,
+                    e));
+      }
     }
   }
 

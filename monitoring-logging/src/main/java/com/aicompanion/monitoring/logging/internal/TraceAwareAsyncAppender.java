@@ -61,6 +61,17 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
   private final LongAdder dropped;
   private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
   private final AtomicBoolean failureReported = new AtomicBoolean();
+  private final AtomicBoolean flushFailureReported = new AtomicBoolean();
+
+  /**
+   * Lines the worker took from the queue and has not yet handed to the appenders, the one it is
+   * writing included.
+   */
+  private volatile int taken;
+
+  /** Whether the worker is in the middle of writing a line (which may still complete). */
+  private volatile boolean writing;
+
   private int queueSize = 256;
   private int wakeAt = 128;
   private int maxFlushTime = 1000;
@@ -122,7 +133,13 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
     event.prepareForDeferredProcessing();
     ArrayBlockingQueue<ILoggingEvent> q = queue;
     // the span's ids travel in a wrapper: the event's MDC is the application's to keep
-    if (!q.offer(TraceCapture.capture(event))) {
+    ILoggingEvent captured = TraceCapture.capture(event);
+    if (!q.offer(captured)) {
+      dropped.increment();
+      return;
+    }
+    if (stopping && q.remove(captured)) {
+      // stop() began meanwhile: the worker may be gone, so the line is counted, not left behind
       dropped.increment();
       return;
     }
@@ -137,10 +154,17 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
     int emptyRounds = 0;
     while (true) {
       ArrayBlockingQueue<ILoggingEvent> q = queue;
-      if (q.drainTo(batch, DRAIN) > 0) {
+      // an appender (or an interrupted write) may leave the flag set: park would return at once
+      Thread.interrupted();
+      int n = q.drainTo(batch, DRAIN);
+      if (n > 0) {
+        taken = n;
         emptyRounds = 0;
         for (ILoggingEvent event : batch) {
+          writing = true;
           write(event);
+          writing = false;
+          taken--;
         }
         batch.clear();
         if (q.isEmpty()) {
@@ -197,8 +221,11 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
           if (stream != null) {
             stream.flush();
           }
-        } catch (java.io.IOException | RuntimeException e) {
-          if (failureReported.compareAndSet(false, true)) {
+        } catch (Throwable e) { // NOPMD: the worker must outlive a failing console
+          if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+            throw (VirtualMachineError) e;
+          }
+          if (flushFailureReported.compareAndSet(false, true)) {
             addError("Flushing the console behind " + getName() + " failed (reported once)", e);
           }
         }
@@ -215,22 +242,42 @@ public final class TraceAwareAsyncAppender extends UnsynchronizedAppenderBase<IL
     super.stop();
     Thread w = worker;
     LockSupport.unpark(w);
-    try {
-      w.join(Math.max(1, maxFlushTime));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // as Logback's AsyncAppender: a caller interrupted (e.g. a shutdown hook) still waits
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, maxFlushTime));
+    while (w.isAlive()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(w, left);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
     if (w.isAlive()) {
+      // what the worker took and has not begun to write will not reach the stopped appenders
+      // either (the line it is writing may still get out)
+      int lost = queued() + Math.max(0, taken - (writing ? 1 : 0));
       addWarn(
           "The console queue of "
               + getName()
               + " was not written within "
               + maxFlushTime
               + " ms; "
-              + queued()
+              + lost
               + " lines are dropped");
-      dropped.add(queued());
+      dropped.add(lost);
       queue.clear();
+    } else {
+      // lines queued by calls that raced with stop() after the worker's last round
+      int left = queued();
+      dropped.add(left);
+      queue.clear();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     appenders.detachAndStopAllAppenders();
   }
