@@ -45,7 +45,14 @@ final class RequestCostTable {
         .append(measuredSeconds())
         .append(" s measured per child")
         .append(method())
-        .append(" CPU is the child's user + system time from the OS over its measured slices;")
+        .append(
+            json.containsKey("cycles")
+                ? " CPU is the child's user + system time from the OS over the whole measured"
+                    + " part, its slices and the time between them (the export of its spans, and"
+                    + " its work while the others had the load, which counts a service's"
+                    + " per-second background work about three times over at one request rate),"
+                    + " over the requests of its slices;"
+                : " CPU is the child's user + system time from the OS over its measured part;")
         .append(" latency from the client's planned send time; the split by thread reads each")
         .append(" thread's CPU from `/proc`.")
         .append(" Load average before ")
