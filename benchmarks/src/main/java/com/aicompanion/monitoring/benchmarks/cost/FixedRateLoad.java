@@ -31,17 +31,11 @@ final class FixedRateLoad {
   private static final int MAX_OUTSTANDING = 2_000;
 
   /**
-   * What one run measured; latencies in microseconds, {@code answeredMicros} every answered
-   * request's latency, sorted (to merge runs before taking percentiles).
+   * What one run measured: {@code answeredMicros} is every answered request's latency in
+   * microseconds, sorted (runs are merged before percentiles are taken).
    */
   record Result(
-      long requests,
-      long failed,
-      long non2xx,
-      boolean overloaded,
-      long p50Micros,
-      long p99Micros,
-      long[] answeredMicros) {}
+      long requests, long failed, long non2xx, boolean overloaded, long[] answeredMicros) {}
 
   private final URI base;
 
@@ -133,14 +127,7 @@ final class FixedRateLoad {
     answeredTotal += answered.length;
     // POSTs are 4 in 5 requests; a conversation is finished after 8 of them
     finishedConversations = (int) ((long) total * 4 / 5 / POSTS_PER_CONVERSATION);
-    return new Result(
-        answered.length,
-        failed.get(),
-        non2xx.get(),
-        overloaded[0],
-        percentile(answered, 0.50),
-        percentile(answered, 0.99),
-        answered);
+    return new Result(answered.length, failed.get(), non2xx.get(), overloaded[0], answered);
   }
 
   /** Requests answered over every run of this load so far (the warm-up's included). */
