@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Built-in checks for the usual dependencies. Each reports its latency (or the measured quantity)
  * as the observed value and bounds its own I/O at socket level: by {@link #IO_TIMEOUT}, and when
- * run by a {@link HealthRegistry} by 90% of what is left of the check's timeout, so that a dead or
- * frozen dependency fails the run with the check's own error and the run's thread, and any pooled
- * connection it borrowed, come back within the check's timeout.
+ * run by a {@link HealthRegistry} by what is left of the check's timeout less a margin (a tenth, at
+ * least 200ms, at most a quarter), so that a dead or frozen dependency fails the run with the
+ * check's own error and the run's thread, and any pooled connection it borrowed, come back within
+ * the check's timeout.
  *
  * <pre>{@code
  * health.register("postgres", HealthChecks.jdbc(dataSource), CheckOptions.critical());

@@ -11,6 +11,7 @@ import java.time.Duration;
 final class RunDeadline {
   private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
   private static final long MIN_NANOS = Duration.ofMillis(1).toNanos();
+  private static final long MARGIN_FLOOR_NANOS = Duration.ofMillis(200).toNanos();
 
   private RunDeadline() {}
 
@@ -23,16 +24,29 @@ final class RunDeadline {
   }
 
   /**
-   * {@code own}, or less when the current run has less time left: 90% of the remaining time, so
-   * that the check's own timeout fires first. At least 1ms.
+   * {@code own}, or less when the current run has less time left: the remaining time less {@link
+   * #margin(long) a margin}, so that the check's own timeout fires first even when its thread is
+   * woken late (a busy two-core machine delays it by tens of ms). At least 1ms.
    */
   static Duration ioTimeout(Duration own) {
     Long deadline = DEADLINE.get();
     long nanos = own.toNanos();
     if (deadline != null) {
       long remaining = deadline - System.nanoTime();
-      nanos = Math.min(nanos, remaining - remaining / 10);
+      nanos = Math.min(nanos, remaining - margin(remaining));
     }
     return Duration.ofNanos(Math.max(MIN_NANOS, nanos));
+  }
+
+  /**
+   * What the check's I/O leaves to the registry's timeout, in ns: a tenth of {@code
+   * remainingNanos}, at least 200ms, at most a quarter of it (800ms left: 600ms for the I/O; 2s:
+   * 1.8s; 5s: 4.5s; 100ms: 75ms).
+   */
+  static long margin(long remainingNanos) {
+    if (remainingNanos <= 0) {
+      return 0;
+    }
+    return Math.min(remainingNanos / 4, Math.max(remainingNanos / 10, MARGIN_FLOOR_NANOS));
   }
 }
