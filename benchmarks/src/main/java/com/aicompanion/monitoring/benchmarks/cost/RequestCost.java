@@ -43,11 +43,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * each had {@code --measure} seconds. A machine whose speed drifts (a shared or virtual host: the
  * same mode measured 740 and 940 us per request in two rounds two minutes apart) then slows all
  * modes alike, and the difference to {@code off} is also given cycle by cycle, between slices
- * seconds apart, with its spread. Each child's CPU is read, for all at once, at the start and the
- * end of every cycle: what a child does in the measured part all counts (its slices, the export of
- * their spans, which leave in batches up to 5 s later, and its work while the others have the
- * load), and a cycle's figure is that CPU over the requests of the child's slice in it. After the
- * last slices all children idle 6 s, so that their last spans have left.
+ * seconds apart, with its spread. Each child's CPU is read, for all at once, at every boundary
+ * between slices, and two ways of counting are given:
+ *
+ * <ul>
+ *   <li><b>at a steady rate</b> ({@code steady_*}, the figure the goals are judged on): each slice,
+ *       plus the window after it (the export of its last spans, which leave in batches up to 5 s
+ *       later) less the child's idle work in that window, at the idle rate measured with all
+ *       children idle for a scrape interval (15 s) before the first and after the last slices
+ *       ({@link SteadyRate});
+ *   <li><b>over whole cycles</b>: everything the child did from a cycle's start to its end (its
+ *       slices, their export and its work while the others have the load), over the requests of its
+ *       slice: this counts a service's per-second background work once per child of the run.
+ * </ul>
+ *
+ * After the last slices all children idle 6 s, so that their last spans have left.
  *
  * <p>Options: {@code --quick} (short runs, to check the plumbing), {@code --rate=N} (requests/s,
  * default 400), {@code --warm-up=SECONDS} (per child, default 120: the JIT compiler is still busy
@@ -87,6 +97,8 @@ public final class RequestCost {
         Duration.ofSeconds(Long.parseLong(option(args, "--measure", quick ? "4" : "60")));
     Duration slice =
         Duration.ofSeconds(Long.parseLong(option(args, "--slice", quick ? "2" : "10")));
+    // each idle window holds one scrape in the full run
+    Duration idle = quick ? slice : SCRAPE_INTERVAL;
     if (rate < 1 || slice.isZero() || slice.isNegative() || measure.isNegative()) {
       throw new IllegalArgumentException(
           "--rate and --slice must be positive and --measure not negative (given --rate="
@@ -145,22 +157,36 @@ public final class RequestCost {
       int cycles = (int) Math.max(1, measure.toSeconds() / Math.max(1, slice.toSeconds()));
       // whole slices: what was measured, which --measure rounds down (at least one slice)
       result.put("measure_seconds", cycles * slice.toSeconds());
+      result.put("idle_seconds", 2 * idle.toSeconds());
       List<Map<String, Object>> byCycle = new ArrayList<>();
-      // each child's CPU is read for all at once at the start and at the end of every cycle, so
-      // that everything a child does in the measured part counts: its slices, the export of their
-      // spans (in batches, up to 5 s later) and its work while the others have the load
+      // every child's CPU is read for all at once at every boundary between windows (slices,
+      // settling, idle). Whole cycles: everything a child does from a cycle's start to its end
+      // counts (its slices, the export of their spans, in batches up to 5 s later, and its work
+      // while the others have the load). Steady rate (SteadyRate): each slice and the window
+      // after it, less the child's idle work in that window, from the idle windows at both ends.
+      List<SteadyRate.Window> windows = new ArrayList<>();
+      TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis()); // the warm-up's last spans leave
+      readAll(children);
+      TimeUnit.MILLISECONDS.sleep(idle.toMillis());
+      windows.add(SteadyRate.Window.idle());
+      readAll(children);
       for (Child child : children) {
         child.mark();
       }
       for (int cycle = 0; cycle < cycles; cycle++) {
         // a different mode first in each cycle, so that none always follows the same one
         for (int i = 0; i < children.size(); i++) {
-          children.get((cycle + i) % children.size()).slice(rate, slice);
+          int owner = (cycle + i) % children.size();
+          long answered = children.get(owner).slice(rate, slice);
+          windows.add(SteadyRate.Window.slice(owner, cycle + 1, answered));
+          readAll(children);
         }
         if (cycle == cycles - 1) {
           // the last slices' spans leave within the batch processor's delay (5 s): all children
           // idle alike meanwhile
           TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
+          windows.add(SteadyRate.Window.settle());
+          readAll(children);
         }
         Map<String, Object> costs = new LinkedHashMap<>();
         for (Child child : children) {
@@ -168,6 +194,20 @@ public final class RequestCost {
         }
         costs.put("cycle", cycle + 1);
         byCycle.add(costs);
+      }
+      TimeUnit.MILLISECONDS.sleep(idle.toMillis());
+      windows.add(SteadyRate.Window.idle());
+      readAll(children);
+      for (int i = 0; i < children.size(); i++) {
+        children.get(i).steady = SteadyRate.of(windows, children.get(i).readings, i);
+      }
+      for (Map<String, Object> costs : byCycle) {
+        Map<String, Object> steady = new LinkedHashMap<>();
+        int cycle = (int) costs.get("cycle");
+        for (Child child : children) {
+          steady.put(child.mode.label(), child.steady.usPerRequestByCycle().get(cycle - 1));
+        }
+        costs.put("steady", steady);
       }
       Map<String, Object> modes = new LinkedHashMap<>();
       for (Child child : children) {
@@ -195,6 +235,21 @@ public final class RequestCost {
         spread.put("min", added[0]);
         spread.put("max", added[added.length - 1]);
         result.put(mode + "_added_cpu_us_per_request_by_cycle", spread);
+        double offSteady = (double) offSummary.get("steady_cpu_ms_per_1000_requests");
+        double steady =
+            (double) ((Map<?, ?>) modes.get(mode)).get("steady_cpu_ms_per_1000_requests");
+        result.put(mode + "_steady_added_cpu_us_per_request", steady - offSteady);
+        double[] steadyAdded =
+            byCycle.stream()
+                .map(c -> (Map<?, ?>) c.get("steady"))
+                .mapToDouble(c -> (double) c.get(mode) - (double) c.get("off"))
+                .sorted()
+                .toArray();
+        Map<String, Object> steadySpread = new LinkedHashMap<>();
+        steadySpread.put("median", median(steadyAdded));
+        steadySpread.put("min", steadyAdded[0]);
+        steadySpread.put("max", steadyAdded[steadyAdded.length - 1]);
+        result.put(mode + "_steady_added_cpu_us_per_request_by_cycle", steadySpread);
       }
     } finally {
       scraper.shutdownNow();
@@ -228,6 +283,12 @@ public final class RequestCost {
     private Duration cpuMark;
 
     private Map<String, ChatProcess.ThreadCpu> threadsMark;
+
+    /** The child's CPU at every boundary between windows of the measured part. */
+    final List<SteadyRate.Reading> readings = new ArrayList<>();
+
+    /** The steady-rate figures, once the run ended. */
+    SteadyRate.Result steady;
 
     /** Requests of this child's slice in the current cycle. */
     private long cycleRequests;
@@ -271,14 +332,22 @@ public final class RequestCost {
           TimeUnit.MILLISECONDS);
     }
 
-    /** Reads the child's CPU, and each thread's, as the start of a cycle. */
-    void mark() {
-      cpuMark = chat.cpu();
-      threadsMark = chat.threads();
+    /** Reads the child's CPU, and each thread's, at a boundary between windows. */
+    void read() {
+      readings.add(new SteadyRate.Reading(System.nanoTime(), chat.cpu(), chat.threads()));
     }
 
-    /** This child's slice of a cycle: the load for {@code length}. */
-    void slice(int rate, Duration length) throws InterruptedException {
+    /** Takes the last boundary's reading as the start of a cycle. */
+    void mark() {
+      SteadyRate.Reading last = readings.get(readings.size() - 1);
+      cpuMark = last.cpu();
+      threadsMark = last.threads();
+    }
+
+    /**
+     * This child's slice of a cycle: the load for {@code length}; returns the requests answered.
+     */
+    long slice(int rate, Duration length) throws InterruptedException {
       FixedRateLoad.Result measured = load.run(rate, length);
       cycleRequests = measured.requests();
       requests += measured.requests();
@@ -286,6 +355,7 @@ public final class RequestCost {
       non2xx += measured.non2xx();
       overloaded |= measured.overloaded();
       latencies.add(measured.answeredMicros());
+      return measured.requests();
     }
 
     /**
@@ -293,8 +363,9 @@ public final class RequestCost {
      * its work while the others had the load) per 1,000 requests of its slice; marks the next.
      */
     double endCycle() {
-      Duration now = chat.cpu();
-      Map<String, ChatProcess.ThreadCpu> threads = chat.threads();
+      SteadyRate.Reading last = readings.get(readings.size() - 1);
+      Duration now = last.cpu();
+      Map<String, ChatProcess.ThreadCpu> threads = last.threads();
       Duration used = now.minus(cpuMark);
       cpu = cpu.plus(used);
       ChatProcess.byKind(threadsMark, threads)
@@ -318,6 +389,14 @@ public final class RequestCost {
             perThousand(kinds.getOrDefault(kind, Duration.ZERO)));
       }
       long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+      if (steady != null) {
+        summary.put("steady_cpu_ms_per_1000_requests", steady.cpuUsPerRequest());
+        for (String kind : ChatProcess.KINDS) {
+          summary.put(
+              "steady_" + kind + "_cpu_ms_per_1000_requests", steady.kindUsPerRequest(kind));
+        }
+        summary.put("idle_cpu_ms_per_second", steady.idleCpuMsPerSecond());
+      }
       summary.put("p50_us", (double) FixedRateLoad.percentile(all, 0.50));
       summary.put("p99_us", (double) FixedRateLoad.percentile(all, 0.99));
       summary.put("slices", latencies.size());
@@ -338,6 +417,13 @@ public final class RequestCost {
       } finally {
         receiver.close();
       }
+    }
+  }
+
+  /** Every child's CPU read at once: a boundary between two windows. */
+  private static void readAll(List<Child> children) {
+    for (Child child : children) {
+      child.read();
     }
   }
 

@@ -46,13 +46,24 @@ final class RequestCostTable {
         .append(" s measured per child")
         .append(method())
         .append(
-            json.containsKey("cycles")
-                ? " CPU is the child's user + system time from the OS over the whole measured"
-                    + " part, its slices and the time between them (the export of its spans, and"
-                    + " its work while the others had the load, which counts a service's"
-                    + " per-second background work about three times over at one request rate),"
-                    + " over the requests of its slices;"
-                : " CPU is the child's user + system time from the OS over its measured part;")
+            steady()
+                ? " CPU is the child's user + system time from the OS, read for all children at"
+                    + " every boundary between slices, at a steady rate: each slice of the"
+                    + " child's load plus the slice after it (the export of its last spans, which"
+                    + " leave up to 5 s later) less the child's idle work in that time, at the idle"
+                    + " rate measured with all children idle ("
+                    + json.get("idle_seconds")
+                    + " s, half before the first slice and half after the last), over the"
+                    + " requests of its slices. Beside it, the same CPU over whole cycles (also the"
+                    + " child's work while the others had the load, which counts a service's"
+                    + " per-second background work once per child of the run);"
+                : json.containsKey("cycles")
+                    ? " CPU is the child's user + system time from the OS over the whole measured"
+                        + " part, its slices and the time between them (the export of its spans, and"
+                        + " its work while the others had the load, which counts a service's"
+                        + " per-second background work about three times over at one request rate),"
+                        + " over the requests of its slices;"
+                    : " CPU is the child's user + system time from the OS over its measured part;")
         .append(" latency from the client's planned send time; the split by thread reads each")
         .append(" thread's CPU from `/proc`.")
         .append(" Load average before ")
@@ -67,27 +78,48 @@ final class RequestCostTable {
       md.append("**Quick mode: tiny durations, the figures say only that the harness ran.**\n\n");
     }
     Map<String, Object> modes = map(json.get("modes"));
-    double off = number(map(modes.get("off")), "cpu_ms_per_1000_requests");
+    String cpuKey = steady() ? "steady_cpu_ms_per_1000_requests" : "cpu_ms_per_1000_requests";
+    double off = number(map(modes.get("off")), cpuKey);
+    double offWhole = number(map(modes.get("off")), "cpu_ms_per_1000_requests");
     md.append(
-            "| mode | CPU per request | added to off | of the CPU: JIT compiler / GC and VM"
+            "| mode | CPU per request"
+                + (steady() ? " at a steady rate" : "")
+                + " | added to off | "
+                + (steady() ? "over whole cycles (added) | idle CPU | " : "")
+                + "of the CPU: JIT compiler / GC and VM"
                 + " threads | p50 | p99 | "
                 + (json.containsKey("cycles") ? "slices" : "rounds")
                 + " |\n")
-        .append("|---|---|---|---|---|---|---|\n");
+        .append(
+            steady()
+                ? "|---|---|---|---|---|---|---|---|---|\n"
+                : "|---|---|---|---|---|---|---|\n");
     for (String mode : MODES) {
       if (!modes.containsKey(mode)) {
         continue; // not run (--modes)
       }
       Map<String, Object> summary = map(modes.get(mode));
-      double cpu = number(summary, "cpu_ms_per_1000_requests");
+      double cpu = number(summary, cpuKey);
       md.append("| ")
           .append(describe(mode))
           .append(" | ")
           .append(us(cpu))
           .append(" | ")
           .append(mode.equals("off") || Double.isNaN(off) ? "" : signedUs(cpu - off))
-          .append(" | ")
-          .append(split(summary))
+          .append(" | ");
+      if (steady()) {
+        double whole = number(summary, "cpu_ms_per_1000_requests");
+        md.append(us(whole))
+            .append(
+                mode.equals("off") || Double.isNaN(offWhole)
+                    ? ""
+                    : " (" + signedUs(whole - offWhole) + ")")
+            .append(" | ")
+            .append(
+                String.format(Locale.ROOT, "%.1f ms/s", number(summary, "idle_cpu_ms_per_second")))
+            .append(" | ");
+      }
+      md.append(split(summary))
           .append(" | ")
           .append(ms(number(summary, "p50_us")))
           .append(" | ")
@@ -99,15 +131,18 @@ final class RequestCostTable {
                   : list(summary.get("runs")).size())
           .append(" |\n");
     }
-    double full = number(json, "full_added_cpu_us_per_request");
-    double agent = number(json, "agent_added_cpu_us_per_request");
+    String added = steady() ? "_steady_added_cpu_us_per_request" : "_added_cpu_us_per_request";
+    double full = number(json, "full" + added);
+    double agent = number(json, "agent" + added);
     if (Double.isNaN(full)) {
       md.append(
           "\nNo goal judged: the run did not measure the full mode beside monitoring off.\n\n");
     } else {
       md.append("\nGoal: full instrumentation adds at most ")
           .append(us(GOAL_ADDED_US))
-          .append(" of CPU per request: ")
+          .append(" of CPU per request")
+          .append(steady() ? " (at a steady rate)" : "")
+          .append(": ")
           .append(full <= GOAL_ADDED_US ? "**met**" : "**missed**")
           .append(" (")
           .append(signedUs(full))
@@ -123,8 +158,14 @@ final class RequestCostTable {
       }
       md.append(byCycle("full")).append(byCycle("agent")).append("\n\n");
     }
-    byThread(md, modes);
+    byThread(md, modes, steady() ? "steady_" : "");
     return md.toString();
+  }
+
+  /** Whether the run has the steady-rate figures (results from before them do not). */
+  private boolean steady() {
+    return map(json.get("modes")).values().stream()
+        .anyMatch(summary -> map(summary).get("steady_cpu_ms_per_1000_requests") instanceof Number);
   }
 
   /** What was measured per child: whole slices, where the run had them; else {@code --measure}. */
@@ -151,7 +192,8 @@ final class RequestCostTable {
 
   /** The added CPU of {@code mode} cycle by cycle (median and range), for results that have it. */
   private String byCycle(String mode) {
-    Map<String, Object> spread = map(json.get(mode + "_added_cpu_us_per_request_by_cycle"));
+    Map<String, Object> spread =
+        map(json.get(mode + (steady() ? "_steady" : "") + "_added_cpu_us_per_request_by_cycle"));
     if (spread.isEmpty()) {
       return "";
     }
@@ -181,16 +223,22 @@ final class RequestCostTable {
    * Where each mode's CPU went, per request, by kind of thread; left out for results from before
    * the split had kinds.
    */
-  private static void byThread(StringBuilder md, Map<String, Object> modes) {
+  private static void byThread(StringBuilder md, Map<String, Object> modes, String prefix) {
     for (String mode : MODES) {
       if (modes.containsKey(mode)
-          && Double.isNaN(number(map(modes.get(mode)), "request_cpu_ms_per_1000_requests"))) {
+          && Double.isNaN(
+              number(map(modes.get(mode)), prefix + "request_cpu_ms_per_1000_requests"))) {
         return;
       }
     }
     md.append(
-        "Where the CPU went, per request, by the threads that used it (read from `/proc` at the"
-            + " start and end of each cycle; a thread that ended within a cycle is"
+        "Where the CPU went, per request, by the threads that used it ("
+            + (prefix.isEmpty()
+                ? "read from `/proc` at the start and end of each cycle"
+                : "at a steady rate, counted as the total; read from `/proc` at every boundary,"
+                    + " so a kind with little work may come out a little below zero after its"
+                    + " idle work is taken off")
+            + "; a thread that ended within a window is"
             + " missing, so a row may add up to less than the total above). Request threads: the JDK servers' dispatchers and the"
             + " example's handler threads; console writer: the library's console queue; span"
             + " export: the SDK's batch processor, the library's export thread and the OTLP"
@@ -209,7 +257,7 @@ final class RequestCostTable {
       Map<String, Object> summary = map(modes.get(mode));
       md.append("| ").append(describe(mode)).append(" |");
       for (List<String> kind : KINDS) {
-        double value = number(summary, kind.get(0) + "_cpu_ms_per_1000_requests");
+        double value = number(summary, prefix + kind.get(0) + "_cpu_ms_per_1000_requests");
         md.append(' ').append(Double.isNaN(value) ? "n/a" : us(value)).append(" |");
       }
       md.append('\n');

@@ -87,5 +87,24 @@ class RequestCostSmokeTest {
         .isLessThanOrEqualTo(spread.path("median").asDouble())
         .isLessThanOrEqualTo(spread.path("max").asDouble());
     assertThat(json.path("agent_added_cpu_us_per_request").isNumber()).isTrue();
+    // the steady-rate figures: for every mode, every cycle, with the idle rate they subtract
+    assertThat(json.path("idle_seconds").asInt()).isPositive();
+    for (String mode : List.of("off", "full", "agent")) {
+      JsonNode summary = modes.path(mode);
+      assertThat(summary.path("steady_cpu_ms_per_1000_requests").asDouble()).as(mode).isPositive();
+      assertThat(summary.path("idle_cpu_ms_per_second").isNumber()).as(mode).isTrue();
+      assertThat(summary.path("idle_cpu_ms_per_second").asDouble()).as(mode).isNotNegative();
+      assertThat(summary.path("steady_request_cpu_ms_per_1000_requests").asDouble())
+          .as(mode)
+          .isPositive();
+      for (JsonNode cycle : json.path("cycles")) {
+        assertThat(cycle.path("steady").path(mode).asDouble()).as(mode).isPositive();
+      }
+    }
+    JsonNode steadySpread = json.path("full_steady_added_cpu_us_per_request_by_cycle");
+    assertThat(steadySpread.path("min").asDouble())
+        .isLessThanOrEqualTo(steadySpread.path("median").asDouble())
+        .isLessThanOrEqualTo(steadySpread.path("max").asDouble());
+    assertThat(json.path("agent_steady_added_cpu_us_per_request").isNumber()).isTrue();
   }
 }

@@ -64,6 +64,54 @@ class RequestCostTableTest {
   }
 
   @Test
+  void aResultWithSteadyRateFiguresJudgesTheGoalsOnThemAndGivesWholeCyclesBeside() {
+    Map<String, Object> json = result(true);
+    json.put("slice_seconds", 10);
+    json.put("idle_seconds", 30);
+    json.put("cycles", List.of(Map.of(), Map.of()));
+    json.put("full_steady_added_cpu_us_per_request", 30.0);
+    json.put("agent_steady_added_cpu_us_per_request", 45.0);
+    json.put(
+        "full_steady_added_cpu_us_per_request_by_cycle",
+        Map.of("median", 31.0, "min", 20.0, "max", 41.0));
+    json.put(
+        "full_added_cpu_us_per_request_by_cycle", Map.of("median", 78.0, "min", 60.5, "max", 99.0));
+    Map<?, ?> modes = (Map<?, ?>) json.get("modes");
+    steady((Map<?, ?>) modes.get("off"), 380, 2.5, 290);
+    steady((Map<?, ?>) modes.get("full"), 410, 9.0, 295);
+    steady((Map<?, ?>) modes.get("agent"), 425, 3.0, 310);
+
+    String md = new RequestCostTable(json).markdown();
+
+    assertThat(md)
+        .contains("| mode | CPU per request at a steady rate | added to off | over whole cycles")
+        .contains(
+            "| fully instrumented (as shipped) | 410.0 us | +30.0 us | 480.0 us (+80.0 us) | 9.0 ms/s |")
+        .contains("| off + OpenTelemetry Java agent | 425.0 us | +45.0 us | 450.0 us (+50.0 us) |")
+        .contains("at the idle rate measured with all children idle (30 s")
+        .contains(
+            "adds at most 5.0 us of CPU per request (at a steady rate): **missed** (+30.0 us)")
+        .contains("and less than the agent: **met** (agent +45.0 us)")
+        .contains(
+            "Cycle by cycle, fully instrumented (as shipped) adds +31.0 us (median; from +20.0 us to +41.0 us).")
+        // the split by thread is the steady one
+        .contains("| fully instrumented (as shipped) | 295.0 us |")
+        .doesNotContain("| fully instrumented (as shipped) | 301.0 us |");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void steady(
+      Map<?, ?> summary, double cpu, double idleMsPerSecond, double request) {
+    Map<String, Object> mode = (Map<String, Object>) summary;
+    mode.put("steady_cpu_ms_per_1000_requests", cpu);
+    mode.put("idle_cpu_ms_per_second", idleMsPerSecond);
+    for (String kind : KINDS) {
+      mode.put(
+          "steady_" + kind + "_cpu_ms_per_1000_requests", kind.equals("request") ? request : 1.0);
+    }
+  }
+
+  @Test
   void aResultFromBeforeTheKindsHasNoTableByThread() {
     String md = new RequestCostTable(result(false)).markdown();
 
