@@ -301,7 +301,7 @@ public final class RequestCost {
     }
 
     static Child start(Mode mode, Path jar, Path agent, Path log) throws Exception {
-      OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
+      OtlpHttpReceiver receiver = OtlpHttpReceiver.startCounting();
       try {
         return new Child(mode, receiver, ChatProcess.start(mode, jar, agent, receiver.url(), log));
       } catch (Exception | Error e) {

@@ -59,6 +59,18 @@ class ChatServiceWithoutMonitoringTest {
         .hasMessageContaining("on, off");
   }
 
+  @Test
+  void nagleIsTurnedOffForTheJdkServerUnlessTheOperatorChose() {
+    java.util.Properties unset = new java.util.Properties();
+    ChatServiceApp.preferNoDelay(unset);
+    assertThat(unset.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+
+    java.util.Properties chosen = new java.util.Properties();
+    chosen.setProperty("sun.net.httpserver.nodelay", "false");
+    ChatServiceApp.preferNoDelay(chosen);
+    assertThat(chosen.getProperty("sun.net.httpserver.nodelay")).isEqualTo("false");
+  }
+
   private static HttpResponse<String> post(String json) throws IOException, InterruptedException {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/chat"))

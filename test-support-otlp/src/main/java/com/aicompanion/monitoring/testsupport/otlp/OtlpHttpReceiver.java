@@ -20,13 +20,28 @@ import java.util.zip.GZIPInputStream;
  * Stands in for Jaeger, which cannot run here. Tests name it in their class names.
  */
 public final class OtlpHttpReceiver implements AutoCloseable {
-  public final ReceivedSpans spans = new ReceivedSpans();
+  public final ReceivedSpans spans;
   public final ReceivedMetrics metrics = new ReceivedMetrics();
   private HttpServer server;
   private int port;
 
+  private OtlpHttpReceiver(boolean keepSpans) {
+    this.spans = new ReceivedSpans(keepSpans);
+  }
+
+  /** A receiver on a free port that keeps every span it decodes, for tests to read. */
   public static OtlpHttpReceiver start() throws IOException {
-    OtlpHttpReceiver receiver = new OtlpHttpReceiver();
+    OtlpHttpReceiver receiver = new OtlpHttpReceiver(true);
+    receiver.listen(0);
+    return receiver;
+  }
+
+  /**
+   * A receiver on a free port that decodes every span it receives but only counts them ({@link
+   * ReceivedSpans#count()}), for loads of hours or millions of spans, such as benchmarks.
+   */
+  public static OtlpHttpReceiver startCounting() throws IOException {
+    OtlpHttpReceiver receiver = new OtlpHttpReceiver(false);
     receiver.listen(0);
     return receiver;
   }
