@@ -220,36 +220,21 @@ public final class RequestCost {
         if (offSummary == null || !modes.containsKey(mode)) {
           continue;
         }
-        double off = (double) offSummary.get("cpu_ms_per_1000_requests");
-        double cpu = (double) ((Map<?, ?>) modes.get(mode)).get("cpu_ms_per_1000_requests");
-        // ms per 1,000 requests is us per request
-        result.put(mode + "_added_cpu_us_per_request", cpu - off);
-        // the same difference within each cycle, where the two slices ran seconds apart
-        double[] added =
-            byCycle.stream()
-                .mapToDouble(c -> (double) c.get(mode) - (double) c.get("off"))
-                .sorted()
-                .toArray();
-        Map<String, Object> spread = new LinkedHashMap<>();
-        spread.put("median", median(added));
-        spread.put("min", added[0]);
-        spread.put("max", added[added.length - 1]);
-        result.put(mode + "_added_cpu_us_per_request_by_cycle", spread);
-        double offSteady = (double) offSummary.get("steady_cpu_ms_per_1000_requests");
-        double steady =
-            (double) ((Map<?, ?>) modes.get(mode)).get("steady_cpu_ms_per_1000_requests");
-        result.put(mode + "_steady_added_cpu_us_per_request", steady - offSteady);
-        double[] steadyAdded =
-            byCycle.stream()
-                .map(c -> (Map<?, ?>) c.get("steady"))
-                .mapToDouble(c -> (double) c.get(mode) - (double) c.get("off"))
-                .sorted()
-                .toArray();
-        Map<String, Object> steadySpread = new LinkedHashMap<>();
-        steadySpread.put("median", median(steadyAdded));
-        steadySpread.put("min", steadyAdded[0]);
-        steadySpread.put("max", steadyAdded[steadyAdded.length - 1]);
-        result.put(mode + "_steady_added_cpu_us_per_request_by_cycle", steadySpread);
+        Map<?, ?> summary = (Map<?, ?>) modes.get(mode);
+        // ms per 1,000 requests is us per request; over whole cycles, then at a steady rate
+        for (String count : List.of("", "steady_")) {
+          String key = count + "cpu_ms_per_1000_requests";
+          String added = mode + (count.isEmpty() ? "" : "_steady") + "_added_cpu_us_per_request";
+          result.put(added, (double) summary.get(key) - (double) offSummary.get(key));
+          // the same difference within each cycle, where the two slices ran seconds apart
+          result.put(
+              added + "_by_cycle",
+              spread(
+                  byCycle.stream()
+                      .map(c -> count.isEmpty() ? c : (Map<?, ?>) c.get("steady"))
+                      .mapToDouble(c -> (double) c.get(mode) - (double) c.get("off"))
+                      .toArray()));
+        }
       }
     } finally {
       scraper.shutdownNow();
@@ -425,6 +410,17 @@ public final class RequestCost {
     for (Child child : children) {
       child.read();
     }
+  }
+
+  /** Median, min and max of {@code values}. */
+  private static Map<String, Object> spread(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    Map<String, Object> spread = new LinkedHashMap<>();
+    spread.put("median", median(sorted));
+    spread.put("min", sorted[0]);
+    spread.put("max", sorted[sorted.length - 1]);
+    return spread;
   }
 
   private static double median(double[] sorted) {

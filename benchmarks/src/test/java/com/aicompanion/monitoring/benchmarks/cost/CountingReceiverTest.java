@@ -19,16 +19,7 @@ class CountingReceiverTest {
   @Test
   void aCountingReceiverDecodesAndCountsEverySpanAndKeepsNone() throws Exception {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.startCounting()) {
-      SdkTracerProvider provider =
-          SdkTracerProvider.builder()
-              .addSpanProcessor(
-                  BatchSpanProcessor.builder(
-                          OtlpHttpSpanExporter.builder()
-                              .setEndpoint(receiver.url() + "/v1/traces")
-                              .build())
-                      .setMaxExportBatchSize(100)
-                      .build())
-              .build();
+      SdkTracerProvider provider = exportingTo(receiver);
       Tracer tracer = provider.get("counting-receiver-test");
       for (int i = 0; i < 1_234; i++) {
         tracer.spanBuilder("span-" + i).startSpan().end();
@@ -48,15 +39,7 @@ class CountingReceiverTest {
   @Test
   void aKeepingReceiverCountsWhatItKeeps() throws Exception {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
-      SdkTracerProvider provider =
-          SdkTracerProvider.builder()
-              .addSpanProcessor(
-                  BatchSpanProcessor.builder(
-                          OtlpHttpSpanExporter.builder()
-                              .setEndpoint(receiver.url() + "/v1/traces")
-                              .build())
-                      .build())
-              .build();
+      SdkTracerProvider provider = exportingTo(receiver);
       provider.get("counting-receiver-test").spanBuilder("one").startSpan().end();
       assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       provider.close();
@@ -64,5 +47,18 @@ class CountingReceiverTest {
       assertThat(receiver.spans.count()).isEqualTo(1).isEqualTo(receiver.spans.all().size());
       assertThat(receiver.spans.named("one")).isPresent();
     }
+  }
+
+  /** The SDK exporting to {@code receiver} over OTLP/HTTP, in batches of at most 100 spans. */
+  private static SdkTracerProvider exportingTo(OtlpHttpReceiver receiver) {
+    return SdkTracerProvider.builder()
+        .addSpanProcessor(
+            BatchSpanProcessor.builder(
+                    OtlpHttpSpanExporter.builder()
+                        .setEndpoint(receiver.url() + "/v1/traces")
+                        .build())
+                .setMaxExportBatchSize(100)
+                .build())
+        .build();
   }
 }
