@@ -131,6 +131,14 @@ final class RequestCostTable {
                   : list(summary.get("runs")).size())
           .append(" |\n");
     }
+    if (!Double.isNaN(off)) {
+      // the issue asks for CPU-seconds per 1,000 requests: the same figure, other units
+      md.append("\nus of CPU per request are ms per 1,000 requests: monitoring off ")
+          .append(us(off))
+          .append(
+              String.format(
+                  Locale.ROOT, " is %.3f CPU-seconds per 1,000 requests.\n", off / 1_000));
+    }
     String added = steady() ? "_steady_added_cpu_us_per_request" : "_added_cpu_us_per_request";
     double full = number(json, "full" + added);
     double agent = number(json, "agent" + added);

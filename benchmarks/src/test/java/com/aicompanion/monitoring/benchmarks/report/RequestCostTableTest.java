@@ -87,6 +87,7 @@ class RequestCostTableTest {
         .contains("| mode | CPU per request at a steady rate | added to off | over whole cycles")
         .contains(
             "| fully instrumented (as shipped) | 410.0 us | +30.0 us | 480.0 us (+80.0 us) | 9.0 ms/s |")
+        .contains("monitoring off 380.0 us is 0.380 CPU-seconds per 1,000 requests.")
         .contains("| off + OpenTelemetry Java agent | 425.0 us | +45.0 us | 450.0 us (+50.0 us) |")
         .contains("at the idle rate measured with all children idle (30 s")
         .contains(
