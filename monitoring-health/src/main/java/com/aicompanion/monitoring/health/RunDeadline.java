@@ -30,7 +30,12 @@ final class RunDeadline {
    */
   static Duration ioTimeout(Duration own) {
     Long deadline = DEADLINE.get();
-    long nanos = own.toNanos();
+    long nanos;
+    try {
+      nanos = own.toNanos();
+    } catch (ArithmeticException overAboutThreeCenturies) {
+      nanos = Long.MAX_VALUE; // the run's deadline, if any, bounds it below
+    }
     if (deadline != null) {
       long remaining = deadline - System.nanoTime();
       nanos = Math.min(nanos, remaining - margin(remaining));

@@ -225,7 +225,12 @@ public final class RequestCost {
         for (String count : List.of("", "steady_")) {
           String key = count + "cpu_ms_per_1000_requests";
           String added = mode + (count.isEmpty() ? "" : "_steady") + "_added_cpu_us_per_request";
-          result.put(added, (double) summary.get(key) - (double) offSummary.get(key));
+          double cpu = (double) summary.get(key);
+          double off = (double) offSummary.get(key);
+          if (cpu < 0 || off < 0) {
+            continue; // a mode that answered no request (-1) has no cost to compare
+          }
+          result.put(added, cpu - off);
           // the same difference within each cycle, where the two slices ran seconds apart
           result.put(
               added + "_by_cycle",

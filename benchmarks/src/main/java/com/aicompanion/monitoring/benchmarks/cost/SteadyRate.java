@@ -10,9 +10,10 @@ import java.util.TreeMap;
  * What a child's requests cost at a steady request rate, from CPU readings taken for all children
  * at every boundary between the windows of a side-by-side run: each slice of the child's load, plus
  * the window right after it (the export of the slice's last spans, which leave in batches up to 5 s
- * later) less the child's background work in that window, which its idle rate gives. The background
- * work of the slice's own seconds stays in: at a steady rate a service does that work once per
- * second of load, and no more.
+ * later) less the child's background work in that window, which its idle rate gives (an idle window
+ * right after a slice is no tail: the harness lets the spans settle first; a next slice of the same
+ * child already holds the tail in its own CPU). The background work of the slice's own seconds
+ * stays in: at a steady rate a service does that work once per second of load, and no more.
  *
  * <pre>{@code
  * SteadyRate.Result full = SteadyRate.of(windows, readingsOfFull, 1);
@@ -57,7 +58,8 @@ final class SteadyRate {
   /**
    * A child's steady-rate figures: its CPU (total and by kind of thread; a kind may come out a
    * little below zero, as the idle rate it subtracts is itself measured), the requests of its
-   * slices, its idle CPU in ms per second, and the us per request of each cycle's slice.
+   * slices, its idle CPU in ms per second, and the us per request of its slices in each cycle of
+   * the run, at index {@code cycle - 1} (-1 for a cycle in which it answered no request).
    */
   record Result(
       Duration cpu,
@@ -113,7 +115,9 @@ final class SteadyRate {
     Duration cpu = Duration.ZERO;
     Map<String, Duration> kinds = zeroKinds();
     long requests = 0;
-    List<Double> byCycle = new ArrayList<>();
+    // per cycle (from 1): the CPU and requests of the child's slices in it
+    Map<Integer, Duration> cycleCpu = new TreeMap<>();
+    Map<Integer, Long> cycleRequests = new TreeMap<>();
     for (int i = 0; i < windows.size(); i++) {
       Window window = windows.get(i);
       if (window.kind() != Kind.SLICE || window.owner() != child) {
@@ -142,7 +146,14 @@ final class SteadyRate {
       cpu = cpu.plus(slice);
       sliceKinds.forEach((kind, d) -> kinds.merge(kind, d, Duration::plus));
       requests += window.requests();
-      byCycle.add(window.requests() == 0 ? -1.0 : slice.toNanos() / 1e3 / window.requests());
+      cycleCpu.merge(window.cycle(), slice, Duration::plus);
+      cycleRequests.merge(window.cycle(), window.requests(), Long::sum);
+    }
+    int cycles = windows.stream().mapToInt(Window::cycle).max().orElse(0);
+    List<Double> byCycle = new ArrayList<>();
+    for (int cycle = 1; cycle <= cycles; cycle++) {
+      long n = cycleRequests.getOrDefault(cycle, 0L);
+      byCycle.add(n == 0 ? -1.0 : cycleCpu.get(cycle).toNanos() / 1e3 / n);
     }
     double idleMsPerSecond = idleCpu.toNanos() / 1e6 / (idleNanos / 1e9);
     return new Result(cpu, kinds, requests, idleMsPerSecond, byCycle);

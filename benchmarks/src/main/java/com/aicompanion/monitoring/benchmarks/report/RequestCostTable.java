@@ -49,8 +49,8 @@ final class RequestCostTable {
             steady()
                 ? " CPU is the child's user + system time from the OS, read for all children at"
                     + " every boundary between slices, at a steady rate: each slice of the"
-                    + " child's load plus the slice after it (the export of its last spans, which"
-                    + " leave up to 5 s later) less the child's idle work in that time, at the idle"
+                    + " child's load plus the window after it (the next slice, or the settling"
+                    + " after the last: the export of its last spans, which leave up to 5 s later) less the child's idle work in that time, at the idle"
                     + " rate measured with all children idle ("
                     + json.get("idle_seconds")
                     + " s, half before the first slice and half after the last), over the"
@@ -119,7 +119,7 @@ final class RequestCostTable {
                 String.format(Locale.ROOT, "%.1f ms/s", number(summary, "idle_cpu_ms_per_second")))
             .append(" | ");
       }
-      md.append(split(summary))
+      md.append(split(summary, steady() ? "steady_" : ""))
           .append(" | ")
           .append(ms(number(summary, "p50_us")))
           .append(" | ")
@@ -274,9 +274,9 @@ final class RequestCostTable {
   }
 
   /** JIT and GC CPU per request, from the harness's per-thread split; "n/a" for older results. */
-  private static String split(Map<String, Object> summary) {
-    double jit = number(summary, "jit_cpu_ms_per_1000_requests");
-    double gc = number(summary, "gc_cpu_ms_per_1000_requests");
+  private static String split(Map<String, Object> summary, String prefix) {
+    double jit = number(summary, prefix + "jit_cpu_ms_per_1000_requests");
+    double gc = number(summary, prefix + "gc_cpu_ms_per_1000_requests");
     if (Double.isNaN(jit) || Double.isNaN(gc)) {
       return "n/a";
     }
