@@ -168,9 +168,10 @@ final class ChatProcess implements AutoCloseable {
 
   /**
    * The CPU the child's threads used between two {@link #threads()} snapshots, by kind: a thread
-   * alive at both counts what it used in between, a thread started in between all it used; a thread
-   * that ended in between is missing (its CPU since {@code before} is not known), so the sum may be
-   * below the process's CPU, never a kind below zero. Every kind is present.
+   * alive at both counts what it used in between (under its kind at the second snapshot), a thread
+   * started in between all it used (also one whose id the system gave again); a thread that ended
+   * in between is missing (its CPU since {@code before} is not known), so the sum may be below the
+   * process's CPU, never a kind below zero. Every kind is present.
    */
   static Map<String, Duration> byKind(Map<String, ThreadCpu> before, Map<String, ThreadCpu> after) {
     Map<String, Duration> kinds = new java.util.TreeMap<>();
@@ -178,11 +179,14 @@ final class ChatProcess implements AutoCloseable {
     after.forEach(
         (tid, now) -> {
           ThreadCpu then = before.get(tid);
+          // less CPU than before under the same id: a new thread the system gave that id again,
+          // all of its CPU is new; otherwise what it used since, under its kind now (a thread
+          // renamed in between moves to its new kind with its CPU since, not its whole life's)
           Duration used =
-              then == null || !then.kind().equals(now.kind())
+              then == null || now.cpu().compareTo(then.cpu()) < 0
                   ? now.cpu()
                   : now.cpu().minus(then.cpu());
-          kinds.merge(now.kind(), used.isNegative() ? Duration.ZERO : used, Duration::plus);
+          kinds.merge(now.kind(), used, Duration::plus);
         });
     return kinds;
   }

@@ -51,7 +51,8 @@ class ThreadKindTest {
             // ends before the second read: its 300 ms are not taken out of span export
             "11", new ThreadCpu("spans", Duration.ofMillis(300)),
             "12", new ThreadCpu("spans", Duration.ofMillis(40)),
-            "14", new ThreadCpu("jit", Duration.ofMillis(900)));
+            "14", new ThreadCpu("jit", Duration.ofMillis(900)),
+            "15", new ThreadCpu("other", Duration.ofMillis(100)));
     Map<String, ThreadCpu> after =
         Map.of(
             "10", new ThreadCpu("request", Duration.ofMillis(650)),
@@ -59,7 +60,9 @@ class ThreadKindTest {
             // started in between: all it used counts
             "13", new ThreadCpu("spans", Duration.ofMillis(20)),
             // a thread id the system gave again, to a thread of another kind
-            "14", new ThreadCpu("console", Duration.ofMillis(5)));
+            "14", new ThreadCpu("console", Duration.ofMillis(5)),
+            // renamed in between: its 30 ms since the first read move to its new kind, not 130
+            "15", new ThreadCpu("request", Duration.ofMillis(130)));
 
     Map<String, Duration> kinds = ChatProcess.byKind(Map.of(), Map.of());
     assertThat(kinds)
@@ -67,7 +70,8 @@ class ThreadKindTest {
         .allSatisfy((k, d) -> assertThat(d).isZero());
 
     kinds = ChatProcess.byKind(before, after);
-    assertThat(kinds.get("request")).isEqualTo(Duration.ofMillis(150));
+    assertThat(kinds.get("request")).isEqualTo(Duration.ofMillis(150 + 30));
+    assertThat(kinds.get("other")).isZero();
     assertThat(kinds.get("spans")).isEqualTo(Duration.ofMillis(50));
     assertThat(kinds.get("console")).isEqualTo(Duration.ofMillis(5));
     assertThat(kinds.get("jit")).isZero();
