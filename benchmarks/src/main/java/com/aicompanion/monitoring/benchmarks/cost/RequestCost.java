@@ -269,10 +269,8 @@ public final class RequestCost {
     final Map<String, Duration> kinds = new LinkedHashMap<>();
     final List<long[]> latencies = new ArrayList<>();
 
-    /** The child's CPU, and each thread's, when the current cycle began. */
-    private Duration cpuMark;
-
-    private Map<String, ChatProcess.ThreadCpu> threadsMark;
+    /** The reading the current cycle began with. */
+    private SteadyRate.Reading cycleStart;
 
     /** The child's CPU at every boundary between windows of the measured part. */
     final List<SteadyRate.Reading> readings = new ArrayList<>();
@@ -329,9 +327,7 @@ public final class RequestCost {
 
     /** Takes the last boundary's reading as the start of a cycle. */
     void mark() {
-      SteadyRate.Reading last = readings.get(readings.size() - 1);
-      cpuMark = last.cpu();
-      threadsMark = last.threads();
+      cycleStart = readings.get(readings.size() - 1);
     }
 
     /**
@@ -354,14 +350,11 @@ public final class RequestCost {
      */
     double endCycle() {
       SteadyRate.Reading last = readings.get(readings.size() - 1);
-      Duration now = last.cpu();
-      Map<String, ChatProcess.ThreadCpu> threads = last.threads();
-      Duration used = now.minus(cpuMark);
+      Duration used = last.cpu().minus(cycleStart.cpu());
       cpu = cpu.plus(used);
-      ChatProcess.byKind(threadsMark, threads)
+      ChatProcess.byKind(cycleStart.threads(), last.threads())
           .forEach((kind, d) -> kinds.merge(kind, d, Duration::plus));
-      cpuMark = now;
-      threadsMark = threads;
+      cycleStart = last;
       return cycleRequests == 0 ? -1.0 : used.toNanos() / 1e6 / cycleRequests * 1_000;
     }
 

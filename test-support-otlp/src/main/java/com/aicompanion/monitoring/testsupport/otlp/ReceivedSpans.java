@@ -64,30 +64,21 @@ public final class ReceivedSpans {
   }
 
   public void add(ExportTraceServiceRequest request) {
-    if (!keep) {
-      int n = 0;
-      for (ResourceSpans rs : request.getResourceSpansList()) {
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-          n += ss.getSpansCount();
-        }
-      }
-      synchronized (this) {
-        requests++;
-        counted += n;
-      }
-      return;
-    }
+    int n = 0;
     List<Received> batch = new ArrayList<>();
     for (ResourceSpans rs : request.getResourceSpansList()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
-        for (Span span : ss.getSpansList()) {
-          batch.add(new Received(rs.getResource(), span));
+        n += ss.getSpansCount();
+        if (keep) {
+          for (Span span : ss.getSpansList()) {
+            batch.add(new Received(rs.getResource(), span));
+          }
         }
       }
     }
     synchronized (this) {
       requests++;
-      counted += batch.size();
+      counted += n;
       spans.addAll(batch);
     }
   }
