@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * The instrumenter is rebuilt only when that instance changes; none while it is the no-op, so that
  * a service without tracing pays for metrics only.
  *
+ * <p>Reading the global takes {@code GlobalOpenTelemetry}'s lock ({@code getOrNoop} is
+ * synchronized), which every request would otherwise contend for. Since OpenTelemetry lets the
+ * global be set once per JVM, an instance other than the no-op, once read, is kept for good ({@code
+ * GlobalOpenTelemetry.resetForTest()} is not followed); only while the global is unset, or the
+ * no-op, is it read again on each call, so that tracing installed later is seen at once.
+ *
  * <pre>{@code
  * Telemetry<Call, Integer> t = new Telemetry<>(null, otel -> ServerInstrumenter.create(otel));
  * Instrumenter<Call, Integer> i = t.instrumenter();   // null: no tracing
@@ -23,7 +29,12 @@ public final class Telemetry<Q, R> {
   /** The instrumentation scope name of the spans. */
   public static final String SCOPE = "com.aicompanion.monitoring.http";
 
-  private record Built<Q, R>(OpenTelemetry otel, @Nullable Instrumenter<Q, R> instrumenter) {}
+  /**
+   * @param settled whether {@code otel} can no longer change: given to the builder, or a global
+   *     other than the no-op
+   */
+  private record Built<Q, R>(
+      OpenTelemetry otel, @Nullable Instrumenter<Q, R> instrumenter, boolean settled) {}
 
   private final @Nullable OpenTelemetry fixed;
   private final Function<OpenTelemetry, Instrumenter<Q, R>> factory;
@@ -37,12 +48,17 @@ public final class Telemetry<Q, R> {
 
   /** The current instrumenter, or null when the OpenTelemetry in use is the no-op. */
   public @Nullable Instrumenter<Q, R> instrumenter() {
-    OpenTelemetry otel = fixed != null ? fixed : GlobalOpenTelemetry.getOrNoop();
     Built<Q, R> b = built;
+    if (b != null && b.settled) {
+      return b.instrumenter;
+    }
+    OpenTelemetry otel = fixed != null ? fixed : GlobalOpenTelemetry.getOrNoop();
     if (b == null || b.otel != otel) {
       b =
           new Built<>(
-              otel, otel.getTracerProvider() == TracerProvider.noop() ? null : factory.apply(otel));
+              otel,
+              otel.getTracerProvider() == TracerProvider.noop() ? null : factory.apply(otel),
+              fixed != null || otel != OpenTelemetry.noop());
       built = b;
     }
     return b.instrumenter;
