@@ -5,7 +5,8 @@
 #                                # log shipping with a live OpenSearch node (~6 min), what
 #                                # monitoring costs a chat request, off/full/agent (~10 min:
 #                                # 3 children side by side, 120 s warm-up + 60 s measured each,
-#                                # in alternating 10 s slices)
+#                                # in alternating 10 s slices), the instrumentations against
+#                                # the paths they replace in paired JMH forks (~25 min)
 #   benchmarks/run.sh --quick    # the same with tiny iterations, to check that it all works
 #   JMH_REGEX=CounterBenchmark benchmarks/run.sh   # JMH restricted to a regex (harness still runs)
 #   SKIP_HARNESS=1 benchmarks/run.sh               # JMH and the report only
@@ -66,6 +67,11 @@ if [[ -z ${SKIP_HARNESS:-} ]]; then
   java -cp "$jar" com.aicompanion.monitoring.benchmarks.shipping.ShippingRates \
     "$results/shipping.json" "${harness_opts[@]}" >"$results/shipping.log" 2>&1 \
     || { tail -50 "$results/shipping.log" >&2; exit 1; }
+  # The HTTP client wrapper, the LangChain4j listener and the server filter against the paths they
+  # replace, over loopback, in pairs of adjacent JMH forks (~25 min: 6 comparisons x 6 pairs).
+  java -cp "$jar" com.aicompanion.monitoring.benchmarks.paired.PairedRuns \
+    "$results/paired.json" "${harness_opts[@]}" >"$results/paired.log" 2>&1 \
+    || { tail -50 "$results/paired.log" >&2; exit 1; }
   # What monitoring costs a request: the chat example's jar in child JVMs, monitoring off, fully
   # instrumented, and under the OpenTelemetry Java agent, side by side at the same fixed rate,
   # measured in alternating 10 s slices (~10 min).

@@ -2,16 +2,13 @@ package com.aicompanion.monitoring.benchmarks.http;
 
 import com.aicompanion.monitoring.Monitor;
 import com.aicompanion.monitoring.http.HttpClientInstrumentation;
-import com.aicompanion.monitoring.tracing.Tracing;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,11 +51,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HttpClientWrapperBenchmark {
   private static final byte[] BODY = "{\"id\":\"m-1\"}".getBytes(StandardCharsets.UTF_8);
 
-  /** {@code otlp}: spans through the batch pipeline (to a closed port); {@code none}: no spans. */
+  /**
+   * {@code otlp}: spans through the batch processor and OTLP/HTTP to a live receiver; {@code none}:
+   * spans made and ended, not exported ({@link BenchmarkTracing}).
+   */
   @Param({"otlp", "none"})
   public String exporter;
 
-  private Tracing tracing;
+  private BenchmarkTracing tracing;
   private PrometheusMeterRegistry registry;
   private ExecutorService executor;
   private HttpServer server;
@@ -70,18 +70,7 @@ public class HttpClientWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = probe.getLocalPort();
-    }
-    tracing =
-        Tracing.builder("benchmark")
-            .otlpEndpoint(URI.create("http://127.0.0.1:" + closedPort))
-            .meterRegistry(new SimpleMeterRegistry())
-            .shutdownHook(false)
-            .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
-            .otelProperty("otel.traces.exporter", exporter)
-            .install();
+    tracing = BenchmarkTracing.install(exporter);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Monitor monitor = Monitor.create(registry);
     executor = Executors.newFixedThreadPool(4);

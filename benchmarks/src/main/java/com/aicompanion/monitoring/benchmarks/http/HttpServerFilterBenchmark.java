@@ -3,13 +3,11 @@ package com.aicompanion.monitoring.benchmarks.http;
 import com.aicompanion.monitoring.Monitor;
 import com.aicompanion.monitoring.http.HttpServerInstrumentation;
 import com.aicompanion.monitoring.tracing.Spans;
-import com.aicompanion.monitoring.tracing.Tracing;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,11 +67,14 @@ public class HttpServerFilterBenchmark {
   private static final byte[] BODY =
       "{\"conversation_id\":\"c-1\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
 
-  /** {@code otlp}: spans through the batch pipeline (to a closed port); {@code none}: no spans. */
+  /**
+   * {@code otlp}: spans through the batch processor and OTLP/HTTP to a live receiver; {@code none}:
+   * spans made and ended, not exported ({@link BenchmarkTracing}).
+   */
   @Param({"otlp", "none"})
   public String exporter;
 
-  private Tracing tracing;
+  private BenchmarkTracing tracing;
   private PrometheusMeterRegistry registry;
   private Monitor monitor;
   private ExecutorService executor;
@@ -91,18 +91,7 @@ public class HttpServerFilterBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = probe.getLocalPort();
-    }
-    tracing =
-        Tracing.builder("benchmark")
-            .otlpEndpoint(URI.create("http://127.0.0.1:" + closedPort))
-            .meterRegistry(new SimpleMeterRegistry())
-            .shutdownHook(false)
-            .otelProperty("otel.java.exporter.otlp.retry.disabled", "true")
-            .otelProperty("otel.traces.exporter", exporter)
-            .install();
+    tracing = BenchmarkTracing.install(exporter);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     monitor = Monitor.create(registry);
     executor = Executors.newFixedThreadPool(4);

@@ -65,6 +65,7 @@ public class LangChain4jListenerBenchmark {
   private PrometheusMeterRegistry registry;
   private ChatModel plainHttp;
   private ChatModel monitoredHttp;
+  private ChatModel noOpHttp;
   private ChatModel plainStub;
   private ChatModel monitoredStub;
 
@@ -90,6 +91,7 @@ public class LangChain4jListenerBenchmark {
     String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     plainHttp = openAi(baseUrl, List.of());
     monitoredHttp = openAi(baseUrl, List.of(listener));
+    noOpHttp = openAi(baseUrl, List.of(new ChatModelListener() {}));
     plainStub = new Stub(List.of());
     monitoredStub = new Stub(List.of(listener));
   }
@@ -121,6 +123,15 @@ public class LangChain4jListenerBenchmark {
   @Benchmark
   public String openAiLoopbackWithListener() {
     return monitoredHttp.chat("Hello?");
+  }
+
+  /**
+   * The same with a listener that does nothing: what LangChain4j's listener plumbing costs by
+   * itself, the floor for any listener.
+   */
+  @Benchmark
+  public String openAiLoopbackWithNoOpListener() {
+    return noOpHttp.chat("Hello?");
   }
 
   /** An in-process model that answers at once, no listener. */

@@ -15,8 +15,9 @@ import java.util.Set;
  * benchmarks/run.sh} left in {@code benchmarks/results/}: JMH's JSON at 1 and 2 threads ({@code
  * jmh-t1.json}, {@code jmh-t2.json}), the stack profiles of missed targets ({@code stack.txt}), the
  * scale harness's {@code scale.json} and {@code scale-nodelay.json}, the shipping harness's {@code
- * shipping.json} (its own date and load, since it can be rerun alone), and {@code machine.txt}. The
- * hand-written analysis in {@code benchmarks/NOTES.md} is appended as it is.
+ * shipping.json} (its own date and load, since it can be rerun alone), {@code PairedRuns}'s {@code
+ * paired.json}, and {@code machine.txt}. The hand-written analysis in {@code benchmarks/NOTES.md}
+ * is appended as it is.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar \
@@ -98,6 +99,14 @@ public final class ReportGenerator {
               .markdown());
     } else {
       md.append("Not measured in this run (no `benchmarks/results/shipping.json`).\n\n");
+    }
+    md.append("## Instrumentations against the paths they replace (`PairedRuns`)\n\n");
+    Path paired = results.resolve("paired.json");
+    if (Files.isRegularFile(paired)) {
+      md.append(
+          new PairedTable(mapper.readValue(paired.toFile(), new TypeReference<>() {})).markdown());
+    } else {
+      md.append("Not measured in this run (no `benchmarks/results/paired.json`).\n\n");
     }
     md.append("## What monitoring costs a request (`RequestCost`)\n\n");
     Path cost = results.resolve("request-cost.json");
