@@ -98,7 +98,8 @@ public final class PairedRuns {
   private PairedRuns() {}
 
   /**
-   * The command line: the output file, then {@code --pairs=N}, {@code --only=a,b}, {@code --quick}.
+   * The command line: the output file, {@code --pairs=N}, {@code --warmup=SECONDS}, {@code
+   * --only=a,b} and {@code --quick}, in any order.
    */
   record Options(Path output, int pairs, int warmupSeconds, Set<String> only, boolean quick) {
     static Options parse(String... args) {
@@ -112,29 +113,12 @@ public final class PairedRuns {
         if (arg.equals("--quick")) {
           quick = true;
         } else if (arg.startsWith("--pairs=")) {
-          String value = arg.substring("--pairs=".length());
-          try {
-            pairs = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            pairs = 0;
-          }
-          if (pairs < 1) {
-            throw new IllegalArgumentException(
-                "--pairs must be a whole number of at least 1, was " + value);
-          }
+          pairs = atLeastOne(arg, "--pairs", "a whole number of at least 1");
         } else if (arg.startsWith("--warmup=")) {
-          String value = arg.substring("--warmup=".length());
-          try {
-            warmup = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            warmup = 0;
-          }
-          if (warmup < 1) {
-            throw new IllegalArgumentException(
-                "--warmup must be a whole number of seconds, at least 1, was " + value);
-          }
+          warmup = atLeastOne(arg, "--warmup", "a whole number of seconds, at least 1");
         } else if (arg.startsWith("--only=")) {
-          only = Set.of(arg.substring("--only=".length()).split(","));
+          // a name given twice is the same comparison (Set.of would throw on it)
+          only = Set.copyOf(List.of(arg.substring("--only=".length()).split(",")));
           if (!names.containsAll(only)) {
             throw new IllegalArgumentException(
                 "--only takes comparisons among " + names + ", was " + only);
@@ -154,6 +138,21 @@ public final class PairedRuns {
                 + " [--warmup=SECONDS] [--only=a,b] [--quick]");
       }
       return new Options(output, quick ? 1 : pairs, warmup, only, quick);
+    }
+
+    /** The value of {@code option=value} in {@code arg}, a whole number of at least 1. */
+    private static int atLeastOne(String arg, String option, String rule) {
+      String value = arg.substring(option.length() + 1);
+      int n;
+      try {
+        n = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        n = 0;
+      }
+      if (n < 1) {
+        throw new IllegalArgumentException(option + " must be " + rule + ", was " + value);
+      }
+      return n;
     }
   }
 

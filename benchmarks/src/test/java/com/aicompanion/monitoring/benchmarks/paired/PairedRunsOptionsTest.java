@@ -25,6 +25,9 @@ class PairedRunsOptionsTest {
     assertThat(o.pairs()).isEqualTo(3);
     assertThat(o.warmupSeconds()).isEqualTo(20);
     assertThat(o.only()).isEqualTo(Set.of("client", "filter"));
+    assertThat(PairedRuns.Options.parse("o.json", "--only=client,client").only())
+        .as("a name given twice")
+        .isEqualTo(Set.of("client"));
 
     assertThat(PairedRuns.Options.parse("o.json", "--pairs=5", "--quick").pairs())
         .as("quick runs one short pair")
