@@ -148,10 +148,11 @@ final class TracingInstaller {
           LOG.warn(
               "GlobalOpenTelemetry was already fixed to the no-op by a GlobalOpenTelemetry.get()"
                   + " that ran before {} was installed, and OpenTelemetry allows no replacement:"
-                  + " tracers taken from GlobalOpenTelemetry stay no-op, while Spans, the GenAI"
-                  + " spans and this library's instrumentation use {}. Start monitoring before any"
-                  + " code calls GlobalOpenTelemetry.get() (e.g. in a static field) to trace"
-                  + " those too",
+                  + " tracers taken from GlobalOpenTelemetry stay no-op, and so do the HTTP"
+                  + " filters and client wrapper of monitoring-http unless given"
+                  + " .openTelemetry(tracing.openTelemetry()); Spans, the GenAI spans and the JDBC"
+                  + " instrumentation use {}. Start monitoring before any code calls"
+                  + " GlobalOpenTelemetry.get() (e.g. in a static field) to trace them all",
               owner,
               owner);
         }

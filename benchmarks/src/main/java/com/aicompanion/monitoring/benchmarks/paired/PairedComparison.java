@@ -43,16 +43,21 @@ public final class PairedComparison {
    * Adds one pair of forks' scores.
    *
    * @throws IllegalArgumentException when a score is not a positive finite number (a fork that
-   *     measured nothing)
+   *     measured nothing), or their ratio is not finite
    */
   public void add(double anchorScore, double oursScore) {
-    if (!(anchorScore > 0) || !(oursScore > 0) || Double.isInfinite(anchorScore + oursScore)) {
+    if (!(anchorScore > 0 && Double.isFinite(anchorScore))
+        || !(oursScore > 0 && Double.isFinite(oursScore))) {
       throw new IllegalArgumentException(
           name
               + ": a pair of scores must both be positive and finite, was "
               + anchorScore
               + " and "
               + oursScore);
+    }
+    if (!Double.isFinite(oursScore / anchorScore)) {
+      throw new IllegalArgumentException(
+          name + ": the ratio of " + oursScore + " to " + anchorScore + " is not a finite number");
     }
     pairs.add(new double[] {anchorScore, oursScore});
   }
@@ -84,7 +89,10 @@ public final class PairedComparison {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    // a + (b - a) / 2: the mean of two middle values without overflowing for huge ones
+    return sorted.length % 2 == 1
+        ? sorted[mid]
+        : sorted[mid - 1] + (sorted[mid] - sorted[mid - 1]) / 2;
   }
 
   /** The comparison as the JSON object {@link PairedRuns} writes and the report reads. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,8 @@ public final class PairedRuns {
 
   /**
    * The command line: the output file, {@code --pairs=N}, {@code --warmup=SECONDS}, {@code
-   * --only=a,b} and {@code --quick}, in any order.
+   * --only=a,b} and {@code --quick}, in any order; a repeated option keeps its last value; {@code
+   * --quick} runs one pair of 200 ms forks whatever {@code --pairs} and {@code --warmup} say.
    */
   record Options(Path output, int pairs, int warmupSeconds, Set<String> only, boolean quick) {
     static Options parse(String... args) {
@@ -117,13 +119,21 @@ public final class PairedRuns {
         } else if (arg.startsWith("--warmup=")) {
           warmup = atLeastOne(arg, "--warmup", "a whole number of seconds, at least 1");
         } else if (arg.startsWith("--only=")) {
-          // a name given twice is the same comparison (Set.of would throw on it)
-          only = Set.copyOf(List.of(arg.substring("--only=".length()).split(",")));
+          // a name given twice is the same comparison; empty names (",client", "client,") are none
+          only =
+              Arrays.stream(arg.substring("--only=".length()).split(","))
+                  .map(String::strip)
+                  .filter(n -> !n.isEmpty())
+                  .collect(Collectors.toSet());
+          if (only.isEmpty()) {
+            throw new IllegalArgumentException(
+                "--only takes one or more comparisons among " + names + ", was empty");
+          }
           if (!names.containsAll(only)) {
             throw new IllegalArgumentException(
                 "--only takes comparisons among " + names + ", was " + only);
           }
-        } else if (arg.startsWith("--")) {
+        } else if (arg.startsWith("-")) {
           throw new IllegalArgumentException(
               "unknown option " + arg + ": use --pairs=N, --warmup=SECONDS, --only=a,b or --quick");
         } else if (output == null) {
@@ -147,7 +157,9 @@ public final class PairedRuns {
       try {
         n = Integer.parseInt(value);
       } catch (NumberFormatException e) {
-        n = 0;
+        throw new IllegalArgumentException(
+            option + " must be " + rule + " and at most " + Integer.MAX_VALUE + ", was " + value,
+            e);
       }
       if (n < 1) {
         throw new IllegalArgumentException(option + " must be " + rule + ", was " + value);

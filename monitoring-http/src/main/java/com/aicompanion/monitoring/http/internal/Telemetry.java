@@ -9,10 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The OpenTelemetry an instrumentation uses and the {@link Instrumenter} built on it: the one given
- * to the builder, else the global one as {@code Spans} finds it ({@code GlobalOpenTelemetry}, which
- * the monitoring-tracing {@code Tracing} switches on install and close), read without fixing it.
- * The instrumenter is rebuilt only when that instance changes; none while it is the no-op, so that
- * a service without tracing pays for metrics only.
+ * to the builder, else {@code GlobalOpenTelemetry} (the monitoring-tracing {@code Tracing}
+ * registers one delegating instance there and switches what it forwards to on install and close; or
+ * the Java agent's), read without fixing it. Unlike {@code Spans}, it does not see a {@code
+ * Tracing} that could not become the global (an early {@code GlobalOpenTelemetry.get()} fixed the
+ * no-op, or {@code registerGlobal(false)}): give that one to the builder. The instrumenter is
+ * rebuilt only when that instance changes; none while it is the no-op, so that a service without
+ * tracing pays for metrics only.
  *
  * <p>Reading the global takes {@code GlobalOpenTelemetry}'s lock ({@code getOrNoop} is
  * synchronized), which every request would otherwise contend for. Since OpenTelemetry lets the
@@ -53,15 +56,29 @@ public final class Telemetry<Q, R> {
       return b.instrumenter;
     }
     OpenTelemetry otel = fixed != null ? fixed : GlobalOpenTelemetry.getOrNoop();
-    if (b == null || b.otel != otel) {
-      b =
-          new Built<>(
-              otel,
-              otel.getTracerProvider() == TracerProvider.noop() ? null : factory.apply(otel),
-              fixed != null || otel != OpenTelemetry.noop());
-      built = b;
+    if (b != null && b.otel == otel) {
+      return b.instrumenter;
     }
-    return b.instrumenter;
+    return rebuild(otel).instrumenter;
+  }
+
+  /**
+   * Builds for {@code otel} unless another thread already has: one build per change, and a settled
+   * instance is never replaced (a thread that read the unset global just before it was set must not
+   * put the no-op back).
+   */
+  private synchronized Built<Q, R> rebuild(OpenTelemetry otel) {
+    Built<Q, R> b = built;
+    if (b != null && (b.settled || b.otel == otel)) {
+      return b;
+    }
+    b =
+        new Built<>(
+            otel,
+            otel.getTracerProvider() == TracerProvider.noop() ? null : factory.apply(otel),
+            fixed != null || otel != OpenTelemetry.noop());
+    built = b;
+    return b;
   }
 
   /** The OpenTelemetry behind {@link #instrumenter()}, for propagation. */
