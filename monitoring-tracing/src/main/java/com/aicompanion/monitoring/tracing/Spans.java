@@ -53,6 +53,11 @@ import org.jspecify.annotations.Nullable;
  * <p>An exception thrown by the work is recorded as an {@code exception} event with status ERROR
  * and {@code error.type}, then rethrown unchanged. Without tracing installed every helper still
  * runs the work, with no-op spans.
+ *
+ * <p>{@code GlobalOpenTelemetry} is read under its lock ({@code getOrNoop} is synchronized), so the
+ * global, once set, is kept (OpenTelemetry allows one {@code set} per JVM; {@code resetForTest()}
+ * is not followed); while none is set it is read on every call, so that one set later is seen at
+ * once.
  */
 @SuppressWarnings("try") // the scope is closed by try-with-resources; its name is never used
 public final class Spans {
@@ -97,19 +102,42 @@ public final class Spans {
         }
       };
 
+  /**
+   * The global once it is set (the no-op an early {@code GlobalOpenTelemetry.get()} fixes included:
+   * OpenTelemetry wraps what is set); it cannot change after.
+   */
+  private static volatile @Nullable OpenTelemetry settledGlobal;
+
   private Spans() {}
+
+  /** {@code GlobalOpenTelemetry}, its lock taken only until one is set. */
+  static OpenTelemetry global() {
+    OpenTelemetry global = settledGlobal;
+    if (global != null) {
+      return global;
+    }
+    global = GlobalOpenTelemetry.getOrNoop();
+    if (global != OpenTelemetry.noop()) {
+      // getOrNoop answers the bare no-op only while none is set: what is set comes wrapped, so only
+      // a set global is kept, never a stale read of the unset one
+      settledGlobal = global;
+    }
+    return global;
+  }
+
+  /** Forgets the kept global, for tests that call {@code GlobalOpenTelemetry.resetForTest()}. */
+  static void forgetGlobalForTest() {
+    settledGlobal = null;
+  }
 
   private static Tracer tracer() {
     Tracing current = TracingInstaller.CURRENT.current();
-    return current != null
-        ? current.tracer()
-        : GlobalOpenTelemetry.getOrNoop().getTracer(Tracing.SCOPE);
+    return current != null ? current.tracer() : global().getTracer(Tracing.SCOPE);
   }
 
   private static TextMapPropagator propagator() {
     Tracing current = TracingInstaller.CURRENT.current();
-    OpenTelemetry otel =
-        current != null ? current.openTelemetry() : GlobalOpenTelemetry.getOrNoop();
+    OpenTelemetry otel = current != null ? current.openTelemetry() : global();
     return otel.getPropagators().getTextMapPropagator();
   }
 

@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reading the global takes {@code GlobalOpenTelemetry}'s lock ({@code getOrNoop} is
  * synchronized), which every request would otherwise contend for. Since OpenTelemetry lets the
- * global be set once per JVM, an instance other than the no-op, once read, is kept for good ({@code
- * GlobalOpenTelemetry.resetForTest()} is not followed); only while the global is unset, or the
- * no-op, is it read again on each call, so that tracing installed later is seen at once.
+ * global be set once per JVM, the global, once set, is kept for good ({@code
+ * GlobalOpenTelemetry.resetForTest()} is not followed; a no-op set by an early {@code get()} is
+ * kept too, wrapped as OpenTelemetry wraps whatever is set); only while the global is unset is it
+ * read again on each call, so that tracing installed later is seen at once.
  *
  * <pre>{@code
  * Telemetry<Call, Integer> t = new Telemetry<>(null, otel -> ServerInstrumenter.create(otel));
@@ -33,8 +34,8 @@ public final class Telemetry<Q, R> {
   public static final String SCOPE = "com.aicompanion.monitoring.http";
 
   /**
-   * @param settled whether {@code otel} can no longer change: given to the builder, or a global
-   *     other than the no-op
+   * @param settled whether {@code otel} can no longer change: given to the builder, or a set global
+   *     ({@code getOrNoop} answers the bare no-op only while none is set)
    */
   private record Built<Q, R>(
       OpenTelemetry otel, @Nullable Instrumenter<Q, R> instrumenter, boolean settled) {}
