@@ -244,23 +244,18 @@ class Review14cTelemetryTest {
                   return ServerInstrumenter.create(otel);
                 });
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch running = new CountDownLatch(threads);
         Set<Instrumenter<ServerCall, Integer>> seen = ConcurrentHashMap.newKeySet();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    running.countDown();
-                    while (!stop.get()) {
-                      Instrumenter<ServerCall, Integer> in = t.instrumenter();
-                      if (in != null) {
-                        seen.add(in);
-                      }
-                    }
-                  }));
-        }
-        running.await(5, TimeUnit.SECONDS);
+        List<Future<?>> futures =
+            spin(
+                pool,
+                threads,
+                stop,
+                () -> {
+                  Instrumenter<ServerCall, Integer> in = t.instrumenter();
+                  if (in != null) {
+                    seen.add(in);
+                  }
+                });
         OpenTelemetrySdk sdk =
             OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().build())
@@ -308,27 +303,22 @@ class Review14cTelemetryTest {
         GlobalOpenTelemetry.resetForTest();
         Telemetry<ServerCall, Integer> t = new Telemetry<>(null, ServerInstrumenter::create);
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch running = new CountDownLatch(threads);
         AtomicInteger traced = new AtomicInteger();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    running.countDown();
-                    while (!stop.get()) {
-                      Instrumenter<ServerCall, Integer> in = t.instrumenter();
-                      io.opentelemetry.api.OpenTelemetry otel = t.openTelemetry();
-                      if (in != null) {
-                        traced.incrementAndGet();
-                        if (otel == io.opentelemetry.api.OpenTelemetry.noop()) {
-                          inconsistent.incrementAndGet();
-                        }
-                      }
+        List<Future<?>> futures =
+            spin(
+                pool,
+                threads,
+                stop,
+                () -> {
+                  Instrumenter<ServerCall, Integer> in = t.instrumenter();
+                  io.opentelemetry.api.OpenTelemetry otel = t.openTelemetry();
+                  if (in != null) {
+                    traced.incrementAndGet();
+                    if (otel == io.opentelemetry.api.OpenTelemetry.noop()) {
+                      inconsistent.incrementAndGet();
                     }
-                  }));
-        }
-        running.await(5, TimeUnit.SECONDS);
+                  }
+                });
         OpenTelemetrySdk sdk =
             OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().build())
@@ -353,5 +343,28 @@ class Review14cTelemetryTest {
     assertThat(inconsistent)
         .as("calls that got the SDK's instrumenter and then the no-op for propagation")
         .hasValue(0);
+  }
+
+  /**
+   * Starts {@code threads} tasks that each run {@code body} until {@code stop}, and returns once
+   * all are running.
+   */
+  private static List<Future<?>> spin(
+      ExecutorService pool, int threads, AtomicBoolean stop, Runnable body)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                running.countDown();
+                while (!stop.get()) {
+                  body.run();
+                }
+              }));
+    }
+    assertThat(running.await(5, TimeUnit.SECONDS)).as("all %d threads running", threads).isTrue();
+    return futures;
   }
 }
