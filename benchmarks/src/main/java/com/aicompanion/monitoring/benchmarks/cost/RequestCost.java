@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * "What does monitoring cost my request?": the chat example under the same fixed load on loopback,
@@ -410,21 +411,14 @@ public final class RequestCost {
     }
   }
 
-  /** Median, min and max of {@code values}. */
+  /** Median, min and max of {@code values} (JMH's statistics). */
   private static Map<String, Object> spread(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
+    ListStatistics stats = new ListStatistics(values);
     Map<String, Object> spread = new LinkedHashMap<>();
-    spread.put("median", median(sorted));
-    spread.put("min", sorted[0]);
-    spread.put("max", sorted[sorted.length - 1]);
+    spread.put("median", stats.getPercentile(50));
+    spread.put("min", stats.getMin());
+    spread.put("max", stats.getMax());
     return spread;
-  }
-
-  private static double median(double[] sorted) {
-    int mid = sorted.length / 2;
-    // an even number: the mean of the middle two
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static Map<String, Object> machine(String key) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * One comparison of {@link PairedRuns}: JMH's score (us per operation) of an anchor benchmark and
@@ -81,18 +82,15 @@ public final class PairedComparison {
     return medianRatio() <= goal;
   }
 
-  /** The median of {@code values} (the mean of the two middle ones for an even count). */
+  /**
+   * The median of {@code values} (JMH's statistics: the mean of the two middle ones for an even
+   * count).
+   */
   static double median(double[] values) {
     if (values.length == 0) {
       throw new IllegalStateException("no pair measured");
     }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    // a + (b - a) / 2: the mean of two middle values without overflowing for huge ones
-    return sorted.length % 2 == 1
-        ? sorted[mid]
-        : sorted[mid - 1] + (sorted[mid] - sorted[mid - 1]) / 2;
+    return new ListStatistics(values).getPercentile(50);
   }
 
   /** The comparison as the JSON object {@link PairedRuns} writes and the report reads. */
@@ -109,8 +107,9 @@ public final class PairedComparison {
     json.put("median_anchor_us", median(pairs.stream().mapToDouble(p -> p[0]).toArray()));
     json.put("median_ours_us", median(pairs.stream().mapToDouble(p -> p[1]).toArray()));
     json.put("median_ratio", median(ratios));
-    json.put("min_ratio", Arrays.stream(ratios).min().orElseThrow());
-    json.put("max_ratio", Arrays.stream(ratios).max().orElseThrow());
+    ListStatistics spread = new ListStatistics(ratios);
+    json.put("min_ratio", spread.getMin());
+    json.put("max_ratio", spread.getMax());
     json.put("pairs_above_goal", Arrays.stream(ratios).filter(r -> r > goal).count());
     json.put("met", met());
     return json;

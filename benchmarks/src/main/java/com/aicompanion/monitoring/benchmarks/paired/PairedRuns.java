@@ -27,6 +27,8 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The instrumentations against the paths they replace, on the real path (loopback HTTP), in pairs
@@ -52,6 +54,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * exporter=otlp}), or are made and not exported ({@code exporter=none}).
  */
 public final class PairedRuns {
+  private static final Logger LOG = LoggerFactory.getLogger(PairedRuns.class);
   private static final String PACKAGE = "com.aicompanion.monitoring.benchmarks.";
 
   /** One comparison to run: JMH benchmark names relative to the benchmarks package. */
@@ -191,8 +194,8 @@ public final class PairedRuns {
         Score ours = anchorFirst ? second : first;
         mean.add(anchor.mean(), ours.mean());
         median.add(anchor.median(), ours.median());
-        System.out.printf(
-            "%s pair %d: mean %.2f / %.2f us (%.3f), median %.2f / %.2f us (%.3f)%n",
+        LOG.info(
+            "{} pair {}: mean {} / {} us ({}), median {} / {} us ({})",
             plan.name(),
             pair + 1,
             anchor.mean(),
@@ -202,9 +205,11 @@ public final class PairedRuns {
             ours.median(),
             median.ratios()[pair]);
       }
-      System.out.printf(
-          "%s: median of the ratios of means %.3f, of medians %.3f%n",
-          plan.name(), mean.medianRatio(), median.medianRatio());
+      LOG.info(
+          "{}: median of the ratios of means {}, of medians {}",
+          plan.name(),
+          mean.medianRatio(),
+          median.medianRatio());
       Map<String, Object> comparison = mean.toJson();
       comparison.put("of_medians", median.toJson());
       comparisons.add(comparison);
